@@ -1,0 +1,194 @@
+"""Assemble stage: SegmentedReport → Report (typed fields, provenance, warnings).
+
+Turns each ActivityBlock into an `Activity` with the `fields` helpers, rebuilds
+paragraphs from lines (rejoining hyphenated words conservatively) and hands the other
+sections to `sections.py`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from . import PARSER_VERSION
+from .errors import WarningCode
+from .fields import join_lines, parse_challenges, parse_dates, parse_period, parse_results, split_names
+from .models import (
+    ActionLine,
+    Activity,
+    AllianceRef,
+    Line,
+    MemberRef,
+    PageBox,
+    Period,
+    Provenance,
+    Report,
+    Source,
+    Warning_,
+)
+from .segment import ActivityBlock, SegmentedReport
+from .vocab import all_vocabularies
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def lexicon_of(seg: SegmentedReport) -> set[str]:
+    """Lower-cased words printed whole somewhere in the report (not split at a line end)."""
+    words: set[str] = set()
+    for lines in seg.sections.values():
+        for ln in lines:
+            words.update(w.lower() for w in _WORD_RE.findall(ln.text.rstrip("-")))
+    for a in seg.activities:
+        for ln in a.description_lines:
+            words.update(w.lower() for w in _WORD_RE.findall(ln.text.rstrip("-")))
+    return words
+
+
+def join_hyphenated(left: str, right: str, lexicon: set[str]) -> str:
+    """Join a line ending in '-' to the next: drop a hyphenation hyphen, keep a real one.
+
+    >>> join_hyphenated("les métho-", "dologies communes", {"méthodologies"})
+    'les méthodologies communes'
+    >>> join_hyphenated("Addis-", "Abeba et Accra", set())
+    'Addis-Abeba et Accra'
+    >>> join_hyphenated("les co-", "présidents", {"co-présidents"})
+    'les co-présidents'
+    """
+    m = re.search(r"([^\W\d_]+)-$", left)
+    if not m or not right[:1].isalpha() or not right[:1].islower():
+        return left + right
+    head = m.group(1)
+    tail_m = re.match(r"[^\W\d_]+", right)
+    tail = tail_m.group(0) if tail_m else ""
+    whole, hyph = (head + tail).lower(), f"{head}-{tail}".lower()
+    if hyph in lexicon and whole not in lexicon:
+        return left + right
+    return left[:-1] + right
+
+
+def lines_to_paragraphs(lines: list[Line], lexicon: set[str]) -> list[str]:
+    """Paragraphs from lines in reading order: a break where spacing or a short line says so."""
+    paras: list[list[Line]] = []
+    for ln in lines:
+        if not paras:
+            paras.append([ln])
+            continue
+        prev = paras[-1][-1]
+        same_block = prev.page == ln.page and prev.column == ln.column and ln.top > prev.top
+        width_ref = max(p.x1 for p in paras[-1]) if paras[-1] else prev.x1
+        ended = prev.text.rstrip().endswith((".", "!", "?", ":", "»", '"', "”", ")"))
+        short = prev.x1 < width_ref - 2.5 * prev.size
+        gap = ln.top - prev.bottom if same_block else 0.0
+        indent = same_block and ln.x0 > prev.x0 + 1.5 * ln.size and ended
+        if (same_block and gap > 0.55 * ln.size) or (ended and short) or indent:
+            paras.append([ln])
+        else:
+            paras[-1].append(ln)
+    out = []
+    for para in paras:
+        text = ""
+        for ln in para:
+            t = ln.text.strip()
+            if not text:
+                text = t
+            elif text.endswith("-") and len(text) > 1 and text[-2].isalpha():
+                text = join_hyphenated(text, t, lexicon)
+            else:
+                text += " " + t
+        out.append(" ".join(text.split()))
+    return [p for p in out if p]
+
+
+def _provenance(lines: list[Line]) -> Provenance:
+    pages: dict[int, list[float]] = {}
+    for ln in lines:
+        box = pages.setdefault(ln.page, [ln.x0, ln.top, ln.x1, ln.bottom])
+        box[0], box[1] = min(box[0], ln.x0), min(box[1], ln.top)
+        box[2], box[3] = max(box[2], ln.x1), max(box[3], ln.bottom)
+    return Provenance(
+        pages=sorted(pages),
+        bbox=[PageBox(page=p, bbox=tuple(round(v, 1) for v in b)) for p, b in sorted(pages.items())],  # type: ignore[arg-type]
+    )
+
+
+def activity_id(report_id: str, index: int, date_text: str, title: str) -> str:
+    """Stable id: the report, the activity's position and its printed date and title."""
+    digest = hashlib.sha256(f"{report_id}|{index}|{date_text}|{title}".encode()).hexdigest()[:12]
+    return f"{report_id}-a{index + 1:03d}-{digest}"
+
+
+def block_to_activity(
+    block: ActivityBlock,
+    index: int,
+    report_id: str,
+    seg: SegmentedReport,
+    period: Period,
+    lexicon: set[str],
+    warnings: list[Warning_],
+) -> Activity:
+    vocab = all_vocabularies()[seg.language]
+    page = block.date_line.page
+    date_text = " ".join(block.date_line.text.split())
+    parsed = parse_dates(date_text, vocab, period.start, period.end)
+    if parsed is None:
+        warnings.append(Warning_(page=page, code=WarningCode.DATE_UNPARSED, message=f"date {date_text!r} could not be read"))
+    title = join_lines([ln.text for ln in block.title_lines])
+    if not title:
+        warnings.append(Warning_(page=page, code=WarningCode.ACTIVITY_WITHOUT_TITLE, message=f"activity dated {date_text!r} has no title"))
+    results: list[str] = []
+    for ln in block.fields.get("results", []):
+        codes, bad = parse_results(ln.text)
+        results.extend(codes)
+        for b in bad:
+            warnings.append(Warning_(page=ln.page, code=WarningCode.RESULT_CODE_INVALID, message=f"{b!r} is not a result code (LnAnDn) in activity {title!r}"))
+    members = split_names([ln.text for ln in block.fields.get("members", [])])
+    alliances = split_names([ln.text for ln in block.fields.get("alliances", [])])
+    return Activity(
+        id=activity_id(report_id, index, date_text, title),
+        action_line=block.action_line,
+        date_text=date_text,
+        date_start=parsed.start if parsed else None,
+        date_end=parsed.end if parsed else None,
+        dates=parsed.dates if parsed else [],
+        series=" ".join(block.series.text.split()) if block.series else None,
+        title=title,
+        description="\n\n".join(lines_to_paragraphs(block.description_lines, lexicon)),
+        members=[MemberRef(name=n) for n in members],
+        results=results,
+        challenges=parse_challenges([ln.text for ln in block.fields.get("challenges", [])]),
+        alliances=[AllianceRef(name=n) for n in alliances],
+        figure_text=[" ".join(ln.text.split()) for ln in block.figure_lines],
+        provenance=_provenance(block.all_lines),
+    )
+
+
+def segments_to_report(seg: SegmentedReport, source: Source, report_id: str) -> Report:
+    """Everything the fields stage knows how to type, as a Report (names not yet resolved)."""
+    from .sections import sections_to_parts  # the other report sections
+
+    vocabs = list(all_vocabularies().values())
+    warnings: list[Warning_] = []
+    if seg.period_text:
+        start, end = parse_period(seg.period_text, vocabs)
+    else:
+        start = end = None
+        warnings.append(Warning_(page=1, code=WarningCode.PERIOD_MISSING, message="no report period found on the first pages"))
+    period = Period(text=seg.period_text or "", start=start, end=end)
+    lexicon = lexicon_of(seg)
+    activities = [block_to_activity(b, i, report_id, seg, period, lexicon, warnings) for i, b in enumerate(seg.activities)]
+    for ln in seg.unplaced:
+        warnings.append(Warning_(page=ln.page, code=WarningCode.UNPLACED_TEXT, message=f"text outside any activity: {ln.text[:80]!r}"))
+    parts = sections_to_parts(seg, period, lexicon, warnings)
+    title = join_lines([ln.text for ln in seg.title_lines]) or None
+    return Report(
+        id=report_id,
+        source=source,
+        language=seg.language,  # type: ignore[arg-type]
+        title=title,
+        period=period,
+        parser_version=PARSER_VERSION,
+        action_lines=[ActionLine(code=c, label=lab) for c, lab in seg.action_lines],
+        activities=activities,
+        warnings=warnings,
+        **parts,
+    )

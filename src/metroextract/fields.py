@@ -1,0 +1,302 @@
+"""Fields stage: printed text → typed values (dates, periods, codes, challenges, name lists).
+
+Pure functions with doctests; vocabularies come from `vocab.py` data files.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from .models import Challenge
+from .vocab import Vocabulary
+
+RESULT_CODE_RE = re.compile(r"\bL\d+A\d+D\d+\b")
+RESULT_LIKE_RE = re.compile(r"\bL\d+(?:A\d+)?(?:D\d+)?\b")
+PLAN_CODE_RE = re.compile(r"^(L\d+(?:A\d+(?:D\d+)?)?)\b\s*[.:–—-]?\s*(.*)$")
+CHALLENGE_RE = re.compile(r"(?:^|(?<=[\s;,•·]))[-–•·]?\s*(\d{1,2}\.\d{1,2})\.?\s+")
+_BULLET_RE = re.compile(r"^\s*[-–—•·▪]\s*")
+
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class ParsedDates:
+    dates: list[date]
+    start: date | None
+    end: date | None
+
+
+def month_year(month: int, period_start: str | None, period_end: str | None) -> int | None:
+    """The year of a month named in a report, from the report's period.
+
+    >>> month_year(1, "2021-10", "2022-01")
+    2022
+    >>> month_year(12, "2021-10", "2022-01")
+    2021
+    >>> month_year(5, "2021-01", "2021-04")  # just outside: nearest year
+    2021
+    """
+    if not period_start and not period_end:
+        return None
+    sy, sm = map(int, (period_start or period_end).split("-"))  # type: ignore[union-attr]
+    ey, em = map(int, (period_end or period_start).split("-"))  # type: ignore[union-attr]
+    lo, hi = sy * 12 + sm - 1, ey * 12 + em - 1
+    best: tuple[int, int] | None = None
+    for y in range(sy - 1, ey + 2):
+        idx = y * 12 + month - 1
+        dist = 0 if lo <= idx <= hi else min(abs(idx - lo), abs(idx - hi))
+        if best is None or dist < best[0]:
+            best = (dist, y)
+    return best[1] if best else None
+
+
+def _date_tokens(text: str, vocab: Vocabulary) -> list[tuple[str, object]] | None:
+    """Tokens of a date expression, or None when the text is not only a date."""
+    months = {_plain(k): v for k, v in vocab.months.items()}
+    ands = {_plain(w) for w in vocab.date_and}
+    ranges = {_plain(w) for w in vocab.date_range}
+    fillers = {_plain(w) for w in vocab.date_prefix} | {"de", "of", "the", "d"}
+    suffixes = sorted((_plain(s) for s in vocab.ordinal_suffixes), key=len, reverse=True)
+    raw = re.findall(r"\d+[^\W\d_]*|[^\W\d_]+|[-–—&]|>", _plain(text))
+    out: list[tuple[str, object]] = []
+    for tok in raw:
+        if tok[0].isdigit():
+            m = re.fullmatch(r"(\d+)(\D*)", tok)
+            assert m
+            num, suf = m.group(1), m.group(2)
+            if suf and suf not in suffixes:
+                return None
+            n = int(num)
+            if len(num) == 4 and 1900 < n < 2200:
+                out.append(("year", n))
+            elif 1 <= n <= 31:
+                out.append(("day", n))
+            else:
+                return None
+        elif tok in months:
+            out.append(("month", months[tok]))
+        elif tok in ranges or tok in {"-", "–", "—"}:
+            out.append(("range", None))
+        elif tok in ands or tok == "&":
+            out.append(("and", None))
+        elif tok in fillers or tok == ">":
+            continue
+        else:
+            return None
+    return out
+
+
+def parse_dates(text: str, vocab: Vocabulary, period_start: str | None, period_end: str | None) -> ParsedDates | None:
+    """Every day named in a printed date, the year taken from the report period.
+
+    >>> from metroextract.vocab import load_vocabulary
+    >>> fr = load_vocabulary("fr")
+    >>> parse_dates("7 et 20 avril", fr, "2021-01", "2021-04").dates
+    [datetime.date(2021, 4, 7), datetime.date(2021, 4, 20)]
+    >>> d = parse_dates("15-21 février", fr, "2021-01", "2021-04"); (d.start, d.end)
+    (datetime.date(2021, 2, 15), datetime.date(2021, 2, 21))
+    >>> parse_dates("12 janvier", fr, "2021-10", "2022-01").dates
+    [datetime.date(2022, 1, 12)]
+    >>> parse_dates("Lancement du guide", fr, "2021-01", "2021-04") is None
+    True
+    """
+    toks = _date_tokens(text, vocab)
+    if not toks or not any(k == "month" for k, _ in toks) or not any(k == "day" for k, _ in toks):
+        return None
+    # Attach days to months: "7 et 20 avril" (days first) or "April 7 and 20" (month first).
+    entries: list[list] = []  # [day, month|None, year|None, joined_by_range]
+    pending: list[list] = []
+    last_month: int | None = None
+    joiner = "and"
+    month_first = toks[0][0] == "month"
+    for kind, val in toks:
+        if kind == "day":
+            e = [val, last_month if month_first else None, None, joiner == "range"]
+            (entries if month_first and last_month else pending).append(e)
+            joiner = "and"
+        elif kind == "month":
+            for e in pending:
+                e[1] = val
+            entries.extend(pending)
+            pending = []
+            last_month = val  # type: ignore[assignment]
+        elif kind == "year":
+            for e in entries:
+                if e[2] is None:
+                    e[2] = val
+        elif kind in ("range", "and"):
+            joiner = kind
+    if pending or not entries or any(e[1] is None for e in entries):
+        return None
+    days: list[date] = []
+    for day, month, year, _ in entries:
+        y = year or month_year(month, period_start, period_end)
+        if y is None:
+            return None
+        try:
+            days.append(date(y, month, day))
+        except ValueError:
+            return None
+    return ParsedDates(dates=days, start=min(days), end=max(days))
+
+
+def is_date_line(text: str, vocab: Vocabulary) -> bool:
+    """A line that is nothing but a date expression (an activity's date tag)."""
+    if len(text) > 40:
+        return False
+    toks = _date_tokens(text, vocab)
+    return bool(toks) and any(k == "day" for k, _ in toks) and any(k == "month" for k, _ in toks)
+
+
+def parse_period(text: str, vocabs: list[Vocabulary]) -> tuple[str | None, str | None]:
+    """Start and end month (YYYY-MM) of a printed period.
+
+    >>> from metroextract.vocab import all_vocabularies
+    >>> v = list(all_vocabularies().values())
+    >>> parse_period("Octobre 2021 —> janvier 2022", v)
+    ('2021-10', '2022-01')
+    >>> parse_period("January —> April 2021", v)
+    ('2021-01', '2021-04')
+    """
+    found: list[list] = []  # [month, year]
+    months: dict[str, int] = {}
+    for voc in vocabs:
+        months.update({_plain(k): v for k, v in voc.months.items() if len(k) > 3})
+    for tok in re.findall(r"\d{4}|[^\W\d_]+", _plain(text)):
+        if tok in months:
+            found.append([months[tok], None])
+        elif tok.isdigit() and found:
+            for f in found:
+                if f[1] is None:
+                    f[1] = int(tok)
+    if not found or found[-1][1] is None:
+        return None, None
+    (sm, sy), (em, ey) = found[0], found[-1]
+    if sy is None:
+        sy = ey if sm <= em else ey - 1
+    return f"{sy:04d}-{sm:02d}", f"{ey:04d}-{em:02d}"
+
+
+def month_of(text: str, vocab: Vocabulary, period_start: str | None, period_end: str | None) -> str | None:
+    """'Février' → '2021-02' within the report period, else None."""
+    key = _plain(text).strip(" :.")
+    months = {_plain(k): v for k, v in vocab.months.items()}
+    if key not in months:
+        return None
+    m = months[key]
+    y = month_year(m, period_start, period_end)
+    return f"{y:04d}-{m:02d}" if y else None
+
+
+def parse_results(text: str) -> tuple[list[str], list[str]]:
+    """Result codes, and code-like tokens that are not valid deliverable codes.
+
+    >>> parse_results("L1A2D4, L3A2D2")
+    (['L1A2D4', 'L3A2D2'], [])
+    >>> parse_results("L1A2D4, L1A2")
+    (['L1A2D4'], ['L1A2'])
+    """
+    codes, bad = [], []
+    for tok in RESULT_LIKE_RE.findall(text):
+        (codes if RESULT_CODE_RE.fullmatch(tok) else bad).append(tok)
+    return codes, bad
+
+
+def parse_challenges(lines: list[str]) -> list[Challenge]:
+    """'2.1 Résilience sociale' items, one per line or run together, labels rejoined.
+
+    >>> parse_challenges(["- 1.1 Lutter contre les inégalités", "et la ségrégation", "2.1 Résilience sociale"])
+    [Challenge(code='1.1', label='Lutter contre les inégalités et la ségrégation'), Challenge(code='2.1', label='Résilience sociale')]
+    >>> [c.code for c in parse_challenges(["1.3 Mobilité ; 2.1 Résilience sociale"])]
+    ['1.3', '2.1']
+    """
+    text = join_lines(lines)
+    out: list[Challenge] = []
+    matches = list(CHALLENGE_RE.finditer(text))
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        label = text[m.end() : end].strip(" ;,·•-–")
+        out.append(Challenge(code=m.group(1), label=" ".join(label.split())))
+    return out
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines of a field: hyphens kept before capitals and digits.
+
+    >>> join_lines(["Barcelone (aire", "métropolitaine), Addis-", "Abeba"])
+    'Barcelone (aire métropolitaine), Addis-Abeba'
+    """
+    out = ""
+    for ln in lines:
+        ln = ln.strip()
+        if not ln:
+            continue
+        if not out:
+            out = ln
+        elif out.endswith("-") and len(out) > 1 and out[-2].isalpha():
+            out = out + ln if not ln[:1].islower() else out[:-1] + ln
+        else:
+            out += " " + ln
+    return out
+
+
+def split_names(lines: list[str]) -> list[str]:
+    """Names of a members/alliances field, one per listed name, in printed order.
+
+    Commas separate names, but not inside parentheses ("Barcelone (aire métropolitaine)");
+    a list printed one name per line has no commas at all.
+
+    >>> split_names(["Barcelone (ville), Buenos Aires,", "Johannesbourg, Santiago du", "Chili"])
+    ['Barcelone (ville)', 'Buenos Aires', 'Johannesbourg', 'Santiago du Chili']
+    >>> split_names(["Abidjan", "Barcelone (aire", "métropolitaine)", "Berlin"])
+    ['Abidjan', 'Barcelone (aire métropolitaine)', 'Berlin']
+    """
+    lines = [_BULLET_RE.sub("", ln).strip() for ln in lines if ln.strip()]
+    if not lines:
+        return []
+    text = join_lines(lines)
+    if any(c in text for c in ",;") or len(lines) == 1:
+        return _split_outside_parens(text, ",;")
+    items: list[str] = []
+    buf: list[str] = []
+    for ln in lines:
+        buf.append(ln)
+        joined = join_lines(buf)
+        if joined.count("(") <= joined.count(")") and not joined.endswith("-"):
+            items.append(joined)
+            buf = []
+    if buf:
+        items.append(join_lines(buf))
+    return [i for i in (x.strip() for x in items) if i]
+
+
+def _split_outside_parens(text: str, seps: str) -> list[str]:
+    items, depth, cur = [], 0, ""
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        if ch in seps and depth == 0:
+            items.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    items.append(cur)
+    return [" ".join(i.split()).strip(" .") for i in items if i.strip(" .")]
+
+
+def parse_int(text: str) -> int | None:
+    """'+1 380' → 1380, '1,380' → 1380, '+1.380' → 1380.
+
+    >>> parse_int("+1 380"), parse_int("+1,380"), parse_int("119"), parse_int("n/a")
+    (1380, 1380, 119, None)
+    """
+    digits = re.sub(r"[\s\u00a0\u202f.,+]", "", text)
+    return int(digits) if digits.isdigit() else None

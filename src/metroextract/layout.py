@@ -1,0 +1,435 @@
+"""Layout stage: a PDF file → body lines in reading order, with typography and geometry.
+
+The only module that imports pdfplumber. Structure is found from geometry, never from
+fixed coordinates: columns and sidebars by recursive XY-cut over the page's words (with
+bands of compatible columns regrouped, so two flowing columns are read column by column),
+running headers/footers and page numbers by repetition in the page margins, drop caps by
+a lone oversized letter before a line, letter-spaced headings by runs of single letters.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+
+from .errors import CorruptPdf, EncryptedPdf, NotAPdf
+from .models import DocumentLayout, Line, PageLayout
+
+LIGATURES = {
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+    "\u00ad": "",  # soft hyphen: a break opportunity, never printed text
+}
+_LIGATURE_RE = re.compile("|".join(map(re.escape, LIGATURES)))
+_BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+_ITALIC_RE = re.compile(r"italic|oblique", re.I)
+_CID_RE = re.compile(r"\(cid:\d+\)")
+
+# Share of the page height treated as margin where running headers/footers live.
+MARGIN_SHARE = 0.11
+# A text repeated at the same height in the margin of this share of pages is furniture.
+FURNITURE_MIN_SHARE = 0.3
+
+
+@dataclass(slots=True)
+class Word:
+    """A compact word: pdfplumber's dicts are heavy, pages are many."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    font: str
+    color: str
+
+
+def fix_text(text: str) -> str:
+    """Normalise ligatures and drop soft hyphens.
+
+    >>> fix_text("ﬁnancement ﬂuide")
+    'financement fluide'
+    """
+    return _LIGATURE_RE.sub(lambda m: LIGATURES[m.group(0)], text)
+
+
+def _color_hex(color: object) -> str:
+    """pdfplumber colours are gray, RGB or CMYK tuples; make them comparable."""
+    if color is None:
+        return "#000000"
+    if isinstance(color, (int, float)):
+        color = (color,)
+    try:
+        vals = [float(c) for c in color]  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return "#000000"
+    if len(vals) == 1:
+        r = g = b = vals[0]
+    elif len(vals) == 3:
+        r, g, b = vals
+    elif len(vals) == 4:
+        c, m, y, k = vals
+        r, g, b = (1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)
+    else:
+        return "#000000"
+    return "#%02x%02x%02x" % tuple(max(0, min(255, round(v * 255))) for v in (r, g, b))
+
+
+def is_bold(font: str) -> bool:
+    return bool(_BOLD_RE.search(font))
+
+
+def is_italic(font: str) -> bool:
+    return bool(_ITALIC_RE.search(font))
+
+
+# --------------------------------------------------------------------------- PDF reading
+
+
+def open_pdf(path: Path) -> pdfplumber.PDF:
+    """Open a PDF, turning pdfminer's many failure types into our error classes."""
+    head = b""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+    except OSError as exc:
+        raise CorruptPdf(f"cannot read file: {exc}") from exc
+    if not head:
+        raise NotAPdf("empty file (0 bytes)", code="empty_file")
+    if b"%PDF-" not in head:
+        raise NotAPdf("no %PDF- header: not a PDF file")
+    try:
+        pdf = pdfplumber.open(path)
+        _ = pdf.pages  # page tree errors surface here
+    except Exception as exc:  # pdfminer raises anything from ValueError to RecursionError
+        raise _classify_open_error(exc) from exc
+    return pdf
+
+
+def _classify_open_error(exc: BaseException) -> Exception:
+    chain = []
+    cur: BaseException | None = exc
+    while cur is not None and len(chain) < 6:
+        chain.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    names = " ".join(type(e).__name__ for e in chain)
+    msg = "; ".join(str(e)[:160] for e in chain if str(e))
+    if "Password" in names or "Encryption" in names or "encrypt" in msg.lower():
+        return EncryptedPdf(f"encrypted PDF that cannot be opened without a password ({msg})")
+    return CorruptPdf(f"PDF cannot be parsed ({type(exc).__name__}: {msg})")
+
+
+def page_to_words(page: pdfplumber.page.Page) -> list[Word]:
+    """Words with their font, size and colour (a word splits where any of them changes)."""
+    raw = page.extract_words(
+        x_tolerance=1.5,
+        y_tolerance=2,
+        keep_blank_chars=False,
+        extra_attrs=["fontname", "size", "non_stroking_color"],
+    )
+    words = []
+    for w in raw:
+        text = fix_text(w["text"])
+        if not text.strip():
+            continue
+        words.append(
+            Word(
+                text=text,
+                x0=float(w["x0"]),
+                x1=float(w["x1"]),
+                top=float(w["top"]),
+                bottom=float(w["bottom"]),
+                size=round(float(w["size"]), 1),
+                font=str(w["fontname"]),
+                color=_color_hex(w["non_stroking_color"]),
+            )
+        )
+    return words
+
+
+def page_image_boxes(page: pdfplumber.page.Page) -> list[tuple[float, float, float, float]]:
+    """Raster images on the page: text over them is image text, not body text."""
+    boxes = []
+    for im in page.images:
+        x0, top, x1, bottom = float(im["x0"]), float(im["top"]), float(im["x1"]), float(im["bottom"])
+        if (x1 - x0) * (bottom - top) > 400:  # ignore icons and bullets
+            boxes.append((round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1)))
+    return boxes
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+def _gaps(intervals: list[tuple[float, float]], min_gap: float) -> list[tuple[float, float]]:
+    """Empty stretches of at least min_gap between the union of intervals."""
+    if not intervals:
+        return []
+    intervals = sorted(intervals)
+    gaps = []
+    cur_end = intervals[0][1]
+    for a, b in intervals[1:]:
+        if a - cur_end >= min_gap:
+            gaps.append((cur_end, a))
+        cur_end = max(cur_end, b)
+    return gaps
+
+
+def _split(words: list[Word], gaps: list[tuple[float, float]], axis: str) -> list[list[Word]]:
+    cuts = [(a + b) / 2 for a, b in gaps]
+    parts: list[list[Word]] = [[] for _ in range(len(cuts) + 1)]
+    for w in words:
+        mid = (w.x0 + w.x1) / 2 if axis == "x" else (w.top + w.bottom) / 2
+        i = sum(1 for c in cuts if mid > c)
+        parts[i].append(w)
+    return [p for p in parts if p]
+
+
+def _vgaps(words: list[Word], col_gap: float) -> list[tuple[float, float]]:
+    return _gaps([(w.x0, w.x1) for w in words], col_gap)
+
+
+def _hgaps(words: list[Word]) -> list[tuple[float, float]]:
+    # Shrink boxes a little: ascenders/descenders of adjacent lines often touch.
+    return _gaps([(w.top + 0.2 * (w.bottom - w.top), w.bottom - 0.2 * (w.bottom - w.top)) for w in words], 0.5)
+
+
+def _compatible(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Gutters present in both bands (overlapping stretches)."""
+    out = []
+    for a0, a1 in a:
+        for b0, b1 in b:
+            lo, hi = max(a0, b0), min(a1, b1)
+            if hi - lo > 0.5:
+                out.append((lo, hi))
+    return out
+
+
+def xy_cut(words: list[Word], col_gap: float, depth: int = 0) -> list[list[Word]]:
+    """Blocks of words in reading order (recursive XY-cut, columns read top to bottom)."""
+    if len(words) <= 1 or depth > 40:
+        return [words] if words else []
+    vgaps = _vgaps(words, col_gap)
+    if vgaps:
+        out: list[list[Word]] = []
+        for part in _split(words, vgaps, "x"):
+            out.extend(xy_cut(part, col_gap, depth + 1))
+        return out
+    hgaps = _hgaps(words)
+    if not hgaps:
+        return [words]
+    bands = _split(words, hgaps, "y")
+    if len(bands) == 1:
+        return [words]
+    # Regroup consecutive bands that share a gutter: they are one multi-column region.
+    out = []
+    i = 0
+    while i < len(bands):
+        group = bands[i]
+        gut = _vgaps(group, col_gap)
+        j = i + 1
+        while gut and j < len(bands):
+            nxt = _vgaps(bands[j], col_gap)
+            common = _compatible(gut, nxt)
+            if not common:
+                break
+            group = group + bands[j]
+            gut = common
+            j += 1
+        if j - i > 1:
+            for part in _split(group, gut, "x"):
+                out.extend(xy_cut(part, col_gap, depth + 1))
+        else:
+            out.append(group)
+        i = j
+    return out
+
+
+def _group_rows(words: list[Word]) -> list[list[Word]]:
+    """Words of one block → rows sharing a baseline, top to bottom."""
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (round(w.bottom, 0), w.x0)):
+        if rows:
+            last = rows[-1]
+            ref = max(last, key=lambda x: x.size)
+            tol = max(1.5, 0.35 * min(ref.size, w.size))
+            if abs(last[-1].bottom - w.bottom) <= tol or (
+                # a lone oversized letter (drop cap) shares the first text row
+                False
+            ):
+                last.append(w)
+                continue
+        rows.append([w])
+    return [sorted(r, key=lambda w: w.x0) for r in rows]
+
+
+def _join_row(row: list[Word]) -> tuple[str, float]:
+    """Join words of a row, collapsing letter-spaced runs ('A C T I V I T É S')."""
+    singles = [len(w.text) == 1 for w in row]
+    if len(row) >= 4 and sum(singles) >= 0.7 * len(row):
+        gaps = [b.x0 - a.x1 for a, b in zip(row, row[1:])]
+        pos = sorted(g for g in gaps if g > -1)
+        g = statistics.median(pos) if pos else 0.0
+        out = row[0].text
+        for gap, w in zip(gaps, row[1:]):
+            # A word space is clearly wider than the letter spacing around it.
+            out += (" " if gap > max(1.7 * g, g + 0.25 * w.size) else "") + w.text
+        return out, max(g, 0.0)
+    out = row[0].text
+    for a, b in zip(row, row[1:]):
+        out += ("" if b.x0 - a.x1 < 0.12 * b.size else " ") + b.text
+    return out, 0.0
+
+
+def _row_to_line(row: list[Word], page: int, block: int) -> Line:
+    text, spacing = _join_row(row)
+    weights: Counter[tuple[float, str, str]] = Counter()
+    for w in row:
+        weights[(w.size, w.font, w.color)] += len(w.text)
+    (size, font, color), _ = weights.most_common(1)[0]
+    letters = [c for c in text if c.isalpha()]
+    return Line(
+        page=page,
+        text=text,
+        x0=round(min(w.x0 for w in row), 2),
+        top=round(min(w.top for w in row), 2),
+        x1=round(max(w.x1 for w in row), 2),
+        bottom=round(max(w.bottom for w in row), 2),
+        size=size,
+        bold=is_bold(font),
+        font=font,
+        color=color,
+        upper=bool(letters) and all(c.isupper() for c in letters) and len(letters) > 1,
+        spacing=round(spacing, 2),
+        column=block,
+    )
+
+
+def _merge_drop_caps(lines: list[Line], body: float) -> list[Line]:
+    """A lone oversized letter followed by text to its right opens that text.
+
+    Drop caps come two ways: the letter is cut from the word ("L" + "a pandémie") or
+    printed again in it ("A" + "Abidjan", the real report's "AAbidjan").
+    """
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        letter = ln.text.strip()
+        if len(letter) == 1 and letter.isalpha() and ln.size >= 1.8 * body and i + 1 < len(lines):
+            # the next line that starts right of the letter and near its top
+            for j in range(i + 1, min(i + 4, len(lines))):
+                nxt = lines[j]
+                if nxt.page == ln.page and nxt.x0 >= ln.x1 - 1 and nxt.top <= ln.bottom and nxt.bottom >= ln.top:
+                    text = nxt.text
+                    joined = text if text[:1] == letter else letter + text
+                    lines[j] = nxt.model_copy(update={"text": joined, "x0": ln.x0})
+                    break
+            else:
+                out.append(ln)
+            i += 1
+            continue
+        out.append(ln)
+        i += 1
+    return out
+
+
+def _furniture_key(line: Line, height: float) -> tuple[str, int] | None:
+    in_margin = line.bottom < height * MARGIN_SHARE or line.top > height * (1 - MARGIN_SHARE)
+    if not in_margin:
+        return None
+    return (re.sub(r"\d+", "#", line.text.strip().lower()), round(line.top / 6))
+
+
+def _is_page_number(line: Line, height: float) -> bool:
+    in_margin = line.bottom < height * MARGIN_SHARE or line.top > height * (1 - MARGIN_SHARE)
+    return in_margin and bool(re.fullmatch(r"(page\s*|p\.\s*)?\d{1,4}(\s*/\s*\d{1,4})?", line.text.strip(), re.I))
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def pdf_to_layout(path: Path, max_pages: int | None = None) -> DocumentLayout:
+    """Read a PDF into body lines per page, in reading order, with furniture removed."""
+    pages_words: list[tuple[int, float, float, list[Word], list]] = []
+    with open_pdf(path) as pdf:
+        n = len(pdf.pages)
+        for i, page in enumerate(pdf.pages, start=1):
+            if max_pages is not None and i > max_pages:
+                break
+            try:
+                words = page_to_words(page)
+                boxes = page_image_boxes(page)
+            except Exception as exc:  # one bad content stream must not lose the report
+                raise CorruptPdf(f"page {i} cannot be read ({type(exc).__name__}: {str(exc)[:160]})") from exc
+            pages_words.append((i, float(page.width), float(page.height), words, boxes))
+            page.close()  # pdfplumber caches layout objects per page: free them now
+    return words_to_layout(pages_words, n)
+
+
+def body_size_of(pages_words: list[tuple[int, float, float, list[Word], list]]) -> float:
+    sizes: Counter[float] = Counter()
+    for _, _, _, words, _ in pages_words:
+        for w in words:
+            sizes[round(w.size * 2) / 2] += len(w.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def words_to_layout(pages_words: list[tuple[int, float, float, list[Word], list]], page_count: int) -> DocumentLayout:
+    """Pure part of the layout stage: words per page → DocumentLayout."""
+    body = body_size_of(pages_words)
+    col_gap = max(6.0, 1.1 * body)
+    pages: list[tuple[int, float, float, list[Line], list]] = []
+    for pno, width, height, words, boxes in pages_words:
+        lines: list[Line] = []
+        for b, block in enumerate(xy_cut(words, col_gap)):
+            for row in _group_rows(block):
+                lines.append(_row_to_line(row, pno, b))
+        lines = _merge_drop_caps(lines, body)
+        pages.append((pno, width, height, lines, boxes))
+
+    # Running headers/footers: the same text at the same height in the margin of many pages.
+    counts: Counter[tuple[str, int]] = Counter()
+    for _, _, height, lines, _ in pages:
+        for key in {k for ln in lines if (k := _furniture_key(ln, height))}:
+            counts[key] += 1
+    min_pages = max(3, FURNITURE_MIN_SHARE * len(pages))
+    furniture = {k for k, c in counts.items() if c >= min_pages}
+    removed = 0
+    out = []
+    for pno, width, height, lines, boxes in pages:
+        kept = []
+        for ln in lines:
+            if _is_page_number(ln, height) or _furniture_key(ln, height) in furniture:
+                removed += 1
+                continue
+            kept.append(ln)
+        out.append(PageLayout(page=pno, width=width, height=height, lines=kept, image_boxes=boxes))
+    return DocumentLayout(pages=out, body_size=body, page_count=page_count, removed_furniture=removed)
+
+
+def text_chars(layout: DocumentLayout) -> int:
+    """Letters found on all pages; a scanned PDF has (almost) none."""
+    return sum(sum(c.isalnum() for c in ln.text) for p in layout.pages for ln in p.lines)
+
+
+def cid_share(layout: DocumentLayout) -> float:
+    """Share of text made of '(cid:N)' placeholders: fonts without a Unicode map."""
+    total = sum(len(ln.text) for p in layout.pages for ln in p.lines)
+    cid = sum(len(m) for p in layout.pages for ln in p.lines for m in _CID_RE.findall(ln.text))
+    return cid / total if total else 0.0
+
+
+def strip_accents(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", s) if unicodedata.category(c) != "Mn")

@@ -1,0 +1,288 @@
+"""All pydantic models of metroextract, in one place.
+
+Two families live here:
+- layout/segmentation values passed between stages (`Line`, `Block`, `PageLayout`,
+  `Segment`, `ActivityBlock`), never serialised for users;
+- the published contract (`Report` and everything under it), dumped as JSON with
+  `model_dump(mode="json")` and described by the JSON Schema files in `schema/`.
+
+Published models forbid unknown fields so a typo in code fails loudly, and keep field
+order stable because JSON documents and tables are compared byte for byte.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0.0"
+
+Language = Literal["fr", "en", "es"]
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, top-left origin
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --------------------------------------------------------------------------- layout stage
+
+
+class Line(_Frozen):
+    """One visual line of text: words sharing a baseline inside one column."""
+
+    page: int  # 1-based
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float  # dominant font size
+    bold: bool
+    font: str
+    color: str  # "#rrggbb" of the dominant fill colour
+    upper: bool  # the letters are all capitals
+    spacing: float = 0.0  # mean extra gap between letters (letter-spaced headings)
+    column: int = 0  # index of the text column the line belongs to on its page
+
+    @property
+    def bbox(self) -> BBox:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+
+class Block(_Frozen):
+    """Consecutive lines of one page region (a column, a sidebar, a tag)."""
+
+    page: int
+    index: int
+    lines: list[Line]
+
+
+class PageLayout(_Frozen):
+    """The body lines of one page in reading order, furniture removed."""
+
+    page: int
+    width: float
+    height: float
+    lines: list[Line]
+    image_boxes: list[BBox] = Field(default_factory=list)
+
+
+class DocumentLayout(_Frozen):
+    """What the layout stage hands to segmentation."""
+
+    pages: list[PageLayout]
+    body_size: float  # the most common font size of running text
+    page_count: int
+    removed_furniture: int = 0  # running headers/footers and page numbers dropped
+
+
+# --------------------------------------------------------------------------- published contract
+
+
+class Warning_(_Frozen):
+    """A problem found in a report: data, never a print."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="Warning")
+
+    page: int | None
+    code: str
+    message: str
+
+
+class Source(_Frozen):
+    file_name: str
+    sha256: str
+    pages: int
+
+
+class Period(_Frozen):
+    text: str
+    start: str | None  # YYYY-MM
+    end: str | None  # YYYY-MM
+
+
+class Candidate(_Frozen):
+    id: str
+    name: str
+    score: float
+
+
+class MemberRef(_Frozen):
+    """A member (city/region) as printed, with its resolution against the registry."""
+
+    name: str
+    member_id: str | None = None
+    canonical_name: str | None = None
+    method: Literal["exact", "alias", "fuzzy", "unresolved"] | None = None
+    score: float | None = None
+
+
+class AllianceRef(_Frozen):
+    """An alliance or partner as printed, with its resolution against the registry."""
+
+    name: str
+    alliance_id: str | None = None
+    canonical_name: str | None = None
+    method: Literal["exact", "alias", "fuzzy", "unresolved"] | None = None
+    score: float | None = None
+
+
+class Challenge(_Frozen):
+    code: str
+    label: str
+
+
+class PageBox(_Frozen):
+    page: int
+    bbox: BBox
+
+
+class Provenance(_Frozen):
+    pages: list[int]
+    bbox: list[PageBox]
+
+
+class Activity(_Frozen):
+    id: str
+    action_line: str | None
+    date_text: str
+    date_start: date | None
+    date_end: date | None
+    dates: list[date]
+    series: str | None
+    title: str
+    description: str
+    members: list[MemberRef]
+    results: list[str]
+    challenges: list[Challenge]
+    alliances: list[AllianceRef]
+    mentioned_members: list[MemberRef] = Field(default_factory=list)
+    figure_text: list[str] = Field(default_factory=list)  # captions and text inside pictures
+    provenance: Provenance
+
+
+class TocEntry(_Frozen):
+    page: int | None
+    title: str
+    items: list[str]
+
+
+class SecretaryGeneralNote(_Frozen):
+    text: str  # paragraphs joined by one blank line
+    signatory: str | None
+    role: str | None
+
+
+class ActionLine(_Frozen):
+    code: str
+    label: str
+
+
+class MediaMention(_Frozen):
+    month: str | None  # YYYY-MM
+    outlet: str
+    title: str | None
+
+
+class BilateralMeeting(_Frozen):
+    month: str | None
+    format: str | None
+    members: list[MemberRef]
+    alliances: list[AllianceRef]
+
+
+class KeyFigure(_Frozen):
+    text: str
+    value: int | None
+    label: str
+
+
+class PlanItem(_Frozen):
+    code: str
+    level: Literal["line", "axis", "deliverable"]
+    parent: str | None
+    label: str
+
+
+class FocalPoint(_Frozen):
+    role: str
+    name: str
+    place: str | None
+
+
+class BoardMember(_Frozen):
+    role: str
+    name: str
+    position: str | None
+
+
+class Region(_Frozen):
+    name: str
+    members: list[MemberRef]
+    honorary_members: list[MemberRef]
+    focal_points: list[FocalPoint]
+    board: list[BoardMember]
+
+
+class StaffMember(_Frozen):
+    name: str
+    position: str | None
+
+
+class Contact(_Frozen):
+    address: str | None
+    phone: str | None
+    email: str | None
+    website: str | None
+
+
+class Report(_Frozen):
+    """One progress report as data: the document downstream tools load."""
+
+    schema_version: str = SCHEMA_VERSION
+    id: str
+    source: Source
+    language: Language
+    title: str | None
+    period: Period
+    parser_version: str
+    table_of_contents: list[TocEntry] = Field(default_factory=list)
+    secretary_general_note: SecretaryGeneralNote | None = None
+    action_lines: list[ActionLine] = Field(default_factory=list)
+    activities: list[Activity] = Field(default_factory=list)
+    media_mentions: list[MediaMention] = Field(default_factory=list)
+    member_engagement: list[MemberRef] = Field(default_factory=list)
+    bilateral_meetings: list[BilateralMeeting] = Field(default_factory=list)
+    key_figures_period: str | None = None
+    key_figures: list[KeyFigure] = Field(default_factory=list)
+    challenge_taxonomy: list[Challenge] = Field(default_factory=list)
+    plan: list[PlanItem] = Field(default_factory=list)
+    regions: list[Region] = Field(default_factory=list)
+    secretariat: list[StaffMember] = Field(default_factory=list)
+    contact: Contact | None = None
+    warnings: list[Warning_] = Field(default_factory=list)
+
+
+class ReviewItem(_Frozen):
+    """A name the resolver could not place with confidence: for a person to decide."""
+
+    report_id: str
+    page: int | None
+    kind: Literal["member", "alliance"]
+    name: str
+    reason: Literal["unresolved", "low_margin"]
+    candidates: list[Candidate]
+
+
+class QuarantineRecord(_Frozen):
+    """Why a file did not become a report."""
+
+    schema_version: str = SCHEMA_VERSION
+    file_name: str
+    sha256: str | None
+    stage: str
+    code: str
+    message: str

@@ -1,0 +1,90 @@
+"""The one pure entry point: a PDF path → Report. Plain-Python composition of the stages."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assemble import segments_to_report
+from .errors import LimitExceeded, NoTextLayer, NotAProgressReport, QuarantineCode
+from .layout import cid_share, pdf_to_layout, text_chars
+from .models import Report, ReviewItem, Source
+from .segment import layout_to_segments
+from .settings import Settings
+
+
+@dataclass
+class Extraction:
+    """A report, the names left for review, and where the time went (seconds per stage)."""
+
+    report: Report
+    review: list[ReviewItem] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def report_id_for(sha256: str) -> str:
+    """Stable id from the PDF's content: the same file always gets the same id."""
+    return f"r-{sha256[:16]}"
+
+
+def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
+    """Run every stage on one PDF; raises a MetroextractError subclass for unusable input."""
+    settings = settings or Settings()
+    path = Path(path)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    size = path.stat().st_size
+    if size > settings.max_bytes:
+        raise LimitExceeded(f"file is {size} bytes, over the {settings.max_bytes}-byte limit", code=QuarantineCode.TOO_LARGE)
+    sha = file_sha256(path)
+    layout = pdf_to_layout(path, max_pages=settings.max_pages + 1)
+    if layout.page_count > settings.max_pages:
+        raise LimitExceeded(f"{layout.page_count} pages, over the {settings.max_pages}-page limit", code=QuarantineCode.TOO_MANY_PAGES)
+    ocr_used = False
+    if text_chars(layout) < 20 * max(1, layout.page_count) or cid_share(layout) > 0.5:
+        from .ocr import ocr_layout  # optional: needs ocrmypdf + tesseract
+
+        layout = ocr_layout(path, settings)
+        ocr_used = True
+    timings["layout"] = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    seg = layout_to_segments(layout)
+    timings["segment"] = time.perf_counter() - t1
+    if len(seg.activities) == 0 and len(seg.sections) < 2:
+        raise NotAProgressReport("no activities and no report sections found: not a Metropolis progress report")
+
+    t2 = time.perf_counter()
+    source = Source(file_name=path.name, sha256=sha, pages=layout.page_count)
+    report = segments_to_report(seg, source, report_id_for(sha))
+    if ocr_used:
+        from .errors import WarningCode
+        from .models import Warning_
+
+        report = report.model_copy(update={"warnings": [Warning_(page=None, code=WarningCode.OCR_USED, message="no text layer: text recognised by OCR (tesseract)"), *report.warnings]})
+    timings["fields"] = time.perf_counter() - t2
+
+    t3 = time.perf_counter()
+    review: list[ReviewItem] = []
+    if settings.resolve_names:
+        from .normalize import normalize_report
+        from .registry import load_registry
+
+        report, review = normalize_report(report, load_registry(settings.registry))
+    timings["normalize"] = time.perf_counter() - t3
+    return Extraction(report=report, review=review, timings=timings)
+
+
+def extract_report(path: Path | str, settings: Settings | None = None) -> Report:
+    """A PDF → its Report. Raises for unusable input (see errors.QuarantineCode)."""
+    return extract(path, settings).report

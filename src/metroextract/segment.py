@@ -1,0 +1,433 @@
+"""Segment stage: DocumentLayout → sections, activity blocks and labelled fields.
+
+The only module that imports spaCy. Printed vocabulary (section headings, field labels,
+action-line kickers) is matched by a `SpanRuler` on `spacy.blank(lang)`, with phrase
+patterns built from the language data files, so archivists extend vocabularies without
+touching code. Typography decides the rest: a heading is larger, bolder, capitalised or
+letter-spaced compared with the document's body size; an activity starts at a line that
+is nothing but a date; its title is the heading-styled run after that date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+import spacy
+from pydantic import BaseModel, ConfigDict, Field
+
+from .fields import CHALLENGE_RE, RESULT_LIKE_RE, is_date_line, parse_period
+from .layout import is_italic
+from .models import DocumentLayout, Line
+from .vocab import LANGUAGES, Vocabulary, all_vocabularies, fold
+
+FIELDS = ("members", "results", "challenges", "alliances")
+
+
+class ActivityBlock(BaseModel):
+    """The lines of one activity, sorted into their roles."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action_line: str | None
+    date_line: Line
+    series: Line | None = None
+    title_lines: list[Line] = Field(default_factory=list)
+    description_lines: list[Line] = Field(default_factory=list)
+    fields: dict[str, list[Line]] = Field(default_factory=dict)
+    figure_lines: list[Line] = Field(default_factory=list)
+
+    @property
+    def all_lines(self) -> list[Line]:
+        out = [self.date_line, *([self.series] if self.series else []), *self.title_lines, *self.description_lines]
+        for lines in self.fields.values():
+            out.extend(lines)
+        return out + self.figure_lines
+
+
+class SegmentedReport(BaseModel):
+    """What segmentation hands to the fields stage."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: str
+    body_size: float
+    title_lines: list[Line]
+    period_text: str | None
+    sections: dict[str, list[Line]]
+    action_lines: list[tuple[str, str]]
+    activities: list[ActivityBlock]
+    unplaced: list[Line]
+
+
+# --------------------------------------------------------------------------- spaCy rules
+
+
+@lru_cache(maxsize=None)
+def vocabulary_nlp(lang: str) -> spacy.language.Language:
+    """A blank pipeline whose SpanRuler knows the language's headings, labels and kickers."""
+    vocab = all_vocabularies()[lang]
+    nlp = spacy.blank(lang)
+    ruler = nlp.add_pipe("span_ruler", config={"phrase_matcher_attr": "LOWER", "spans_key": "vocab"})
+    patterns = []
+    for name, variants in vocab.sections.items():
+        patterns += [{"label": f"SECTION:{name}", "pattern": v} for v in variants]
+    for name, variants in vocab.labels.items():
+        patterns += [{"label": f"FIELD:{name}", "pattern": v} for v in variants]
+    for v in vocab.action_line_kicker:
+        patterns.append({"label": "KICKER", "pattern": v})
+    for name, variants in vocab.regions.items():
+        patterns += [{"label": f"REGION:{name}", "pattern": v} for v in variants]
+    for key in ("focal_points", "board", "honorary"):
+        patterns += [{"label": f"SUB:{key}", "pattern": v} for v in getattr(vocab, key)]
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    return nlp
+
+
+class LineTags(BaseModel):
+    """What the vocabulary says about one line."""
+
+    model_config = ConfigDict(frozen=True)
+
+    whole: str | None = None  # a tag covering the whole line ("FIELD:members")
+    runin: str | None = None  # a FIELD tag starting the line, followed by ':' and a value
+    runin_rest: str = ""
+    kicker_number: int | None = None  # "Ligne d'action 2" → 2
+    kicker_rest: str = ""
+
+
+_SQUASH = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=None)
+def _squashed_tags(lang: str) -> dict[str, str]:
+    """Fold-and-squash keys: a letter-spaced heading may lose its word spaces."""
+    vocab = all_vocabularies()[lang]
+    out: dict[str, str] = {}
+    for name, variants in vocab.sections.items():
+        for v in variants:
+            out.setdefault(fold(v).replace(" ", ""), f"SECTION:{name}")
+    for name, variants in vocab.labels.items():
+        for v in variants:
+            out.setdefault(fold(v).replace(" ", ""), f"FIELD:{name}")
+    for name, variants in vocab.regions.items():
+        for v in variants:
+            out.setdefault(fold(v).replace(" ", ""), f"REGION:{name}")
+    for key in ("focal_points", "board", "honorary"):
+        for v in getattr(vocab, key):
+            out.setdefault(fold(v).replace(" ", ""), f"SUB:{key}")
+    return out
+
+
+def tag_lines(texts: list[str], lang: str) -> list[LineTags]:
+    """Vocabulary tags of many lines at once (nlp.pipe keeps this fast)."""
+    nlp = vocabulary_nlp(lang)
+    squashed = _squashed_tags(lang)
+    out = []
+    for text, doc in zip(texts, nlp.pipe(texts, batch_size=256)):
+        spans = sorted(doc.spans["vocab"], key=lambda s: (s.start_char, -(s.end_char - s.start_char)))
+        tags = LineTags()
+        tail = text
+        if spans:
+            first = spans[0]
+            head, rest = text[: first.start_char], text[first.end_char :]
+            if not head.strip(" -–•·") and not fold(rest):
+                tags = LineTags(whole=first.label_)
+            elif not head.strip() and first.label_.startswith("FIELD:") and re.match(r"^\s*[:：]", rest):
+                tags = LineTags(runin=first.label_, runin_rest=re.sub(r"^\s*[:：]\s*", "", rest))
+            elif not head.strip() and first.label_ == "KICKER":
+                m = re.match(r"^\s*(\d+)\b\s*[:.–—-]?\s*(.*)$", rest)
+                if m:
+                    tags = LineTags(kicker_number=int(m.group(1)), kicker_rest=m.group(2).strip())
+            tail = rest
+        if tags == LineTags():
+            key = fold(text).replace(" ", "")
+            if key in squashed:
+                tags = LineTags(whole=squashed[key])
+        del tail
+        out.append(tags)
+    return out
+
+
+# --------------------------------------------------------------------------- typography
+
+
+def is_heading(ln: Line, body: float) -> bool:
+    """Larger, bolder, capitalised or letter-spaced than running text."""
+    return ln.size >= 1.2 * body or ln.bold or (ln.upper and len(ln.text) > 3) or ln.spacing > 0.6
+
+
+def is_body(ln: Line, body: float) -> bool:
+    return abs(ln.size - body) <= 0.13 * body and not is_italic(ln.font)
+
+
+def _style(ln: Line) -> tuple[float, bool, str]:
+    return (round(ln.size), ln.bold, ln.color)
+
+
+def detect_language(texts: list[str], vocabs: dict[str, Vocabulary]) -> tuple[str, float]:
+    """The language whose marker words and printed labels are most frequent; and a margin."""
+    words = Counter(w for t in texts for w in fold(t).split())
+    scores = {}
+    for lang, voc in vocabs.items():
+        markers = {fold(m) for m in voc.markers}
+        score = sum(words[m] for m in markers)
+        labels = {fold(v) for vs in voc.labels.values() for v in vs} | {fold(m) for m in voc.months}
+        joined = Counter(fold(t) for t in texts)
+        score += 5 * sum(joined[lab] for lab in labels)
+        scores[lang] = score
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    best, second = ranked[0], ranked[1]
+    margin = (best[1] - second[1]) / best[1] if best[1] else 0.0
+    return best[0], margin
+
+
+# --------------------------------------------------------------------------- segmentation
+
+
+def _image_text(ln: Line, boxes: dict[int, list[tuple[float, float, float, float]]]) -> bool:
+    cx, cy = (ln.x0 + ln.x1) / 2, (ln.top + ln.bottom) / 2
+    return any(x0 <= cx <= x1 and t <= cy <= b for x0, t, x1, b in boxes.get(ln.page, []))
+
+
+def _looks_like_value(field: str, text: str) -> bool:
+    """A line that can continue a field's values after a column or page break."""
+    if field == "results":
+        return bool(RESULT_LIKE_RE.search(text))
+    if field == "challenges":
+        return bool(CHALLENGE_RE.match(text)) or len(text.split()) <= 6
+    words = text.split()
+    return "," in text or len(words) <= 4
+
+
+def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> SegmentedReport:
+    """Sort the document's lines into cover, sections, action lines and activity blocks."""
+    vocabs = all_vocabularies()
+    lines = [ln for p in layout.pages for ln in p.lines]
+    texts = [ln.text for ln in lines]
+    if lang is None:
+        lang, _ = detect_language(texts, vocabs)
+    vocab = vocabs[lang]
+    body = layout.body_size
+    tags = tag_lines(texts, lang)
+    boxes = {p.page: p.image_boxes for p in layout.pages}
+
+    # Cover: the period and the title are on the first pages, before any section.
+    period_text = None
+    for ln in lines:
+        if ln.page > 3:
+            break
+        if parse_period(ln.text, list(vocabs.values()))[0]:
+            period_text = ln.text.strip()
+            break
+    first_page = [ln for ln in lines if ln.page == (lines[0].page if lines else 1)]
+    title_lines: list[Line] = []
+    if first_page:
+        big = max(ln.size for ln in first_page)
+        title_lines = [ln for ln in first_page if ln.size >= 0.6 * big and ln.size >= 1.3 * body and ln.text.strip() != period_text]
+
+    sections: dict[str, list[Line]] = {}
+    action_lines: list[tuple[str, str]] = []
+    activities: list[ActivityBlock] = []
+    unplaced: list[Line] = []
+
+    section: str | None = None
+    toc_page: int | None = None
+    action: str | None = None
+    action_label: list[str] | None = None
+    cur: ActivityBlock | None = None
+    state = "none"  # header | body
+    field: str | None = None
+    last_field_line: Line | None = None
+
+    def close_action_label() -> None:
+        nonlocal action_label
+        if action and action_label is not None:
+            label = " ".join(" ".join(action_label).split())
+            label = re.sub(rf"^{action}\b\s*[:.–—-]?\s*", "", label)
+            if label and all(code != action for code, _ in action_lines):
+                action_lines.append((action, label))
+        action_label = None
+
+    def close_activity() -> None:
+        nonlocal cur, field
+        if cur is not None:
+            activities.append(cur)
+        cur, field = None, None
+
+    i = 0
+    n = len(lines)
+    while i < n:
+        ln, tg = lines[i], tags[i]
+        heading = is_heading(ln, body)
+
+        # A multi-line heading: try joining the next heading-styled lines.
+        whole = tg.whole
+        span = 1
+        if heading and (whole is None or not whole.startswith("SECTION:")):
+            for k in (3, 2):
+                if i + k <= n and all(lines[j].page == ln.page and is_heading(lines[j], body) for j in range(i, i + k)):
+                    joined = " ".join(lines[j].text for j in range(i, i + k))
+                    jt = tag_lines([joined], lang)[0]
+                    if jt.whole and jt.whole.startswith("SECTION:"):
+                        whole, span = jt.whole, k
+                        break
+
+        # Table of contents: everything on its page belongs to it.
+        if toc_page is not None and ln.page == toc_page:
+            sections.setdefault("toc", []).append(ln)
+            i += 1
+            continue
+        toc_page = None
+
+        is_section_heading = (
+            whole is not None
+            and whole.startswith("SECTION:")
+            and heading
+            # inside an activity a label-sized "Enjeux métropolitains" is a field label
+            and not (cur is not None and section == "activities" and (whole[8:] in FIELDS or f"FIELD:{whole[8:]}" == whole) and ln.size < 1.4 * body)
+        )
+        if is_section_heading and cur is not None and tg.whole and tg.whole.startswith("FIELD:") and ln.size < 1.4 * body:
+            is_section_heading = False
+        if is_section_heading:
+            name = whole[len("SECTION:") :]  # type: ignore[index]
+            close_action_label()
+            if not (section == "activities" and name == "activities"):
+                close_activity()
+            section = name
+            sections.setdefault(name, [])
+            if name == "toc":
+                toc_page = ln.page
+            i += span
+            state = "none"
+            continue
+
+        if section in (None, "activities") and tg.kicker_number is not None and heading:
+            close_activity()
+            close_action_label()
+            section = "activities"
+            sections.setdefault("activities", [])
+            action = f"L{tg.kicker_number}"
+            action_label = [tg.kicker_rest] if tg.kicker_rest else []
+            i += 1
+            continue
+        m_al = re.match(r"^(L\d+)\s+(\S.*)$", ln.text.strip())
+        if section == "activities" and m_al and ln.size >= 1.4 * body and heading:
+            close_activity()
+            if action != m_al.group(1):
+                close_action_label()
+                action = m_al.group(1)
+                action_label = []
+            if action_label is None:
+                action_label = []
+            action_label.append(m_al.group(2))
+            i += 1
+            continue
+        if action_label is not None and heading and not is_date_line(ln.text, vocab) and tg.whole is None:
+            if re.fullmatch(r"L\d+", ln.text.strip()):
+                i += 1
+                continue
+            action_label.append(ln.text)
+            i += 1
+            continue
+
+        if section != "activities":
+            if section is None:
+                i += 1
+                continue
+            sections[section].append(ln)
+            i += 1
+            continue
+
+        # ------------------------------------------------------------ activities
+        if is_date_line(ln.text, vocab) and not (field and cur and ln.page == (last_field_line.page if last_field_line else -1) and False):
+            close_action_label()
+            close_activity()
+            cur = ActivityBlock(action_line=action, date_line=ln)
+            state, field, last_field_line = "header", None, None
+            i += 1
+            continue
+        if cur is None:
+            close_action_label() if not heading else None
+            if action_label is not None and heading:
+                action_label.append(ln.text)
+            else:
+                unplaced.append(ln)
+            i += 1
+            continue
+        if state == "header":
+            if heading and tg.whole is None and tg.runin is None and not _image_text(ln, boxes) and ln.size < 3 * body:
+                cur.title_lines.append(ln)
+                i += 1
+                continue
+            state = "body"
+            _split_series(cur)
+
+        if tg.whole and tg.whole.startswith("FIELD:"):
+            field = tg.whole[6:]
+            cur.fields.setdefault(field, [])
+            last_field_line = ln
+            i += 1
+            continue
+        if tg.runin:
+            field = tg.runin[6:]
+            cur.fields.setdefault(field, [])
+            if tg.runin_rest.strip():
+                cur.fields[field].append(ln.model_copy(update={"text": tg.runin_rest}))
+            last_field_line = ln
+            i += 1
+            continue
+        if field is not None and last_field_line is not None:
+            same_block = ln.page == last_field_line.page and ln.column == last_field_line.column
+            if (same_block and ln.top - last_field_line.bottom < 2.5 * ln.size and not _image_text(ln, boxes)) or (
+                not same_block and _looks_like_value(field, ln.text) and not is_body_prose(ln)
+            ):
+                cur.fields[field].append(ln)
+                last_field_line = ln
+                i += 1
+                continue
+            field = None
+        if _image_text(ln, boxes) or not is_body(ln, body):
+            cur.figure_lines.append(ln)
+        else:
+            cur.description_lines.append(ln)
+        i += 1
+
+    close_action_label()
+    if cur is not None and state == "header":
+        _split_series(cur)
+    close_activity()
+    for a in activities:
+        if a.series is None and a.title_lines:
+            _split_series(a)
+    return SegmentedReport(
+        language=lang,
+        body_size=body,
+        title_lines=title_lines,
+        period_text=period_text,
+        sections=sections,
+        action_lines=action_lines,
+        activities=activities,
+        unplaced=unplaced,
+    )
+
+
+def is_body_prose(ln: Line) -> bool:
+    """A long line of running text (not a list of names)."""
+    words = ln.text.split()
+    return len(words) >= 7 and ln.text.count(",") <= len(words) / 6
+
+
+def _split_series(block: ActivityBlock) -> None:
+    """A first header line styled apart from the title lines below it is a series kicker."""
+    lines = block.title_lines
+    if block.series is not None or len(lines) < 2:
+        return
+    first, rest = lines[0], lines[1:]
+    if _style(first) != _style(rest[0]) and all(_style(r) == _style(rest[0]) for r in rest):
+        block.series = first
+        block.title_lines = rest
+
+
+__all__ = ["ActivityBlock", "SegmentedReport", "layout_to_segments", "detect_language", "tag_lines", "LANGUAGES"]

@@ -1,0 +1,36 @@
+"""Settings: limits and paths, from arguments or METROEXTRACT_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Validated on creation: a bad value is a settings error, raised at once."""
+
+    model_config = SettingsConfigDict(env_prefix="METROEXTRACT_", frozen=True)
+
+    max_bytes: int = Field(100 * 1024 * 1024, description="largest PDF accepted, in bytes")
+    max_pages: int = Field(400, description="most pages accepted")
+    timeout_seconds: float = Field(300.0, description="longest extraction of one file before it is killed")
+    registry: Path | None = Field(None, description="member/alliance registry YAML (default: packaged file)")
+    resolve_names: bool = Field(True, description="resolve members and alliances against the registry")
+    ocr: bool = Field(True, description="run OCR (ocrmypdf + tesseract) on PDFs without a text layer")
+    ocr_languages: str = Field("fra+eng+spa", description="tesseract language packs used by OCR")
+
+    @field_validator("max_bytes", "max_pages")
+    @classmethod
+    def _positive(cls, v: int) -> int:
+        if v <= 0:
+            raise ValueError("must be positive")
+        return v
+
+    @field_validator("timeout_seconds")
+    @classmethod
+    def _positive_time(cls, v: float) -> float:
+        if v <= 0:
+            raise ValueError("must be positive")
+        return v

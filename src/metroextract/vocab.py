@@ -1,0 +1,70 @@
+"""Language vocabularies (labels, headings, months) loaded from editable data files."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+LANGUAGES = ("fr", "en", "es")
+
+
+class Vocabulary(BaseModel):
+    """One language's printed vocabulary, as archivists maintain it in data/lang/<lang>.yaml."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    language: str
+    markers: list[str]
+    months: dict[str, int]
+    date_and: list[str]
+    date_range: list[str]
+    date_prefix: list[str]
+    ordinal_suffixes: list[str]
+    labels: dict[str, list[str]]
+    sections: dict[str, list[str]]
+    action_line_kicker: list[str]
+    regions: dict[str, list[str]]
+    focal_points: list[str]
+    board: list[str]
+    honorary: list[str]
+    meeting_members: list[str]
+    meeting_alliances: list[str]
+    title_markers: list[str]
+    period_arrow: list[str]
+
+
+def fold(text: str) -> str:
+    """Casefold, strip accents and punctuation, collapse spaces: the matching key.
+
+    >>> fold("  MEMBRES  ACTIVÉS :")
+    'membres actives'
+    >>> fold("Mise en œuvre du Plan d’action")
+    'mise en oeuvre du plan d action'
+    """
+    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"[^\w]+", " ", text)
+    return " ".join(text.split())
+
+
+def _data_dir() -> Path:
+    return Path(str(resources.files("metroextract") / "data" / "lang"))
+
+
+@lru_cache(maxsize=None)
+def load_vocabulary(lang: str, directory: str | None = None) -> Vocabulary:
+    """The vocabulary of one language; `directory` overrides the packaged files."""
+    base = Path(directory) if directory else _data_dir()
+    with open(base / f"{lang}.yaml", encoding="utf-8") as fh:
+        return Vocabulary.model_validate(yaml.safe_load(fh))
+
+
+def all_vocabularies(directory: str | None = None) -> dict[str, Vocabulary]:
+    return {lang: load_vocabulary(lang, directory) for lang in LANGUAGES}
