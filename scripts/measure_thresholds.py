@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 
 import numpy as np  # rapidfuzz.process.cdist returns numpy arrays
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from metroextract import normalize
 from metroextract.normalize import normalize_name
@@ -66,7 +66,7 @@ def one_edit(s: str, rng: random.Random) -> str:
 
 
 def perturbations(s: str, rng: random.Random, n: int) -> list[tuple[str, str]]:
-    out = [(f"edit1", one_edit(s, rng)) for _ in range(n)]
+    out = [("edit1", one_edit(s, rng)) for _ in range(n)]
     out += [("edit2", one_edit(one_edit(s, rng), rng)) for _ in range(n // 5)]
     out += [("no_accents", strip_accents(s)), ("double_initial", s[:1] + s),
             ("upper", s.upper()), ("lower", s.lower())]  # fmt: skip
@@ -84,7 +84,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--per-name", type=int, default=50)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--scorers", default=",".join(SCORERS), help="comma-separated subset")
     args = ap.parse_args()
+    scorers = {k: SCORERS[k] for k in args.scorers.split(",")}
     registry = load_registry()
 
     for kind in ("member", "alliance"):
@@ -92,7 +94,8 @@ def main() -> None:
         choices = list(keys)
         owner_ids = [owner.id for owner, _ in keys.values()]
         rng = random.Random(args.seed)
-        queries: list[tuple[str, str, str]] = []  # (class, text, true id)
+        queries: list[tuple[str, str, str]] = []  # (class, normalized text, true id)
+        raw: list[tuple[str, str, str]] = []  # (class, printed text, true id)
         collisions = 0
         for entity in registry.entities(kind):
             for text, _ in entity.spellings():
@@ -105,17 +108,16 @@ def main() -> None:
                     if hit is not None:
                         continue  # exact/alias hit: never reaches fuzzy
                     queries.append((cls, qn, entity.id))
+                    raw.append((cls, q, entity.id))
         for text, true_id in REAL_TYPOS[kind]:
             queries.append(("real", normalize_name(text), true_id or "-"))
-        n_spellings = len(choices)
-        print(f"\n=== {kind}s: {len(registry.entities(kind))} ids, {n_spellings} distinct "
+        print(f"\n=== {kind}s: {len(registry.entities(kind))} ids, {len(choices)} distinct "
               f"normalized spellings, {len(queries)} fuzzy queries, {collisions} perturbations "
               f"excluded (collided with another id's spelling)")  # fmt: skip
 
-        for sname, scorer in SCORERS.items():
+        for sname, scorer in scorers.items():
             matrix = process.cdist([q for _, q, _ in queries], choices, scorer=scorer, workers=-1)
             rights, wrongs, leads = [], [], []
-            outcomes_by_cls: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
             rows = []
             for (cls, _q, true_id), row in zip(queries, matrix, strict=True):
                 best: dict[str, float] = {}
@@ -133,7 +135,6 @@ def main() -> None:
                     wrongs.append(wrong)
                     if top_id == true_id:
                         leads.append(top - second)
-                outcomes_by_cls[cls].append((right, wrong, 0))
             print(f"\n--- scorer {sname}")
             print(f"  right-id score : p1={pct(rights, 1):.1f} p5={pct(rights, 5):.1f} "
                   f"median={pct(rights, 50):.1f}")
@@ -167,8 +168,38 @@ def main() -> None:
                             c[2] += 1
                     detail = " ".join(f"{k}={v[0]}/{v[1]},{v[2]}" for k, v in sorted(per_cls.items()))
                     print(f"  {threshold:9} {margin:6} | {ok:7} {unres:10} {bad:6} | {detail}")
-        chosen = normalize.SCORER.__name__, normalize.FUZZY_THRESHOLD, normalize.FUZZY_MARGIN
-        print(f"\n(normalize.py uses scorer={chosen[0]} threshold={chosen[1]} margin={chosen[2]})")
+        pipeline_check(kind, registry, raw)
+
+
+def pipeline_check(kind: str, registry, raw: list[tuple[str, str, str]]) -> None:
+    """Run the real resolver (constants of normalize.py, drop-cap repair) on every query."""
+    print(f"\n--- pipeline: normalize._resolve with scorer={normalize.SCORER.__name__} "
+          f"threshold={normalize.FUZZY_THRESHOLD} margin={normalize.FUZZY_MARGIN} "
+          f"review_margin={normalize.REVIEW_MARGIN}")  # fmt: skip
+    spellings = [(normalize_name(t), e.id) for e in registry.entities(kind) for t, _ in e.spellings()]
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for cls, q, true_id in raw:
+        r = normalize._resolve(q, registry, kind)
+        c = counts[cls]
+        c[0] += 1
+        got = r.entity.id if r.entity else None
+        if got is None:
+            c[2] += 1
+        elif got == true_id:
+            c[1] += 1
+            c[4] += r.margin is not None and r.margin < normalize.REVIEW_MARGIN
+        else:
+            qn = normalize_name(q)
+            own = min(Indel.distance(qn, s) for s, i in spellings if i == true_id)
+            other = min(Indel.distance(qn, s) for s, i in spellings if i != true_id)
+            collided = other <= own
+            c[3] += 1
+            print(f"  WRONG {cls}: {q!r} (of {true_id}) -> {got} score={r.score} "
+                  f"lead={r.margin:.1f}; Indel distance own={own} other={other}"
+                  f"{' (as close to another id: a collision)' if collided else ''}")
+    for cls, (n, ok, unres, bad, low) in sorted(counts.items()):
+        print(f"  {cls:15} n={n:6}  right={ok:6} ({100 * ok / n:5.1f} %, {low} sent to review "
+              f"as low_margin)  unresolved={unres:6}  WRONG={bad}")
 
 
 if __name__ == "__main__":

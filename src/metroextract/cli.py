@@ -21,7 +21,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Metropolis p
 review_app = typer.Typer(add_completion=False, invoke_without_command=True, help="Names the resolver could not place.")
 app.add_typer(review_app, name="review")
 err = Console(stderr=True)
-out = Console()
+out = Console(width=max(160, Console().width))
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BELOW_THRESHOLD, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -123,6 +123,10 @@ def eval_cmd(
         for f in failures:
             err.print(f"[red]below threshold[/] {f}", highlight=False)
         raise typer.Exit(EXIT_BELOW_THRESHOLD)
+
+
+# Orchestration commands (ingest, watch, backfill, pull) live beside the flows' wrappers.
+from . import cli_flows  # noqa: E402,F401  (registers commands on `app`)
 
 
 def main() -> None:  # pragma: no cover

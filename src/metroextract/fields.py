@@ -171,10 +171,8 @@ def parse_period(text: str, vocabs: list[Vocabulary]) -> tuple[str | None, str |
     for tok in re.findall(r"\d{4}|[^\W\d_]+", _plain(text)):
         if tok in months:
             found.append([months[tok], None])
-        elif tok.isdigit() and found:
-            for f in found:
-                if f[1] is None:
-                    f[1] = int(tok)
+        elif tok.isdigit() and found and found[-1][1] is None:
+            found[-1][1] = int(tok)  # a year belongs to the month just before it
     if not found or found[-1][1] is None:
         return None, None
     (sm, sy), (em, ey) = found[0], found[-1]

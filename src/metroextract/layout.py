@@ -197,7 +197,24 @@ def _split(words: list[Word], gaps: list[tuple[float, float]], axis: str) -> lis
 
 
 def _vgaps(words: list[Word], col_gap: float) -> list[tuple[float, float]]:
-    return _gaps([(w.x0, w.x1) for w in words], col_gap)
+    """Vertical gutters: wider than col_gap and than the text beside them allows.
+
+    Letter-spaced headings ("T A B L E   D E S") have word gaps wider than a body
+    gutter; scaling by the neighbouring font size keeps them in one piece.
+    """
+    gaps = _gaps([(w.x0, w.x1) for w in words], col_gap)
+    if not gaps:
+        return gaps
+    out = []
+    for a, b in gaps:
+        near = [w.size for w in words if abs(w.x1 - a) < 0.5 or abs(w.x0 - b) < 0.5]
+        if b - a >= max(col_gap, 1.2 * max(near, default=0.0)):
+            out.append((a, b))
+    return out
+
+
+def _crosses(band: list[Word], gutters: list[tuple[float, float]]) -> bool:
+    return any(w.x0 < g1 - 0.5 and w.x1 > g0 + 0.5 for w in band for g0, g1 in gutters)
 
 
 def _hgaps(words: list[Word]) -> list[tuple[float, float]]:
@@ -216,20 +233,53 @@ def _compatible(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> l
     return out
 
 
-def xy_cut(words: list[Word], col_gap: float, depth: int = 0) -> list[list[Word]]:
-    """Blocks of words in reading order (recursive XY-cut, columns read top to bottom)."""
-    if len(words) <= 1 or depth > 40:
-        return [words] if words else []
-    vgaps = _vgaps(words, col_gap)
-    if vgaps:
-        out: list[list[Word]] = []
-        for part in _split(words, vgaps, "x"):
-            out.extend(xy_cut(part, col_gap, depth + 1))
-        return out
-    hgaps = _hgaps(words)
-    if not hgaps:
+def _full_gutters(words: list[Word], col_gap: float) -> list[tuple[float, float]]:
+    return _vgaps(words, col_gap)
+
+
+def _bands_by_gap(bands: list[list[Word]], join_gap: float) -> list[list[list[Word]]]:
+    """Runs of bands separated by less than join_gap: one visual block each."""
+    groups: list[list[list[Word]]] = []
+    bottom = None
+    for band in bands:
+        top = min(w.top for w in band)
+        if groups and bottom is not None and top - bottom < join_gap:
+            groups[-1].append(band)
+        else:
+            groups.append([band])
+        bottom = max(w.bottom for w in band)
+    return groups
+
+
+def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, depth: int = 0) -> list[list[Word]]:
+    """Blocks of words in reading order.
+
+    Recursive XY-cut, horizontal first: the page is cut into visual blocks at wide
+    horizontal gaps (between activities, around headings); a block with a gutter running
+    its whole height is read column by column (description, then sidebar; left column,
+    then right). Inside a block without such a gutter (a heading spans the columns),
+    consecutive bands that share a gutter are regrouped and read column by column.
+    """
+    if not words:
+        return []
+    join_gap = join_gap if join_gap is not None else 2.5 * col_gap / 1.1
+    if len(words) == 1 or depth > 40:
         return [words]
-    bands = _split(words, hgaps, "y")
+    hgaps = _hgaps(words)
+    bands = _split(words, hgaps, "y") if hgaps else [words]
+    groups = _bands_by_gap(bands, join_gap)
+    if len(groups) > 1:
+        out: list[list[Word]] = []
+        for g in groups:
+            out.extend(xy_cut([w for band in g for w in band], col_gap, join_gap, depth + 1))
+        return out
+    # One visual block: columns running its whole height?
+    gut = _full_gutters(words, col_gap)
+    if gut:
+        out = []
+        for part in _split(words, gut, "x"):
+            out.extend(xy_cut(part, col_gap, join_gap, depth + 1))
+        return out
     if len(bands) == 1:
         return [words]
     # Regroup consecutive bands that share a gutter: they are one multi-column region.
@@ -240,16 +290,17 @@ def xy_cut(words: list[Word], col_gap: float, depth: int = 0) -> list[list[Word]
         gut = _vgaps(group, col_gap)
         j = i + 1
         while gut and j < len(bands):
-            nxt = _vgaps(bands[j], col_gap)
-            common = _compatible(gut, nxt)
-            if not common:
+            # A band that stays clear of the gutter (one column has a paragraph gap
+            # there) continues the region; a band crossing it (a heading) ends it.
+            if _crosses(bands[j], gut):
                 break
+            common = _compatible(gut, _vgaps(bands[j], col_gap)) or gut
             group = group + bands[j]
             gut = common
             j += 1
         if j - i > 1:
             for part in _split(group, gut, "x"):
-                out.extend(xy_cut(part, col_gap, depth + 1))
+                out.extend(xy_cut(part, col_gap, join_gap, depth + 1))
         else:
             out.append(group)
         i = j

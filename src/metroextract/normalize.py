@@ -13,9 +13,10 @@ Resolution of one printed name, in order:
    the best *different* id by `FUZZY_MARGIN`;
 5. otherwise `method="unresolved"`, id null, score = the best fuzzy score seen.
 
-The margin rule is what keeps look-alike entities apart: "Barcelona" alone scores the
-same against the city and the metropolitan area, so it is never guessed; "CGLU Afrique"
-and "CGLU" are distinct registered spellings and never fuzzy-matched to each other.
+The margin rule keeps look-alike entities apart ("Usan" is as close to Ulsan as to Busan,
+so it is not guessed), and the whole-string scorer keeps a name that is part of another
+far from it: "Barcelona" alone reaches neither Barcelona entry, "CGLU Asia" is not taken
+for "CGLU" or "CGLU ASPAC". Everything unresolved goes to review with its candidates.
 
 `normalize_report` applies this to every reference of a `Report` and returns the
 `ReviewItem`s a person should look at. Nothing here does I/O.
@@ -23,10 +24,10 @@ and "CGLU" are distinct registered spellings and never fuzzy-matched to each oth
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -96,43 +97,48 @@ def normalize_name(s: str) -> str:
 
 # --------------------------------------------------------------------------- fuzzy settings
 #
-# Chosen with scripts/measure_thresholds.py on the packaged registry (141 members + CPAFFC,
-# 16 alliances; 520 member and 64 alliance spellings), 50 seeded random perturbations per
-# spelling of each kind: one edit (insert / delete / substitute / transpose), accents
-# dropped, doubled first letter, case change, and real report typos ("Doula",
-# "Johannesbourg", "Xí'an", "AAbidjan"). Numbers below are from that run.
+# Chosen with `scripts/measure_thresholds.py` (seed 7, 50 perturbations per spelling) on
+# the packaged registry: 142 members (241 distinct normalized spellings) and 16 alliances
+# (56). Every name and alias was perturbed: one random edit (insert / delete / substitute /
+# transpose; 23,133 member queries), two edits (4,614), a word dropped (263), the first
+# letter doubled (471); perturbations that became another id's spelling were left out.
+# Real misprints ("Doula", "Nouakchot", "Mashad", "AAbidjan", "Barcelone (aire", ...) are
+# checked too. Member figures below; alliances separate even better.
 #
-# Scorer. fuzz.ratio (normalized Indel similarity) on the whole normalized string.
-#   - fuzz.WRatio and the partial/token_set scorers give a name that is a *part* of another
-#     a high score: WRatio("barcelona", "barcelona ciudad") = 90, WRatio("cglu",
-#     "cglu afrique") = 90, token_set_ratio gives 100 to both. Those are exactly the pairs
-#     that must never cross, and with WRatio 1.9 % of one-edit perturbations had a wrong
-#     id within 5 points of the right one (ratio: 0.3 %).
-#   - fuzz.ratio separates them: ratio("barcelona", "barcelona ciudad") = 72.
-#   - token_sort_ratio only helps with reordered words, which the reports never print.
-# Processor. normalize_name (applied once to the registry spellings and to the query),
-#   so accents, case and punctuation cost nothing and only real letter edits count.
+# SCORER: fuzz.ratio (normalized Indel similarity of the whole strings).
+#   best wrong-id score, ratio : median 57.1, p99 80.0, p99.9 88.9
+#   best wrong-id score, WRatio: median 66.7, p99 90.0, p99.9 90.0
+#   a wrong id within 5 points of the right one: ratio 2.0 %, WRatio 4.9 % of queries
+#   (alliances: 0.5 % vs 14.5 %); token_set_ratio and partial_ratio give 100 to a wrong id
+#   at p99.9. WRatio/partial/token-set reward a name that is *part of* another
+#   (WRatio("cglu", "cglu afrique") = 90, ("barcelona", "barcelona ciudad") = 90): the
+#   very pairs that must never cross. At threshold 85 / margin 8 the outcome is
+#   ratio: 21,065 right, 6 wrong;  WRatio: 20,518 right, 21 wrong (alliances: 0 vs 17).
+#   token_sort_ratio is no better than ratio (6 wrong, 700 fewer right): reports never
+#   reorder words.
+# PROCESSOR: normalize_name, applied once to the registry spellings and to each query, so
+#   case, accents and punctuation cost nothing and only real letter edits count.
 SCORER: Callable[..., float] = fuzz.ratio
 PROCESSOR: Callable[[str], str] = normalize_name
 
-# Threshold. One edit in a normalized spelling of n characters scores 100*(1-1/n) for a
-# substitution and 100*(2n-2)/(2n-1) for an insertion/deletion: 83.3 / 90.9 at n=6,
-# 87.5 / 93.3 at n=8. Measured over all perturbations: right-id score p5 = 85.7,
-# median 92.3; best wrong-id score p99 = 72.7, max 88.9 (both within one edit of two
-# registered names, e.g. "usan" between Ulsan and Busan, which the margin rejects).
-# 82 accepts substitutions in names of 6+ letters and insertions/deletions in names of
-# 3+ letters, and leaves 9 points above the 99th percentile of wrong-id scores.
-FUZZY_THRESHOLD = 82.0
+# One edit in a normalized spelling of n characters scores 100*(1-1/n) as a substitution
+# and 100*(2n-2)/(2n-1) as an insertion/deletion: 83.3 / 90.9 for n=6, 85.7 / 92.3 for n=7.
+# Measured (margin 8): threshold 82 -> 24,094 right, 7 wrong, and the real fragment
+# "Barcelone (aire" goes to the *city* (82.8); 85 -> 21,065 right (80.6 % of one-edit
+# typos), 6 wrong, every real misprint right or unresolved; 88 -> 17,387 right, 5 wrong.
+# 85 keeps that fragment out with some room and still accepts 7-letter substitutions.
+FUZZY_THRESHOLD = 85.0
 
-# Margin over the best candidate of a different id. Among accepted perturbations the
-# right id's lead has p1 = 16.7 when the right id wins; every wrong id that reached the
-# threshold did so with a lead of 0 (ties between two registered names one edit apart).
-# 8 rejects every tie and near-tie measured while keeping 99.6 % of right matches.
+# Lead over the best candidate of a *different* id. At threshold 85: margin 5 -> 12 wrong,
+# 8 -> 6 wrong (-103 right), 10 -> 4 wrong (-101 more right). The 6 left are collisions,
+# not resolver errors: each perturbed string is strictly closer, in Indel distance, to the
+# other id's spelling ("Torono" is one edit from Toronto, two from Torino). The right id's
+# lead is p1 5.1 / p5 12.7 / median 30.8 when it wins.
 FUZZY_MARGIN = 8.0
 
-# Fuzzy matches accepted with a lead under this still go to review as "low_margin":
-# they are right in the measurements, but close enough to another id that a person
-# should confirm once (and add the alias, which makes the next report exact).
+# Accepted fuzzy matches with a lead under this still go to review as "low_margin"
+# (530 of 18,645 accepted one-edit typos, 2.8 %): right in the measurements but close
+# enough to another id that a person should confirm once and add the alias.
 REVIEW_MARGIN = 15.0
 
 # --------------------------------------------------------------------------- resolution
@@ -152,23 +158,24 @@ def _round(score: float) -> float:
     return round(float(score), 1)
 
 
-@functools.lru_cache(maxsize=16)
-def _choices(registry: Registry, kind: Kind) -> tuple[list[str], list[Entity]]:
-    """Normalized spellings (already PROCESSOR-ed) and their owners, for process.extract."""
-    keys = registry.keys(kind)
-    return list(keys), [owner for owner, _ in keys.values()]
-
-
-def _ranked(query: str, registry: Registry, kind: Kind) -> list[tuple[Entity, float]]:
-    """Best SCORER score per id for an already-normalized query, best first."""
-    keys, owners = _choices(registry, kind)
-    best: dict[str, tuple[Entity, float]] = {}
-    # processor=None: query and choices are both already PROCESSOR-normalized.
+def _ranked(query: str, registry: Registry, kind: Kind, k: int) -> list[tuple[Entity, float]]:
+    """The k best ids by SCORER for an already-normalized query (one score per id: its
+    best spelling), best first; ties broken by id so results never depend on file order."""
+    keys, owner_ids = registry.choices(kind)  # keys are PROCESSOR(spelling)
+    best: dict[str, float] = {}
+    kth: float | None = None
+    # processor=None: query and choices are both already PROCESSOR-normalized. Results come
+    # sorted by score, so an id's first appearance is its best score.
     for _, score, i in process.extract(query, keys, scorer=SCORER, processor=None, limit=None):
-        owner = owners[i]
-        if owner.id not in best or score > best[owner.id][1]:
-            best[owner.id] = (owner, score)
-    return sorted(best.values(), key=lambda pair: (-pair[1], pair[0].id))
+        if kth is not None and score < kth:
+            break  # k ids found and everything left scores lower: no tie to break
+        oid = owner_ids[i]
+        if oid not in best:
+            best[oid] = score
+            if len(best) == k:
+                kth = score
+    ranked = sorted(best.items(), key=lambda pair: (-pair[1], pair[0]))[:k]
+    return [(registry.get(kind, oid), score) for oid, score in ranked]  # type: ignore[misc]
 
 
 def _undouble_initial(name: str) -> str | None:
@@ -192,7 +199,7 @@ def _resolve(name: str, registry: Registry, kind: Kind) -> _Resolution:
         if hit is not None:
             score = max(SCORER(key, PROCESSOR(s)) for s, _ in hit[0].spellings())
             return _Resolution(hit[0], "fuzzy", _round(score), None)
-    ranked = _ranked(key, registry, kind)
+    ranked = _ranked(key, registry, kind, 2)
     if not ranked:
         return _Resolution(None, "unresolved", None, None)
     entity, score = ranked[0]
@@ -240,27 +247,31 @@ def candidates(name: str, registry: Registry, kind: Kind, limit: int = 3) -> lis
         return []
     return [
         Candidate(id=e.id, name=e.canonical_name, score=_round(s))
-        for e, s in _ranked(key, registry, kind)[:limit]
+        for e, s in _ranked(key, registry, kind, limit)
     ]
 
 
 # --------------------------------------------------------------------------- mentions
 
-# Members whose name is also an ordinary proper name or part of one ("Emergency
-# Management Victoria", "Bandar Abbas", "Rosario Robles", "Sofia Coppola", "Male
-# participation"): found in running text only when not touching another capitalised
-# word and not opening a sentence.
+# Spellings (normalized) that are also ordinary words, other places or parts of other
+# proper names ("Emergency Management Victoria", "Bandar Abbas", "Rosario Robles",
+# "Sofia Coppola", "Male participation", "Mexico" the country): found in running text
+# only when not touching another capitalised word and not opening a sentence. So
+# "Oxfam Mexico" is not a mention of Mexico City; longer spellings of the same ids
+# ("Ville de Mexico", "Ciudad de México") are not affected.
 AMBIGUOUS_MENTIONS = frozenset(
-    {"victoria", "la-paz", "male", "bandar", "rosario", "sofia", "colombo", "mexico-city"}
+    {"victoria", "la paz", "male", "bandar", "rosario", "sofia", "colombo", "mexico"}
 )
-_SENTENCE_OPENERS = frozenset({".", "!", "?", ":", ";", "•", "-", "–", "—", "\n"})
+_SENTENCE_OPENERS = frozenset({".", "!", "?", ":", "•", "-", "–", "—", "(", "«", '"'})
+_PUNCT = re.compile(r"[^\w\s]+")
 
 
 @dataclass(frozen=True)
 class _Pattern:
     entity: Entity
     method: Literal["exact", "alias"]
-    tokens: tuple[str, ...]  # the pattern's own token texts, for the capitalisation check
+    tokens: tuple[str, ...]  # the spelling's own token texts, for the capitalisation check
+    ambiguous: bool
 
 
 @dataclass(frozen=True)
@@ -271,25 +282,56 @@ class _MentionMatcher:
     patterns: dict[int, _Pattern]
 
 
-def _spellings_for_text(entity: Entity) -> Iterable[tuple[str, Literal["exact", "alias"]]]:
-    seen: set[str] = set()
-    for text, method in entity.spellings():
-        for variant in (text, _strip_accents(text)):
-            if variant not in seen:
-                seen.add(variant)
-                yield variant, method
-
-
 def _strip_accents(s: str) -> str:
     decomposed = unicodedata.normalize("NFKD", s)
-    return unicodedata.normalize(
-        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _text_variants(spelling: str) -> set[str]:
+    """How a spelling may appear in running text: as registered, and without its
+    punctuation when that leaves several words ("Barcelona metropolitan area")."""
+    variants = {spelling}
+    bare = " ".join(_PUNCT.sub(" ", spelling).split())
+    if bare and len(bare.split()) > 1:
+        variants.add(bare)
+    return variants
+
+
+def _accentless_doc(nlp: Any, doc: Any) -> Any:
+    """The same tokens without accents: matching on it makes accents optional on both
+    sides while token indices stay those of the printed text."""
+    from spacy.tokens import Doc
+
+    return Doc(
+        nlp.vocab,
+        words=[_strip_accents(t.text) or t.text for t in doc],
+        spaces=[bool(t.whitespace_) for t in doc],
     )
 
 
-@functools.lru_cache(maxsize=8)
+# (id(registry), lang) -> (registry, matcher). The registry is kept in the value so its id
+# cannot be reused while the entry lives; keyed by identity because hashing a registry
+# (hundreds of nested models) on every call would cost more than the matching.
+_MATCHERS: OrderedDict[tuple[int, str], tuple[Registry, _MentionMatcher]] = OrderedDict()
+_MATCHERS_MAX = 8
+
+
 def _mention_matcher(registry: Registry, lang: str) -> _MentionMatcher:
-    """PhraseMatchers (attr LOWER) on spacy.blank(lang) for members and alliances, built once."""
+    """The matchers for (registry, lang), built on first use and cached."""
+    key = (id(registry), lang)
+    hit = _MATCHERS.get(key)
+    if hit is not None and hit[0] is registry:
+        _MATCHERS.move_to_end(key)
+        return hit[1]
+    matcher = _build_mention_matcher(registry, lang)
+    _MATCHERS[key] = (registry, matcher)
+    while len(_MATCHERS) > _MATCHERS_MAX:
+        _MATCHERS.popitem(last=False)
+    return matcher
+
+
+def _build_mention_matcher(registry: Registry, lang: str) -> _MentionMatcher:
+    """PhraseMatchers (attr LOWER) on spacy.blank(lang) for members and alliances."""
     import spacy
     from spacy.matcher import PhraseMatcher
 
@@ -299,13 +341,21 @@ def _mention_matcher(registry: Registry, lang: str) -> _MentionMatcher:
     patterns: dict[int, _Pattern] = {}
     for kind, matcher in (("member", members), ("alliance", alliances)):
         for entity in registry.entities(kind):  # type: ignore[arg-type]
-            for text, method in _spellings_for_text(entity):
-                doc = nlp.make_doc(text)
-                label = f"{kind}:{entity.id}:{method}:{text}"
-                matcher.add(label, [doc])
-                patterns[nlp.vocab.strings[label]] = _Pattern(
-                    entity, method, tuple(t.text for t in doc)
-                )
+            seen: set[str] = set()
+            for spelling, method in entity.spellings():
+                for variant in _text_variants(spelling):
+                    if variant in seen:
+                        continue
+                    seen.add(variant)
+                    doc = nlp.make_doc(variant)
+                    label = f"{kind}:{entity.id}:{method}:{variant}"
+                    matcher.add(label, [_accentless_doc(nlp, doc)])
+                    patterns[nlp.vocab.strings[label]] = _Pattern(
+                        entity,
+                        method,
+                        tuple(t.text for t in doc),
+                        normalize_name(variant) in AMBIGUOUS_MENTIONS,
+                    )
     return _MentionMatcher(nlp, members, alliances, patterns)
 
 
@@ -321,7 +371,7 @@ def _capitalised_as_printed(pattern: _Pattern, span: Any) -> bool:
 
 
 def _is_capitalised_word(token: Any) -> bool:
-    return token.is_alpha and token.text[:1].isupper()
+    return bool(token.is_alpha and token.text[:1].isupper())
 
 
 def _standalone(span: Any) -> bool:
@@ -329,7 +379,7 @@ def _standalone(span: Any) -> bool:
     doc = span.doc
     before = doc[span.start - 1] if span.start > 0 else None
     after = doc[span.end] if span.end < len(doc) else None
-    if before is None or before.text in _SENTENCE_OPENERS or "\n" in before.text:
+    if before is None or before.text in _SENTENCE_OPENERS or before.is_space:
         return False
     if _is_capitalised_word(before):
         return False
@@ -349,31 +399,36 @@ def find_mentions(text: str, registry: Registry, lang: str) -> list[MemberRef]:
 
     mm = _mention_matcher(registry, lang)
     doc = mm.nlp.make_doc(text)
-    taken = filter_spans(
-        [doc[s:e] for match_id, s, e in mm.alliances(doc)
-         if _capitalised_as_printed(mm.patterns[match_id], doc[s:e])]
-    )  # fmt: skip
-    blocked = {i for span in taken for i in range(span.start, span.end)}
+    bare = _accentless_doc(mm.nlp, doc)
+
+    def matches(matcher: Any) -> list[tuple[_Pattern, int, int]]:
+        out = []
+        for match_id, start, end in matcher(bare):
+            pattern = mm.patterns[match_id]
+            if _capitalised_as_printed(pattern, doc[start:end]):
+                out.append((pattern, start, end))
+        return out
+
+    blocked = {
+        i for span in filter_spans([doc[s:e] for _, s, e in matches(mm.alliances)])
+        for i in range(span.start, span.end)
+    }  # fmt: skip
     found: dict[tuple[int, int], _Pattern] = {}
-    for match_id, start, end in mm.members(doc):
-        pattern = mm.patterns[match_id]
-        span = doc[start:end]
+    for pattern, start, end in matches(mm.members):
         if (start, end) in found or any(i in blocked for i in range(start, end)):
             continue
-        if not _capitalised_as_printed(pattern, span):
-            continue
-        if pattern.entity.id in AMBIGUOUS_MENTIONS and not _standalone(span):
+        if pattern.ambiguous and not _standalone(doc[start:end]):
             continue
         found[(start, end)] = pattern
-    out: list[MemberRef] = []
+    refs: list[MemberRef] = []
     seen: set[str] = set()
-    # filter_spans keeps the longest of overlapping spans, then returns them in text order.
+    # filter_spans keeps the longest of overlapping spans and returns them in text order.
     for span in filter_spans([doc[s:e] for s, e in found]):
         pattern = found[(span.start, span.end)]
         if pattern.entity.id in seen:
             continue
         seen.add(pattern.entity.id)
-        out.append(
+        refs.append(
             MemberRef(
                 name=span.text,
                 member_id=pattern.entity.id,
@@ -382,7 +437,7 @@ def find_mentions(text: str, registry: Registry, lang: str) -> list[MemberRef]:
                 score=100.0,
             )
         )
-    return out
+    return refs
 
 
 # --------------------------------------------------------------------------- report
@@ -398,6 +453,8 @@ class _Reviewer:
         self._seen: set[tuple[str, str, int | None]] = set()
 
     def _note(self, kind: Kind, name: str, page: int | None, r: _Resolution) -> None:
+        if r.method == "unresolved" and r.score is None:
+            return  # blank or punctuation only: nothing a person could accept as an alias
         if r.method == "unresolved":
             reason: Literal["unresolved", "low_margin"] = "unresolved"
         elif r.method == "fuzzy" and r.margin is not None and r.margin < REVIEW_MARGIN:

@@ -58,6 +58,8 @@ REGIONS: tuple[str, ...] = (
     "north-america",
     "latin-america-caribbean",
 )
+# The C loader is ten times faster and parses the same YAML; fall back when it is missing.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SECTIONS: dict[Kind, str] = {"member": "members", "alliance": "alliances"}
 _ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -120,6 +122,9 @@ class Registry(_Frozen):
     # kind -> normalized key -> (entity, "exact" | "alias")
     _index: dict[str, dict[str, tuple[Entity, str]]] = PrivateAttr(default_factory=dict)
     _by_id: dict[str, dict[str, Entity]] = PrivateAttr(default_factory=dict)
+    _choices: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = PrivateAttr(
+        default_factory=dict
+    )
 
     @model_validator(mode="after")
     def _check_and_index(self) -> Registry:
@@ -146,6 +151,7 @@ class Registry(_Frozen):
                         )
             self._by_id[kind] = by_id
             self._index[kind] = index
+            self._choices[kind] = (tuple(index), tuple(owner.id for owner, _ in index.values()))
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -164,8 +170,12 @@ class Registry(_Frozen):
         return None if hit is None else (hit[0], hit[1])  # type: ignore[return-value]
 
     def keys(self, kind: Kind) -> dict[str, tuple[Entity, str]]:
-        """Every normalized key of a kind with its owner (a copy-free read-only view)."""
+        """Every normalized key of a kind with its owner and method (do not mutate)."""
         return self._index[kind]
+
+    def choices(self, kind: Kind) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Normalized keys and their owners' ids as parallel tuples, for fuzzy matching."""
+        return self._choices[kind]
 
 
 def _default_path() -> Path:
@@ -195,7 +205,7 @@ def _format_validation_error(err: ValidationError, data: dict[str, Any]) -> str:
 
 def _parse(text: str, origin: str) -> Registry:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise RegistryError(f"{origin}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
@@ -206,6 +216,14 @@ def _parse(text: str, origin: str) -> Registry:
         raise RegistryError(f"{origin}: {_format_validation_error(exc, data)}") from exc
 
 
+# (path, file text) -> Registry. The pipeline loads the registry once per report; handing
+# back the same object for unchanged text skips re-validation and lets normalize.py reuse
+# the spaCy matchers it built for it. Keyed by content, so an edit (add_alias, an
+# archivist) is always seen.
+_LOADED: dict[tuple[str, str], Registry] = {}
+_LOADED_MAX = 8
+
+
 def load_registry(path: Path | None = None) -> Registry:
     """Load and validate the registry: `path`, else $METROEXTRACT_REGISTRY, else the packaged file."""
     path = Path(path) if path is not None else _default_path()
@@ -213,7 +231,14 @@ def load_registry(path: Path | None = None) -> Registry:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise RegistryError(f"{path}: cannot read registry: {exc.strerror or exc}") from exc
-    return _parse(text, str(path))
+    key = (str(path.resolve()), text)
+    registry = _LOADED.get(key)
+    if registry is None:
+        registry = _parse(text, str(path))
+        if len(_LOADED) >= _LOADED_MAX:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = registry
+    return registry
 
 
 # --------------------------------------------------------------------------- writing
@@ -302,8 +327,8 @@ def add_alias(path: Path, name: str, entity_id: str, *, kind: Kind | None = None
     if kind is not None:
         kinds = [k for k in kinds if k == kind]
     if not kinds:
-        where = f"{_SECTIONS[kind]} of " if kind else ""
-        raise RegistryError(f"{path}: no id {entity_id!r} in the {where}registry")
+        what = f"{kind} id" if kind else "id"
+        raise RegistryError(f"{path}: no {what} {entity_id!r} in the registry")
     if len(kinds) > 1:
         raise RegistryError(f"{path}: {entity_id!r} is both a member and an alliance; say which")
     (k,) = kinds

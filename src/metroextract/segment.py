@@ -91,6 +91,7 @@ class LineTags(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     whole: str | None = None  # a tag covering the whole line ("FIELD:members")
+    also: tuple[str, ...] = ()  # other tags covering the whole line (a label that is also a heading)
     runin: str | None = None  # a FIELD tag starting the line, followed by ':' and a value
     runin_rest: str = ""
     kicker_number: int | None = None  # "Ligne d'action 2" → 2
@@ -133,7 +134,8 @@ def tag_lines(texts: list[str], lang: str) -> list[LineTags]:
             first = spans[0]
             head, rest = text[: first.start_char], text[first.end_char :]
             if not head.strip(" -–•·") and not fold(rest):
-                tags = LineTags(whole=first.label_)
+                same = [sp.label_ for sp in spans if sp.start_char == first.start_char and sp.end_char == first.end_char]
+                tags = LineTags(whole=same[0], also=tuple(same[1:]))
             elif not head.strip() and first.label_.startswith("FIELD:") and re.match(r"^\s*[:：]", rest):
                 tags = LineTags(runin=first.label_, runin_rest=re.sub(r"^\s*[:：]\s*", "", rest))
             elif not head.strip() and first.label_ == "KICKER":
@@ -263,7 +265,8 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
         heading = is_heading(ln, body)
 
         # A multi-line heading: try joining the next heading-styled lines.
-        whole = tg.whole
+        whole = next((t for t in (tg.whole, *tg.also) if t and t.startswith("SECTION:")), tg.whole)
+        field_tag = next((t for t in (tg.whole, *tg.also) if t and t.startswith("FIELD:")), None)
         span = 1
         if heading and (whole is None or not whole.startswith("SECTION:")):
             for k in (3, 2):
@@ -285,11 +288,9 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             whole is not None
             and whole.startswith("SECTION:")
             and heading
-            # inside an activity a label-sized "Enjeux métropolitains" is a field label
-            and not (cur is not None and section == "activities" and (whole[8:] in FIELDS or f"FIELD:{whole[8:]}" == whole) and ln.size < 1.4 * body)
+            and ln not in title_lines
+            and not _is_field_label_here(ln, tg, section, body)
         )
-        if is_section_heading and cur is not None and tg.whole and tg.whole.startswith("FIELD:") and ln.size < 1.4 * body:
-            is_section_heading = False
         if is_section_heading:
             name = whole[len("SECTION:") :]  # type: ignore[index]
             close_action_label()
@@ -364,8 +365,8 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             state = "body"
             _split_series(cur)
 
-        if tg.whole and tg.whole.startswith("FIELD:"):
-            field = tg.whole[6:]
+        if field_tag:
+            field = field_tag[6:]
             cur.fields.setdefault(field, [])
             last_field_line = ln
             i += 1
@@ -411,6 +412,14 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
         activities=activities,
         unplaced=unplaced,
     )
+
+
+def _is_field_label_here(ln: Line, tg: LineTags, section: str | None, body: float) -> bool:
+    """Inside activities, a label-sized "Enjeux métropolitains" is a field label, not a section."""
+    if section != "activities":
+        return False
+    is_label = any(t.startswith("FIELD:") for t in (tg.whole, *tg.also) if t)
+    return is_label and ln.size < 1.4 * body
 
 
 def is_body_prose(ln: Line) -> bool:

@@ -1,0 +1,368 @@
+"""Flow `ingest`: the PDFs dropped in an inbox → reports (or quarantine), datasets, artifact.
+
+Steps (each one a library call, see `metroextract.inbox`):
+
+1. adopt files claimed by runs that died; drop leftover `*.tmp` files when no other run lives;
+2. find settled PDFs in the inbox and claim each one by atomic rename;
+3. hash each file; when this content already has an outcome from the current
+   `metroextract.PARSER_VERSION` (extracted, or quarantined for a reason that depends on
+   the bytes only) reuse it: nothing is parsed;
+4. extract the others, one Prefect task per file (`extract-pdf`), each in a worker process
+   with a time limit (`metroextract.isolate`); retries only for transient I/O errors;
+5. as each file finishes, write its outputs atomically, then move the PDF to
+   `processed/<report_id>.pdf` or `quarantine/<sha256>.pdf` (+ `.error.json`);
+6. rebuild the datasets; publish a table artifact `ingest-summary`; return a `RunSummary`.
+
+Extraction runs on a thread pool (`concurrency` files at once, each in its own worker
+process) or, with `dask_address`, on an existing Dask cluster (`prefect_dask`): the Dask
+workers need this repository on their `PYTHONPATH` and the same view of the inbox.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+from pydantic import BaseModel
+
+import metroextract
+from metroextract.errors import MetroextractError, QuarantineCode
+from metroextract.inbox import (
+    ClaimRun,
+    FileResult,
+    RunSummary,
+    cleanup_tmp,
+    finish_processed,
+    quarantine,
+    reusable_outcome,
+    store_extraction,
+    store_failure,
+    wait_for_settled,
+)
+from metroextract.isolate import extract_isolated
+from metroextract.models import QuarantineRecord
+from metroextract.settings import Settings
+
+# --------------------------------------------------------------------------- progress
+
+
+_hooks: list[Callable[[str, Any], None]] = []
+
+
+@contextlib.contextmanager
+def progress_hook(fn: Callable[[str, Any], None]) -> Iterator[None]:
+    """Call `fn(event, payload)` while a flow runs in this process: `("start", n_files)`,
+    then `("file", FileResult)` as each file ends. Used by the CLI's progress bar."""
+    _hooks.append(fn)
+    try:
+        yield
+    finally:
+        _hooks.remove(fn)
+
+
+def _notify(event: str, payload: Any) -> None:
+    for fn in list(_hooks):
+        with contextlib.suppress(Exception):
+            fn(event, payload)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def parser_version() -> str:
+    """Read at run time, so a bumped version makes the next run parse everything again."""
+    return metroextract.PARSER_VERSION
+
+
+def make_settings(timeout_seconds: float | None = None) -> Settings:
+    """Settings from METROEXTRACT_* variables, with the flow's overrides."""
+    return Settings(timeout_seconds=timeout_seconds) if timeout_seconds else Settings()
+
+
+def task_runner(concurrency: int = 2, dask_address: str | None = None):
+    """Threads on this machine, or an existing Dask cluster."""
+    if dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        return DaskTaskRunner(address=dask_address)
+    return ThreadPoolTaskRunner(max_workers=max(1, int(concurrency)))
+
+
+def period_of(report: Any) -> str | None:
+    p = getattr(report, "period", None)
+    if p is None or not (p.start or p.end):
+        return None
+    return f"{p.start or '?'}/{p.end or '?'}"
+
+
+def rebuild(output: Path) -> str:
+    """Rebuild the datasets when the datasets module is installed; say what happened."""
+    try:
+        from metroextract.datasets import rebuild_datasets
+    except ImportError:
+        return "unavailable"
+    try:
+        rebuild_datasets(Path(output))
+    except Exception as exc:  # noqa: BLE001 - reported in the summary; the files are safe
+        return f"failed: {type(exc).__name__}: {exc}"
+    return "rebuilt"
+
+
+def publish_artifact(summary: RunSummary, key: str) -> None:
+    """The run's table artifact (file, status, code, activities, warnings, unresolved)."""
+    rows = [
+        {
+            "file": f.file_name,
+            "status": f.status,
+            "code": f.code or "",
+            "activities": f.activities,
+            "warnings": f.warnings,
+            "unresolved": f.unresolved,
+            "parsed": "yes" if f.parsed else "no (unchanged)",
+            "message": f.message or "",
+        }
+        for f in summary.files
+    ]
+    c = summary.counts()
+    description = (
+        f"{c['found']} files: {c['extracted']} extracted, {c['quarantined']} quarantined, "
+        f"{c['parsed']} parsed, {c['unchanged']} unchanged; datasets {summary.datasets}"
+    )
+    try:
+        create_table_artifact(table=rows or [{"file": "(no files)", "status": "", "code": ""}], key=key, description=description)
+    except Exception as exc:  # noqa: BLE001 - an artifact must never fail the run
+        get_run_logger().warning("could not publish the %s artifact: %s", key, exc)
+
+
+# --------------------------------------------------------------------------- extraction task
+
+
+@dataclass
+class Outcome:
+    """What the extract task hands back: an Extraction, or why there is none."""
+
+    extraction: Any = None  # pipeline.Extraction
+    code: str | None = None
+    stage: str | None = None
+    message: str | None = None
+    seconds: float = 0.0
+
+
+def only_transient(task: Any, task_run: Any, state: Any) -> bool:
+    """`retry_condition_fn`: retry a failed extraction only for a transient error."""
+    exc = state.data if isinstance(getattr(state, "data", None), BaseException) else None
+    if exc is None:
+        with contextlib.suppress(BaseException):
+            exc = state.result(raise_on_failure=False)
+    return bool(getattr(exc, "transient", False))
+
+
+@task(
+    name="extract-pdf",
+    task_run_name="extract {file_name}",
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=only_transient,
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
+def extract_pdf(path: str, settings: Settings, file_name: str = "") -> Outcome:
+    """Extract one PDF in a worker process. Bad input is an outcome, not a task failure;
+    a transient error raises (and is retried)."""
+    t0 = time.perf_counter()
+    try:
+        extraction = extract_isolated(path, settings)
+    except MetroextractError as exc:
+        if exc.transient:
+            raise
+        return Outcome(code=str(exc.code), stage=exc.stage, message=exc.message, seconds=time.perf_counter() - t0)
+    return Outcome(extraction=extraction, seconds=time.perf_counter() - t0)
+
+
+class Job(BaseModel):
+    path: str
+    sha256: str
+    file_name: str
+
+
+def _failure_of(state_or_exc: Any) -> tuple[str, str, str]:
+    exc = state_or_exc
+    if isinstance(exc, MetroextractError):
+        return str(exc.code), exc.stage, exc.message
+    if isinstance(exc, TimeoutError):
+        return str(QuarantineCode.TIMEOUT), "extract", "the extraction task timed out"
+    return str(QuarantineCode.INTERNAL_ERROR), "extract", f"{type(exc).__name__}: {exc}"
+
+
+def _with_io_retries(fn: Callable[[], Any], attempts: int = 3) -> Any:
+    for i in range(attempts):
+        try:
+            return fn()
+        except OSError:
+            if i == attempts - 1:
+                raise
+            time.sleep(0.5 * 2**i)
+    return None  # pragma: no cover
+
+
+def _keep_original_name(extraction: Any, file_name: str) -> None:
+    """The report names the file as it arrived, not as it is stored (an archive copy
+    `processed/<report_id>.pdf` keeps its original name through a backfill)."""
+    source = extraction.report.source
+    if file_name and source.file_name != file_name:
+        extraction.report = extraction.report.model_copy(update={"source": source.model_copy(update={"file_name": file_name})})
+
+
+def store_outcome(job: Job, outcome: Outcome, output: Path, version: str, mode: Literal["ingest", "backfill"]) -> FileResult:
+    """Write one file's outputs, then (ingest) move the PDF out of its claim folder.
+
+    Ingest: extracted → `processed/<report_id>.pdf`; otherwise → `quarantine/`.
+    Backfill: the source stays where it is; only the outputs and records are written.
+    """
+    claimed = Path(job.path)
+    try:
+        if outcome.extraction is not None:
+            _keep_original_name(outcome.extraction, job.file_name)
+            rec = _with_io_retries(lambda: store_extraction(output, outcome.extraction, file_name=job.file_name, sha256=job.sha256, parser_version=version))
+            if mode == "ingest":
+                _with_io_retries(lambda: finish_processed(claimed, output, job.sha256))
+            res = FileResult.from_record(rec, file_name=job.file_name, parsed=True, seconds=outcome.seconds)
+            res.period = period_of(outcome.extraction.report)
+            return res
+        code, stage, message = outcome.code or "internal_error", outcome.stage or "extract", outcome.message or "unknown error"
+    except Exception as exc:  # noqa: BLE001 - writing the outputs failed: quarantine as internal error
+        code, stage, message = str(QuarantineCode.INTERNAL_ERROR), "store", f"writing the outputs failed: {type(exc).__name__}: {exc}"
+    rec = store_failure(output, file_name=job.file_name, sha256=job.sha256, code=code, stage=stage, message=message, parser_version=version)
+    if mode == "ingest":
+        quarantine(claimed, output, QuarantineRecord(file_name=job.file_name, sha256=job.sha256, stage=stage, code=code, message=message))
+    return FileResult.from_record(rec, file_name=job.file_name, parsed=True, seconds=outcome.seconds)
+
+
+@flow(name="extract-files", description="Extract PDFs as parallel tasks and store each result as it comes.")
+def extract_files(jobs: list[Job], output: Path, settings: Settings, version: str, mode: str = "ingest") -> list[FileResult]:
+    """Submit one `extract-pdf` task per job to this flow's task runner; store each result
+    in this process as soon as it is ready (a crash loses only files still in flight)."""
+    output = Path(output)
+    # No Prefect task timeout: it cannot interrupt a blocked thread; the worker process
+    # running the extraction is killed at `settings.timeout_seconds` instead (isolate.py).
+    futures = {extract_pdf.submit(job.path, settings, job.file_name): i for i, job in enumerate(jobs)}
+    results: list[tuple[int, FileResult]] = []
+    for fut in as_completed(list(futures)):
+        index = futures[fut]
+        job = jobs[index]
+        value = fut.result(raise_on_failure=False)
+        if isinstance(value, Outcome):
+            outcome = value
+        else:  # the task failed: a transient error after its retries, a timeout, a bug
+            code, stage, message = _failure_of(value)
+            outcome = Outcome(code=code, stage=stage, message=message)
+        res = store_outcome(job, outcome, output, version, mode)  # type: ignore[arg-type]
+        results.append((index, res))
+        _notify("file", res)
+    return [res for _, res in sorted(results, key=lambda pair: pair[0])]
+
+
+def run_extractions(jobs: list[Job], output: Path, settings: Settings, version: str, mode: str, concurrency: int, dask_address: str | None) -> list[FileResult]:
+    if not jobs:
+        return []
+    sub = extract_files.with_options(task_runner=task_runner(concurrency, dask_address))
+    return sub(jobs=jobs, output=output, settings=settings, version=version, mode=mode)
+
+
+def reuse_outcome(claimed: Path, sha256: str, rec: Any, output: Path) -> FileResult:
+    """An unchanged file: move it where its stored outcome says, without parsing it."""
+    if rec.status == "extracted":
+        finish_processed(claimed, output, sha256)
+    else:
+        quarantine(
+            claimed,
+            output,
+            QuarantineRecord(file_name=claimed.name, sha256=sha256, stage=rec.stage or "extract", code=rec.code or "internal_error", message=rec.message or "(unchanged file)"),
+        )
+    return FileResult.from_record(rec, file_name=claimed.name, parsed=False)
+
+
+# --------------------------------------------------------------------------- the flow
+
+
+@flow(
+    name="ingest",
+    description="Extract every PDF dropped in the inbox: reports, quarantine, datasets, artifact.",
+    validate_parameters=True,
+)
+def ingest(
+    inbox: Path,
+    output: Path,
+    settle_seconds: float = 1.0,
+    timeout_seconds: float | None = None,
+    dask_address: str | None = None,
+    concurrency: int = 2,
+    max_settle_wait: float = 30.0,
+) -> RunSummary:
+    """Ingest the inbox.
+
+    Args:
+        inbox: folder where PDFs are dropped (not searched recursively).
+        output: output folder (reports/, sources/, processed/, quarantine/, datasets/ …).
+        settle_seconds: a file modified more recently than this is still being written.
+        timeout_seconds: longest extraction of one file (default: METROEXTRACT_TIMEOUT_SECONDS or 300).
+        dask_address: `tcp://host:8786` of a Dask scheduler to extract on; default: local threads.
+        concurrency: files extracted at once on the local runner.
+        max_settle_wait: how long to wait for files still being written (0: leave them for the next run).
+    """
+    t0 = time.monotonic()
+    logger = get_run_logger()
+    inbox, output = Path(inbox).absolute(), Path(output).absolute()
+    settings = make_settings(timeout_seconds)
+    version = parser_version()
+    summary = RunSummary(flow="ingest")
+
+    from metroextract.pipeline import file_sha256
+
+    with ClaimRun(inbox, output) as run:
+        adopted = run.adopt_orphans()
+        if adopted:
+            logger.info("resuming %d file(s) left by an interrupted run", len(adopted))
+        if not run.others_alive():
+            cleanup_tmp(output, older_than=run.started)
+        ready = wait_for_settled(inbox, settle_seconds, max_settle_wait)
+        claimed = adopted + [c for p in ready if (c := run.claim(p)) is not None]
+        _notify("start", len(claimed))
+        jobs: list[Job] = []
+        for path in claimed:
+            try:
+                sha = file_sha256(path)
+            except OSError as exc:
+                logger.warning("cannot read %s: %s (left for the next run)", path.name, exc)
+                continue
+            rec = reusable_outcome(output, sha, version)
+            if rec is not None:
+                res = reuse_outcome(path, sha, rec, output)
+                summary.files.append(res)
+                _notify("file", res)
+            else:
+                jobs.append(Job(path=str(path), sha256=sha, file_name=path.name))
+        summary.files.extend(run_extractions(jobs, output, settings, version, "ingest", concurrency, dask_address))
+
+    if summary.files or not (output / "manifest.json").exists():
+        summary.datasets = rebuild(output)
+    summary.seconds = round(time.monotonic() - t0, 3)
+    publish_artifact(summary, "ingest-summary")
+    c = summary.counts()
+    logger.info("ingest: %d extracted, %d quarantined, %d parsed, %d unchanged", c["extracted"], c["quarantined"], c["parsed"], c["unchanged"])
+    return summary
+
+
+if __name__ == "__main__":  # python flows/ingest.py INBOX OUTPUT
+    summary = ingest(inbox=Path(sys.argv[1]), output=Path(sys.argv[2]))
+    sys.stdout.buffer.write(summary.to_json())

@@ -1,0 +1,1234 @@
+"""Datasets: every `reports/*.json` → flat JSON Lines tables, JSON Schema, data package, manifest.
+
+What `rebuild_datasets(output_dir)` writes (see the README, "Output layout"):
+
+- `datasets/<table>.jsonl` — one file per table in `TABLES`, one row model per table (below),
+  one compact JSON object per line. Rows are sorted by their primary key, ids derive only
+  from report ids, activity ids and printed positions, and no row holds a timestamp, so
+  two rebuilds over the same reports give byte-identical files. The whole folder is
+  written beside the old one and swapped in at once: a reader sees the old tables or the
+  new ones, never a mix.
+- `schema/*.schema.json` — JSON Schema of the report document, the quarantine record, the
+  review item, the manifest and every table row (`schema_documents()`; the same files are
+  committed under `schema/` in the repository and a test fails when they drift).
+- `datapackage.json` — a Frictionless Data Package: one resource per table with its
+  fields, types, primary and foreign keys, size and sha256.
+- `manifest.json` — every source file with its status and counts; the only file with
+  timestamps.
+
+Every row and document carries `schema_version` (`models.SCHEMA_VERSION`, semantic
+versioning: a breaking change — a field removed, renamed or retyped, a meaning changed —
+bumps the major; a new table or field bumps the minor).
+
+Run it by hand with `python -m metroextract.datasets OUTPUT_DIR`, and regenerate the
+committed schema files with `python -m metroextract.datasets --write-schemas schema/`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import errno
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .export import atomic_write_bytes, dumps_json
+from .models import (
+    SCHEMA_VERSION,
+    AllianceRef,
+    MemberRef,
+    QuarantineRecord,
+    Report,
+    ReviewItem,
+)
+
+__all__ = [
+    "DATAPACKAGE_NAME",
+    "MANIFEST_NAME",
+    "TABLES",
+    "DatasetSummary",
+    "Manifest",
+    "ManifestSource",
+    "SkippedFile",
+    "datapackage_descriptor",
+    "main",
+    "rebuild_datasets",
+    "schema_documents",
+    "write_schema_files",
+]
+
+log = logging.getLogger(__name__)
+
+DATASETS_DIR = "datasets"
+SCHEMA_DIR = "schema"
+DATAPACKAGE_NAME = "datapackage.json"
+MANIFEST_NAME = "manifest.json"
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+_SEMVER = r"^\d+\.\d+\.\d+$"
+_RESULT_CODE = re.compile(r"^(L\d+)(A\d+)?(D\d+)?$")
+
+Method = Literal["exact", "alias", "fuzzy", "unresolved"]
+
+
+# --------------------------------------------------------------------------- row models
+
+
+class _Row(BaseModel):
+    """Base of every table row: frozen, no unknown fields, every field always written."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
+
+    # Table metadata (not fields): the primary key rows are sorted by, and foreign keys
+    # as (fields, referenced table, referenced fields).
+    primary_key: ClassVar[tuple[str, ...]] = ()
+    foreign_keys: ClassVar[tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]] = ()
+
+    schema_version: str = Field(
+        SCHEMA_VERSION, pattern=_SEMVER, description="version of the dataset contract (semver)"
+    )
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.primary_key)
+
+
+_REPORT_FK = ((("report_id",), "reports", ("report_id",)),)
+_ACTIVITY_FK = (*_REPORT_FK, (("activity_id",), "activities", ("activity_id",)))
+_MEMBER_FK = ((("member_id",), "members", ("member_id",)),)
+_ALLIANCE_FK = ((("alliance_id",), "alliances", ("alliance_id",)),)
+
+_D_REPORT = "id of the report: r- and the first 16 hex digits of the PDF's sha256"
+_D_ACTIVITY = "id of the activity: report id, printed position and a digest of date and title"
+_D_SEQ = "1-based printed position of the item within its list"
+_D_NAME = "the name as printed"
+_D_MEMBER_ID = "registry id of the member; null when the name could not be resolved"
+_D_ALLIANCE_ID = "registry id of the alliance; null when the name could not be resolved"
+_D_CANONICAL = "the registry's English name for the id; null when unresolved"
+_D_METHOD = "how the name was resolved: exact, alias, fuzzy or unresolved; null if never resolved"
+_D_SCORE = "resolution score 0-100 (best fuzzy score when unresolved)"
+
+
+class ReportRow(_Row):
+    """One extracted report (one PDF edition)."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("report_id",)
+
+    report_id: str = Field(description=_D_REPORT)
+    language: Literal["fr", "en", "es"]
+    title: str | None
+    period_text: str = Field(description="the report period as printed")
+    period_start: str | None = Field(description="first month of the period, YYYY-MM")
+    period_end: str | None = Field(description="last month of the period, YYYY-MM")
+    source_file_name: str
+    source_sha256: str
+    source_pages: int
+    parser_version: str
+    document_schema_version: str = Field(description="schema_version of reports/<report_id>.json")
+    key_figures_period: str | None
+    secretary_general: str | None = Field(description="signatory of the Secretary General's note")
+    contact_email: str | None
+    contact_website: str | None
+    activity_count: int
+    warning_count: int
+
+
+class ActivityRow(_Row):
+    """One activity of a report."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("activity_id",)
+    foreign_keys = _REPORT_FK
+
+    activity_id: str = Field(description=_D_ACTIVITY)
+    report_id: str = Field(description=_D_REPORT)
+    seq: int = Field(description="1-based position of the activity in the report")
+    action_line: str | None = Field(description="action line code (L1, L2, …) it is printed under")
+    action_line_label: str | None
+    series: str | None = Field(description="kicker printed before the title")
+    title: str
+    date_text: str = Field(description="the date as printed")
+    date_start: date | None
+    date_end: date | None
+    dates: list[date] = Field(description="every day the printed date names")
+    description: str
+    figure_text: list[str] = Field(description="captions and text inside pictures")
+    pages: list[int] = Field(description="PDF pages the activity is printed on")
+
+
+class ActivityMemberRow(_Row):
+    """A member listed as involved in an activity."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("activity_id", "seq")
+    foreign_keys = (*_ACTIVITY_FK, *_MEMBER_FK)
+
+    report_id: str = Field(description=_D_REPORT)
+    activity_id: str = Field(description=_D_ACTIVITY)
+    seq: int = Field(description=_D_SEQ)
+    name: str = Field(description=_D_NAME)
+    member_id: str | None = Field(description=_D_MEMBER_ID)
+    canonical_name: str | None = Field(description=_D_CANONICAL)
+    method: Method | None = Field(description=_D_METHOD)
+    score: float | None = Field(description=_D_SCORE)
+
+
+class ActivityMentionRow(ActivityMemberRow):
+    """A member named in an activity's description (not listed as involved)."""
+
+
+class ActivityResultRow(_Row):
+    """A strategic-plan result code (LnAnDn) an activity is related to."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("activity_id", "seq")
+    foreign_keys = _ACTIVITY_FK
+
+    report_id: str = Field(description=_D_REPORT)
+    activity_id: str = Field(description=_D_ACTIVITY)
+    seq: int = Field(description=_D_SEQ)
+    code: str = Field(description="result code as printed, e.g. L1A2D4")
+    line: str | None = Field(description="action line part of the code, e.g. L1")
+    axis: str | None = Field(description="axis part of the code, e.g. L1A2")
+    label: str | None = Field(description="the code's label in the report's plan; null if absent")
+
+
+class ActivityChallengeRow(_Row):
+    """A metropolitan challenge an activity addresses."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("activity_id", "seq")
+    foreign_keys = _ACTIVITY_FK
+
+    report_id: str = Field(description=_D_REPORT)
+    activity_id: str = Field(description=_D_ACTIVITY)
+    seq: int = Field(description=_D_SEQ)
+    code: str = Field(description="challenge code, e.g. 2.1")
+    label: str
+
+
+class ActivityAllianceRow(_Row):
+    """An alliance or partner listed for an activity."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("activity_id", "seq")
+    foreign_keys = (*_ACTIVITY_FK, *_ALLIANCE_FK)
+
+    report_id: str = Field(description=_D_REPORT)
+    activity_id: str = Field(description=_D_ACTIVITY)
+    seq: int = Field(description=_D_SEQ)
+    name: str = Field(description=_D_NAME)
+    alliance_id: str | None = Field(description=_D_ALLIANCE_ID)
+    canonical_name: str | None = Field(description=_D_CANONICAL)
+    method: Method | None = Field(description=_D_METHOD)
+    score: float | None = Field(description=_D_SCORE)
+
+
+class MediaMentionRow(_Row):
+    """A press article mentioning Metropolis."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("report_id", "seq")
+    foreign_keys = _REPORT_FK
+
+    report_id: str = Field(description=_D_REPORT)
+    seq: int = Field(description=_D_SEQ)
+    month: str | None = Field(description="YYYY-MM")
+    outlet: str
+    title: str | None
+
+
+class MemberEngagementRow(_Row):
+    """A member listed under member engagement (active listening)."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("report_id", "seq")
+    foreign_keys = (*_REPORT_FK, *_MEMBER_FK)
+
+    report_id: str = Field(description=_D_REPORT)
+    seq: int = Field(description=_D_SEQ)
+    name: str = Field(description=_D_NAME)
+    member_id: str | None = Field(description=_D_MEMBER_ID)
+    canonical_name: str | None = Field(description=_D_CANONICAL)
+    method: Method | None = Field(description=_D_METHOD)
+    score: float | None = Field(description=_D_SCORE)
+
+
+class BilateralMeetingRow(_Row):
+    """A bilateral meeting; participants as parallel lists (names as printed, ids or null)."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("report_id", "seq")
+    foreign_keys = _REPORT_FK
+
+    report_id: str = Field(description=_D_REPORT)
+    seq: int = Field(description=_D_SEQ)
+    month: str | None = Field(description="YYYY-MM")
+    format: str | None = Field(description="meeting format as printed, e.g. Online")
+    member_names: list[str]
+    member_ids: list[str | None] = Field(description="registry id of each member_names entry")
+    alliance_names: list[str]
+    alliance_ids: list[str | None] = Field(description="registry id of each alliance_names entry")
+
+
+class KeyFigureRow(_Row):
+    """A key figure of the period (e.g. +1 380 people engaged)."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("report_id", "seq")
+    foreign_keys = _REPORT_FK
+
+    report_id: str = Field(description=_D_REPORT)
+    seq: int = Field(description=_D_SEQ)
+    period: str | None = Field(description="the key figures' period as printed")
+    text: str = Field(description="the figure as printed")
+    value: int | None = Field(description="the figure as a number; null if unreadable")
+    label: str
+
+
+class PlanRow(_Row):
+    """A line, axis or deliverable of the strategic action plan as printed in a report."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("report_id", "seq")
+    foreign_keys = _REPORT_FK
+
+    report_id: str = Field(description=_D_REPORT)
+    seq: int = Field(description=_D_SEQ)
+    code: str
+    level: Literal["line", "axis", "deliverable"]
+    parent: str | None
+    label: str
+
+
+class ChallengeTaxonomyRow(_Row):
+    """A metropolitan challenge of the taxonomy printed in a report."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("report_id", "seq")
+    foreign_keys = _REPORT_FK
+
+    report_id: str = Field(description=_D_REPORT)
+    seq: int = Field(description=_D_SEQ)
+    code: str
+    label: str
+
+
+class ActionLineRow(_Row):
+    """An action line (activity divider) of a report."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("report_id", "seq")
+    foreign_keys = _REPORT_FK
+
+    report_id: str = Field(description=_D_REPORT)
+    seq: int = Field(description=_D_SEQ)
+    code: str
+    label: str
+
+
+class RegionMemberRow(_Row):
+    """A member listed under a region in "Who we are" (honorary members flagged)."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("report_id", "region_seq", "seq")
+    foreign_keys = (*_REPORT_FK, *_MEMBER_FK)
+
+    report_id: str = Field(description=_D_REPORT)
+    region_seq: int = Field(description="1-based position of the region in the report")
+    region: str = Field(description="region name as printed")
+    seq: int = Field(description="1-based position within the region (members, then honorary)")
+    honorary: bool
+    name: str = Field(description=_D_NAME)
+    member_id: str | None = Field(description=_D_MEMBER_ID)
+    canonical_name: str | None = Field(description=_D_CANONICAL)
+    method: Method | None = Field(description=_D_METHOD)
+    score: float | None = Field(description=_D_SCORE)
+
+
+class BoardRow(_Row):
+    """A member of the Board of Directors, by region."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("report_id", "region_seq", "seq")
+    foreign_keys = _REPORT_FK
+
+    report_id: str = Field(description=_D_REPORT)
+    region_seq: int = Field(description="1-based position of the region in the report")
+    region: str = Field(description="region name as printed")
+    seq: int = Field(description=_D_SEQ)
+    role: str
+    name: str
+    position: str | None = Field(description="the person's office, as printed")
+
+
+class FocalPointRow(_Row):
+    """A regional focal point (e.g. regional secretary)."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("report_id", "region_seq", "seq")
+    foreign_keys = _REPORT_FK
+
+    report_id: str = Field(description=_D_REPORT)
+    region_seq: int = Field(description="1-based position of the region in the report")
+    region: str = Field(description="region name as printed")
+    seq: int = Field(description=_D_SEQ)
+    role: str
+    name: str
+    place: str | None
+
+
+class SecretariatRow(_Row):
+    """A member of the General Secretariat staff."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("report_id", "seq")
+    foreign_keys = _REPORT_FK
+
+    report_id: str = Field(description=_D_REPORT)
+    seq: int = Field(description=_D_SEQ)
+    name: str
+    position: str | None = Field(description="the person's job title, as printed")
+
+
+class WarningRow(_Row):
+    """A problem found in a report that was extracted anyway (codes: errors.WarningCode)."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("report_id", "seq")
+    foreign_keys = _REPORT_FK
+
+    report_id: str = Field(description=_D_REPORT)
+    seq: int = Field(description=_D_SEQ)
+    page: int | None
+    code: str
+    message: str
+
+
+class MemberRow(_Row):
+    """A registry member with how often the reports reference it."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("member_id",)
+
+    member_id: str
+    name_en: str | None = Field(description="null only when the id is not in the registry")
+    name_fr: str | None
+    name_es: str | None
+    region: str | None = Field(description="registry region slug, e.g. latin-america-caribbean")
+    honorary: bool
+    aliases: list[str]
+    in_registry: bool = Field(description="false for an id a report uses that the registry lacks")
+    reports: int = Field(description="reports referencing the member anywhere")
+    activities: int = Field(description="rows in activity_members")
+    activity_mentions: int = Field(description="rows in activity_mentions")
+    member_engagement: int = Field(description="rows in member_engagement")
+    bilateral_meetings: int = Field(description="bilateral meetings it took part in")
+    regions_members: int = Field(description="rows in regions_members")
+    mentions: int = Field(description="sum of the five counts above")
+
+
+class AllianceRow(_Row):
+    """A registry alliance with how often the reports reference it."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("alliance_id",)
+
+    alliance_id: str
+    name_en: str | None = Field(description="null only when the id is not in the registry")
+    name_fr: str | None
+    name_es: str | None
+    aliases: list[str]
+    in_registry: bool = Field(description="false for an id a report uses that the registry lacks")
+    reports: int = Field(description="reports referencing the alliance anywhere")
+    activities: int = Field(description="rows in activity_alliances")
+    bilateral_meetings: int = Field(description="bilateral meetings it took part in")
+    mentions: int = Field(description="sum of the two counts above")
+
+
+class UnresolvedNameRow(_Row):
+    """A printed name left without an id, or resolved with too little margin (review list)."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("report_id", "kind", "name")
+    foreign_keys = _REPORT_FK
+
+    report_id: str = Field(description=_D_REPORT)
+    kind: Literal["member", "alliance"]
+    name: str = Field(description=_D_NAME)
+    occurrences: int = Field(description="references printed with this name in the report")
+    tables: list[str] = Field(description="tables holding those references")
+    resolved_id: str | None = Field(description="id given anyway (low-margin fuzzy match), else null")
+    in_review: bool = Field(description="listed in review/<report_id>.jsonl")
+    reason: Literal["unresolved", "low_margin"] | None = Field(description="review reason")
+    pages: list[int] = Field(description="pages given by the review items")
+    candidate_ids: list[str] = Field(description="best registry ids suggested by review, best first")
+    best_candidate_score: float | None
+
+
+TABLES: dict[str, type[_Row]] = {
+    "reports": ReportRow,
+    "activities": ActivityRow,
+    "activity_members": ActivityMemberRow,
+    "activity_mentions": ActivityMentionRow,
+    "activity_results": ActivityResultRow,
+    "activity_challenges": ActivityChallengeRow,
+    "activity_alliances": ActivityAllianceRow,
+    "media_mentions": MediaMentionRow,
+    "member_engagement": MemberEngagementRow,
+    "bilateral_meetings": BilateralMeetingRow,
+    "key_figures": KeyFigureRow,
+    "plan": PlanRow,
+    "challenge_taxonomy": ChallengeTaxonomyRow,
+    "action_lines": ActionLineRow,
+    "regions_members": RegionMemberRow,
+    "board": BoardRow,
+    "focal_points": FocalPointRow,
+    "secretariat": SecretariatRow,
+    "warnings": WarningRow,
+    "members": MemberRow,
+    "alliances": AllianceRow,
+    "unresolved_names": UnresolvedNameRow,
+}
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
+
+
+class ManifestSource(_Doc):
+    """One source PDF: what became of it. Read from `sources/*.json` when the ingest run
+    wrote them, else derived from `reports/` and `quarantine/`."""
+
+    file_name: str
+    sha256: str | None
+    report_id: str | None
+    parser_version: str | None
+    extracted_at: str | None = Field(description="ISO 8601 time the source was processed")
+    status: str = Field(description="extracted | quarantined | … (as the ingest run recorded it)")
+    code: str | None = Field(description="quarantine code when the file was not extracted")
+    counts: dict[str, int] = Field(description="items extracted, by kind")
+
+
+class ManifestTable(_Doc):
+    rows: int
+    bytes: int
+    sha256: str
+
+
+class SkippedFile(_Doc):
+    """An input file left out of the datasets, and why."""
+
+    path: str = Field(description="relative to the output folder")
+    reason: str
+
+
+class Manifest(_Doc):
+    """Everything the datasets were built from. The only output file holding timestamps."""
+
+    schema_version: str = Field(SCHEMA_VERSION, pattern=_SEMVER)
+    generated_at: str = Field(description="ISO 8601 UTC time of the rebuild")
+    reports: int
+    tables: dict[str, ManifestTable]
+    sources: list[ManifestSource]
+    skipped: list[SkippedFile]
+
+
+@dataclass(frozen=True)
+class DatasetSummary:
+    """What a rebuild did."""
+
+    output_dir: Path
+    reports: int
+    tables: dict[str, int]  # table → rows
+    sources: int
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+def _json_schema(model: type[BaseModel], mode: Literal["validation", "serialization"]) -> dict:
+    return {"$schema": JSON_SCHEMA_DIALECT, **model.model_json_schema(mode=mode)}
+
+
+def schema_documents() -> dict[str, dict]:
+    """Every JSON Schema file name → its document, generated from the pydantic models."""
+    docs = {
+        "report.schema.json": _json_schema(Report, "validation"),
+        "quarantine_record.schema.json": _json_schema(QuarantineRecord, "validation"),
+        "review_item.schema.json": _json_schema(ReviewItem, "validation"),
+        "manifest.schema.json": _json_schema(Manifest, "serialization"),
+    }
+    for table, model in TABLES.items():
+        docs[f"{table}.schema.json"] = _json_schema(model, "serialization")
+    return docs
+
+
+def write_schema_files(directory: Path) -> list[Path]:
+    """Write `schema_documents()` into `directory` (atomically each) and drop stale ones."""
+    directory = Path(directory)
+    docs = schema_documents()
+    paths = []
+    for name, doc in docs.items():
+        path = directory / name
+        data = dumps_json(doc)
+        if not path.exists() or path.read_bytes() != data:
+            atomic_write_bytes(path, data)
+        paths.append(path)
+    for stale in directory.glob("*.schema.json"):
+        if stale.name not in docs:
+            stale.unlink()
+    return paths
+
+
+# --------------------------------------------------------------------------- data package
+
+_FL_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
+             "array": "array", "object": "object"}  # fmt: skip
+
+
+def _fl_field(name: str, prop: dict[str, Any], required: bool) -> dict[str, Any]:
+    """A Frictionless field descriptor from one JSON Schema property."""
+    p = prop
+    nullable = False
+    if "anyOf" in p:
+        variants = [v for v in p["anyOf"] if v.get("type") != "null"]
+        nullable = len(variants) < len(p["anyOf"])
+        if len(variants) != 1:
+            raise TypeError(f"field {name!r}: cannot map {prop} to one Frictionless type")
+        p = variants[0]
+    ftype = _FL_TYPES[p["type"]]
+    if ftype == "string" and p.get("format") == "date":
+        ftype = "date"
+    out: dict[str, Any] = {"name": name, "type": ftype}
+    if prop.get("description"):
+        out["description"] = prop["description"]
+    constraints: dict[str, Any] = {}
+    if required and not nullable:
+        constraints["required"] = True
+    if "enum" in p:
+        constraints["enum"] = list(p["enum"])
+    if constraints:
+        out["constraints"] = constraints
+    return out
+
+
+def _fl_schema(model: type[_Row]) -> dict[str, Any]:
+    js = model.model_json_schema(mode="serialization")
+    required = set(js.get("required", ()))
+    schema: dict[str, Any] = {
+        "fields": [_fl_field(n, p, n in required) for n, p in js["properties"].items()],
+        "primaryKey": list(model.primary_key),
+    }
+    if model.foreign_keys:
+        schema["foreignKeys"] = [
+            {"fields": list(f), "reference": {"resource": t, "fields": list(rf)}}
+            for f, t, rf in model.foreign_keys
+        ]
+    return schema
+
+
+def datapackage_descriptor(tables: dict[str, ManifestTable]) -> dict[str, Any]:
+    """The Frictionless Data Package for tables written under `datasets/`.
+
+    A table with rows is a `jsonl` resource (`path`, `bytes`, `hash`). Frictionless 5
+    cannot read a zero-byte JSON Lines file (it needs a first row), so an empty table is
+    described with inline data holding only its header row; its `datasets/<table>.jsonl`
+    still exists (empty) for other readers.
+    """
+    resources = []
+    for table, model in TABLES.items():
+        info = tables[table]
+        schema = _fl_schema(model)
+        res: dict[str, Any] = {
+            "name": table,
+            "profile": "tabular-data-resource",
+            "description": (model.__doc__ or "").strip(),
+        }
+        if info.rows:
+            res.update(
+                path=f"{DATASETS_DIR}/{table}.jsonl",
+                format="jsonl",
+                mediatype="application/jsonl",
+                encoding="utf-8",
+                bytes=info.bytes,
+                hash=f"sha256:{info.sha256}",
+            )
+        else:
+            res["data"] = [[f["name"] for f in schema["fields"]]]
+        res["schema"] = schema
+        resources.append(res)
+    return {
+        "profile": "tabular-data-package",
+        "name": "metroextract",
+        "title": "Metropolis progress reports",
+        "description": (
+            "Activities, members, alliances and report sections extracted from Metropolis "
+            "progress-report PDFs by metroextract. Full documents: reports/<report_id>.json."
+        ),
+        "version": SCHEMA_VERSION,
+        "resources": resources,
+    }
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _ref_cols(ref: MemberRef | AllianceRef) -> dict[str, Any]:
+    entity_id = ref.member_id if isinstance(ref, MemberRef) else ref.alliance_id
+    key = "member_id" if isinstance(ref, MemberRef) else "alliance_id"
+    return {
+        "name": ref.name,
+        key: entity_id,
+        "canonical_name": ref.canonical_name,
+        "method": ref.method,
+        "score": ref.score,
+    }
+
+
+def _result_parts(code: str) -> tuple[str | None, str | None]:
+    m = _RESULT_CODE.match(code)
+    if not m:
+        return None, None
+    line = m.group(1)
+    return line, (line + m.group(2)) if m.group(2) else None
+
+
+class _Tables:
+    """Rows of every table, filled report by report."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[_Row]] = {t: [] for t in TABLES}
+        # (kind, id) -> table -> count ; (kind, id) -> report ids
+        self.counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        self.reports_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+        # (report_id, kind, name) -> [occurrences, tables, resolved ids, any unresolved]
+        self.names: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def _add(self, table: str, **values: Any) -> None:
+        self.rows[table].append(TABLES[table](**values))
+
+    def _ref(self, report_id: str, table: str, ref: MemberRef | AllianceRef) -> None:
+        kind = "member" if isinstance(ref, MemberRef) else "alliance"
+        entity_id = ref.member_id if isinstance(ref, MemberRef) else ref.alliance_id
+        if entity_id is not None:
+            self.counts[(kind, entity_id)][table] += 1
+            self.reports_of[(kind, entity_id)].add(report_id)
+        info = self.names.setdefault(
+            (report_id, kind, ref.name),
+            {"occurrences": 0, "tables": set(), "ids": set(), "unresolved": False},
+        )
+        info["occurrences"] += 1
+        info["tables"].add(table)
+        if entity_id is None:
+            info["unresolved"] = True
+        else:
+            info["ids"].add(entity_id)
+
+    def add_report(self, report: Report) -> None:
+        rid = report.id
+        line_labels = {a.code: a.label for a in report.action_lines}
+        plan_labels = {p.code: p.label for p in report.plan}
+        note = report.secretary_general_note
+        contact = report.contact
+        self._add(
+            "reports",
+            report_id=rid,
+            language=report.language,
+            title=report.title,
+            period_text=report.period.text,
+            period_start=report.period.start,
+            period_end=report.period.end,
+            source_file_name=report.source.file_name,
+            source_sha256=report.source.sha256,
+            source_pages=report.source.pages,
+            parser_version=report.parser_version,
+            document_schema_version=report.schema_version,
+            key_figures_period=report.key_figures_period,
+            secretary_general=note.signatory if note else None,
+            contact_email=contact.email if contact else None,
+            contact_website=contact.website if contact else None,
+            activity_count=len(report.activities),
+            warning_count=len(report.warnings),
+        )
+        for i, a in enumerate(report.activities, 1):
+            self._add(
+                "activities",
+                activity_id=a.id,
+                report_id=rid,
+                seq=i,
+                action_line=a.action_line,
+                action_line_label=line_labels.get(a.action_line) if a.action_line else None,
+                series=a.series,
+                title=a.title,
+                date_text=a.date_text,
+                date_start=a.date_start,
+                date_end=a.date_end,
+                dates=a.dates,
+                description=a.description,
+                figure_text=a.figure_text,
+                pages=a.provenance.pages,
+            )
+            ids = {"report_id": rid, "activity_id": a.id}
+            for j, m in enumerate(a.members, 1):
+                self._add("activity_members", **ids, seq=j, **_ref_cols(m))
+                self._ref(rid, "activity_members", m)
+            for j, m in enumerate(a.mentioned_members, 1):
+                self._add("activity_mentions", **ids, seq=j, **_ref_cols(m))
+                self._ref(rid, "activity_mentions", m)
+            for j, code in enumerate(a.results, 1):
+                line, axis = _result_parts(code)
+                self._add("activity_results", **ids, seq=j, code=code, line=line, axis=axis,
+                          label=plan_labels.get(code))  # fmt: skip
+            for j, c in enumerate(a.challenges, 1):
+                self._add("activity_challenges", **ids, seq=j, code=c.code, label=c.label)
+            for j, x in enumerate(a.alliances, 1):
+                self._add("activity_alliances", **ids, seq=j, **_ref_cols(x))
+                self._ref(rid, "activity_alliances", x)
+        for i, mm in enumerate(report.media_mentions, 1):
+            self._add("media_mentions", report_id=rid, seq=i, month=mm.month, outlet=mm.outlet,
+                      title=mm.title)  # fmt: skip
+        for i, m in enumerate(report.member_engagement, 1):
+            self._add("member_engagement", report_id=rid, seq=i, **_ref_cols(m))
+            self._ref(rid, "member_engagement", m)
+        for i, b in enumerate(report.bilateral_meetings, 1):
+            self._add(
+                "bilateral_meetings",
+                report_id=rid,
+                seq=i,
+                month=b.month,
+                format=b.format,
+                member_names=[m.name for m in b.members],
+                member_ids=[m.member_id for m in b.members],
+                alliance_names=[x.name for x in b.alliances],
+                alliance_ids=[x.alliance_id for x in b.alliances],
+            )
+            for ref in (*b.members, *b.alliances):
+                self._ref(rid, "bilateral_meetings", ref)
+        for i, k in enumerate(report.key_figures, 1):
+            self._add("key_figures", report_id=rid, seq=i, period=report.key_figures_period,
+                      text=k.text, value=k.value, label=k.label)  # fmt: skip
+        for i, p in enumerate(report.plan, 1):
+            self._add("plan", report_id=rid, seq=i, code=p.code, level=p.level, parent=p.parent,
+                      label=p.label)  # fmt: skip
+        for i, c in enumerate(report.challenge_taxonomy, 1):
+            self._add("challenge_taxonomy", report_id=rid, seq=i, code=c.code, label=c.label)
+        for i, al in enumerate(report.action_lines, 1):
+            self._add("action_lines", report_id=rid, seq=i, code=al.code, label=al.label)
+        for r, g in enumerate(report.regions, 1):
+            where = {"report_id": rid, "region_seq": r, "region": g.name}
+            listed = [(m, False) for m in g.members] + [(m, True) for m in g.honorary_members]
+            for j, (m, honorary) in enumerate(listed, 1):
+                self._add("regions_members", **where, seq=j, honorary=honorary, **_ref_cols(m))
+                self._ref(rid, "regions_members", m)
+            for j, bm in enumerate(g.board, 1):
+                self._add("board", **where, seq=j, role=bm.role, name=bm.name,
+                          position=bm.position)  # fmt: skip
+            for j, fp in enumerate(g.focal_points, 1):
+                self._add("focal_points", **where, seq=j, role=fp.role, name=fp.name,
+                          place=fp.place)  # fmt: skip
+        for i, s in enumerate(report.secretariat, 1):
+            self._add("secretariat", report_id=rid, seq=i, name=s.name, position=s.position)
+        for i, w in enumerate(report.warnings, 1):
+            self._add("warnings", report_id=rid, seq=i, page=w.page, code=w.code,
+                      message=w.message)  # fmt: skip
+
+    def add_registry(self, registry: Any) -> None:
+        """`members` and `alliances` rows: every registry entity, plus ids the reports use
+        that the registry lacks (so foreign keys always hold)."""
+        count_tables = {
+            "member": ("activity_members", "activity_mentions", "member_engagement",
+                       "bilateral_meetings", "regions_members"),
+            "alliance": ("activity_alliances", "bilateral_meetings"),
+        }  # fmt: skip
+        for kind, table in (("member", "members"), ("alliance", "alliances")):
+            entities = {e.id: e for e in _entities(registry, kind)}
+            used = {eid for k, eid in self.counts if k == kind}
+            for eid in sorted(entities.keys() | used):
+                e = entities.get(eid)
+                c = self.counts.get((kind, eid), Counter())
+                values = [c[t] for t in count_tables[kind]]
+                names = getattr(e, "names", None)
+                row: dict[str, Any] = {
+                    f"{kind}_id": eid,
+                    "name_en": getattr(names, "en", None),
+                    "name_fr": getattr(names, "fr", None),
+                    "name_es": getattr(names, "es", None),
+                    "aliases": list(getattr(e, "aliases", ()) or ()),
+                    "in_registry": e is not None,
+                    "reports": len(self.reports_of.get((kind, eid), ())),
+                    "mentions": sum(values),
+                }
+                if kind == "member":
+                    row |= {
+                        "region": getattr(e, "region", None),
+                        "honorary": bool(getattr(e, "honorary", False)),
+                        **dict(zip(("activities", "activity_mentions", "member_engagement",
+                                    "bilateral_meetings", "regions_members"), values)),
+                    }  # fmt: skip
+                else:
+                    row |= dict(zip(("activities", "bilateral_meetings"), values))
+                self._add(table, **row)
+
+    def add_unresolved(self, review: Iterable[ReviewItem]) -> None:
+        by_key: dict[tuple[str, str, str], list[ReviewItem]] = defaultdict(list)
+        for item in review:
+            by_key[(item.report_id, item.kind, item.name)].append(item)
+        keys = {k for k, info in self.names.items() if info["unresolved"]} | by_key.keys()
+        for key in sorted(keys):
+            report_id, kind, name = key
+            info = self.names.get(key, {"occurrences": 0, "tables": set(), "ids": set()})
+            items = by_key.get(key, [])
+            reason = None
+            if items:
+                reason = "unresolved" if any(i.reason == "unresolved" for i in items) else "low_margin"
+            cands = items[0].candidates if items else []
+            self._add(
+                "unresolved_names",
+                report_id=report_id,
+                kind=kind,
+                name=name,
+                occurrences=info["occurrences"],
+                tables=sorted(info["tables"]),
+                resolved_id=min(info["ids"]) if info["ids"] else None,
+                in_review=bool(items),
+                reason=reason,
+                pages=sorted({i.page for i in items if i.page is not None}),
+                candidate_ids=[c.id for c in cands],
+                best_candidate_score=cands[0].score if cands else None,
+            )
+
+    def sorted_rows(self) -> dict[str, list[_Row]]:
+        out = {}
+        for table, rows in self.rows.items():
+            rows = sorted(rows, key=lambda r: r.sort_key())
+            for a, b in zip(rows, rows[1:]):
+                if a.sort_key() == b.sort_key():
+                    raise ValueError(f"{table}: duplicate primary key {a.sort_key()!r}")
+            out[table] = rows
+        return out
+
+
+def _entities(registry: Any, kind: str) -> Iterable[Any]:
+    """Members or alliances of a registry (`registry.Registry`, or anything with
+    `.members` / `.alliances` iterables of objects with `id`, `names`, `region`)."""
+    if registry is None:
+        return ()
+    if hasattr(registry, "entities"):
+        return registry.entities(kind)
+    return getattr(registry, "members" if kind == "member" else "alliances", ())
+
+
+def row_line(row: _Row) -> bytes:
+    """One table row as its JSON Lines line (compact, field order of the model)."""
+    text = json.dumps(row.model_dump(mode="json"), ensure_ascii=False, sort_keys=False,
+                      separators=(",", ":"))  # fmt: skip
+    return (text + "\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------- reading inputs
+
+
+@dataclass
+class _Inputs:
+    reports: list[tuple[Path, Report]]
+    review: list[ReviewItem]
+    skipped: list[SkippedFile]
+
+
+def _major(version: str) -> str:
+    return version.split(".", 1)[0]
+
+
+def _read_inputs(output_dir: Path) -> _Inputs:
+    skipped: list[SkippedFile] = []
+
+    def skip(path: Path, reason: str) -> None:
+        rel = path.relative_to(output_dir).as_posix()
+        log.warning("datasets: skipping %s: %s", rel, reason)
+        skipped.append(SkippedFile(path=rel, reason=reason))
+
+    reports: list[tuple[Path, Report]] = []
+    seen: set[str] = set()
+    for path in sorted((output_dir / "reports").glob("*.json")):
+        try:
+            report = Report.model_validate_json(path.read_bytes())
+        except (ValidationError, ValueError) as exc:
+            skip(path, f"not a valid report: {_first_line(exc)}")
+            continue
+        if _major(report.schema_version) != _major(SCHEMA_VERSION):
+            skip(path, f"schema_version {report.schema_version} is not compatible with "
+                       f"{SCHEMA_VERSION}: extract it again")  # fmt: skip
+            continue
+        if report.id in seen:
+            skip(path, f"another file already holds report {report.id}")
+            continue
+        seen.add(report.id)
+        reports.append((path, report))
+
+    review: list[ReviewItem] = []
+    for path in sorted((output_dir / "review").glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                item = ReviewItem.model_validate_json(line)
+            except (ValidationError, ValueError) as exc:
+                skip(path, f"line {n}: not a valid review item: {_first_line(exc)}")
+                continue
+            if item.report_id in seen:  # review of a report no longer present is stale
+                review.append(item)
+    return _Inputs(reports=reports, review=review, skipped=skipped)
+
+
+def _first_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:300]
+
+
+def _report_counts(report: Report, review_items: int) -> dict[str, int]:
+    return {
+        "activities": len(report.activities),
+        "media_mentions": len(report.media_mentions),
+        "member_engagement": len(report.member_engagement),
+        "bilateral_meetings": len(report.bilateral_meetings),
+        "warnings": len(report.warnings),
+        "review_items": review_items,
+    }
+
+
+def _iso_mtime(path: Path) -> str:
+    ts = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    return ts.isoformat(timespec="seconds")
+
+
+def _manifest_sources(output_dir: Path, inputs: _Inputs) -> list[ManifestSource]:
+    """Records of `sources/*.json` if the ingest run wrote them; reports and quarantine
+    records not covered by one are added from `reports/` and `quarantine/`."""
+    known = set(ManifestSource.model_fields)
+    sources: list[ManifestSource] = []
+    for path in sorted((output_dir / "sources").glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            data = {k: v for k, v in data.items() if k in known}
+            data.setdefault("counts", {})
+            for key in ("sha256", "report_id", "parser_version", "extracted_at", "code"):
+                data.setdefault(key, None)
+            sources.append(ManifestSource.model_validate(data))
+        except (ValueError, ValidationError, AttributeError) as exc:
+            inputs.skipped.append(SkippedFile(path=path.relative_to(output_dir).as_posix(),
+                                              reason=f"not a source record: {_first_line(exc)}"))  # fmt: skip
+    covered_reports = {s.report_id for s in sources if s.report_id}
+    covered_sha = {s.sha256 for s in sources if s.sha256}
+    review_count = Counter(i.report_id for i in inputs.review)
+    for path, report in inputs.reports:
+        if report.id in covered_reports or report.source.sha256 in covered_sha:
+            continue
+        sources.append(
+            ManifestSource(
+                file_name=report.source.file_name,
+                sha256=report.source.sha256,
+                report_id=report.id,
+                parser_version=report.parser_version,
+                extracted_at=_iso_mtime(path),
+                status="extracted",
+                code=None,
+                counts=_report_counts(report, review_count[report.id]),
+            )
+        )
+        covered_sha.add(report.source.sha256)
+    for path in sorted((output_dir / "quarantine").glob("*.error.json")):
+        try:
+            rec = QuarantineRecord.model_validate_json(path.read_bytes())
+        except (ValidationError, ValueError):
+            continue
+        if rec.sha256 and rec.sha256 in covered_sha:
+            continue
+        if any(s.file_name == rec.file_name and s.status != "extracted" for s in sources):
+            continue
+        sources.append(
+            ManifestSource(
+                file_name=rec.file_name,
+                sha256=rec.sha256,
+                report_id=None,
+                parser_version=None,
+                extracted_at=_iso_mtime(path),
+                status="quarantined",
+                code=rec.code,
+                counts={},
+            )
+        )
+    return sorted(sources, key=lambda s: (s.file_name, s.sha256 or "", s.report_id or ""))
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@contextlib.contextmanager
+def _rebuild_lock(output_dir: Path) -> Iterator[None]:
+    """One rebuild at a time per output folder (a second one waits)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    with open(output_dir / ".datasets.lock", "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap_in(new_dir: Path, target: Path) -> None:
+    """Make `new_dir` the folder at `target`; readers never see a half-written folder."""
+    if not target.exists():
+        os.rename(new_dir, target)
+    elif _exchange(new_dir, target):
+        shutil.rmtree(new_dir)  # now holds the old tables
+    else:  # fallback: a short window where `target` is missing, never a mix of files
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.rename(target, old)
+        os.rename(new_dir, target)
+        shutil.rmtree(old)
+    _fsync_dir(target.parent)
+
+
+def _write_tables(output_dir: Path, rows: dict[str, list[_Row]]) -> dict[str, ManifestTable]:
+    tmp = Path(tempfile.mkdtemp(prefix=f".{DATASETS_DIR}.tmp-", dir=output_dir))
+    try:
+        info: dict[str, ManifestTable] = {}
+        for table in TABLES:
+            data = b"".join(row_line(r) for r in rows[table])
+            with open(tmp / f"{table}.jsonl", "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            info[table] = ManifestTable(
+                rows=len(rows[table]), bytes=len(data), sha256=hashlib.sha256(data).hexdigest()
+            )
+        os.chmod(tmp, 0o755)
+        _fsync_dir(tmp)
+        _swap_in(tmp, output_dir / DATASETS_DIR)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return info
+
+
+def _clean_leftovers(output_dir: Path) -> None:
+    """Temporary folders of a rebuild that was killed."""
+    for pattern in (f".{DATASETS_DIR}.tmp-*", f".{DATASETS_DIR}.old-*"):
+        for path in output_dir.glob(pattern):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def rebuild_datasets(output_dir: Path, registry: Any = None) -> DatasetSummary:
+    """Rebuild `datasets/`, `schema/`, `datapackage.json` and `manifest.json` from
+    `reports/*.json` (and `review/*.jsonl`, `sources/*.json`, `quarantine/*.error.json`).
+
+    `registry` defaults to `registry.load_registry()`. Report files that do not validate
+    (or have another major schema version) are left out and listed in the summary and
+    the manifest's `skipped`; they never stop the rebuild.
+    """
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    if registry is None:
+        from .registry import load_registry
+
+        registry = load_registry()
+    with _rebuild_lock(output_dir):
+        _clean_leftovers(output_dir)
+        inputs = _read_inputs(output_dir)
+        tables = _Tables()
+        for _, report in inputs.reports:
+            tables.add_report(report)
+        tables.add_registry(registry)
+        tables.add_unresolved(inputs.review)
+        rows = tables.sorted_rows()
+
+        info = _write_tables(output_dir, rows)
+        write_schema_files(output_dir / SCHEMA_DIR)
+        atomic_write_bytes(output_dir / DATAPACKAGE_NAME, dumps_json(datapackage_descriptor(info)))
+        sources = _manifest_sources(output_dir, inputs)
+        manifest = Manifest(
+            generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            reports=len(inputs.reports),
+            tables=info,
+            sources=sources,
+            skipped=inputs.skipped,
+        )
+        atomic_write_bytes(output_dir / MANIFEST_NAME, dumps_json(manifest.model_dump(mode="json")))
+    return DatasetSummary(
+        output_dir=output_dir,
+        reports=len(inputs.reports),
+        tables={t: i.rows for t, i in info.items()},
+        sources=len(sources),
+        skipped=list(inputs.skipped),
+    )
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m metroextract.datasets",
+        description="Rebuild the datasets of an output folder, or write the JSON Schema files.",
+    )
+    parser.add_argument("output_dir", nargs="?", type=Path, help="output folder holding reports/")
+    parser.add_argument("--write-schemas", type=Path, metavar="DIR",
+                        help="write the JSON Schema files into DIR (e.g. schema/) and exit")  # fmt: skip
+    parser.add_argument("--registry", type=Path, help="member/alliance registry YAML")
+    args = parser.parse_args(argv)
+    if args.write_schemas is None and args.output_dir is None:
+        parser.error("give OUTPUT_DIR or --write-schemas DIR")
+    if args.write_schemas is not None:
+        paths = write_schema_files(args.write_schemas)
+        print(f"wrote {len(paths)} schema files to {args.write_schemas}")
+        if args.output_dir is None:
+            return 0
+    registry = None
+    if args.registry is not None:
+        from .registry import load_registry
+
+        registry = load_registry(args.registry)
+    summary = rebuild_datasets(args.output_dir, registry)
+    for table, n in summary.tables.items():
+        print(f"{table:22} {n:7} rows")
+    print(f"{summary.reports} reports, {summary.sources} sources, {len(summary.skipped)} skipped")
+    for s in summary.skipped:
+        print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,396 @@
+"""Run `pipeline.extract` in a separate worker process with a hard time limit.
+
+A PDF can make a parser loop for minutes, eat memory or crash the interpreter; none of
+that may take the caller down. `extract_isolated(path, settings)` sends the job to a
+worker process and waits at most `settings.timeout_seconds`:
+
+- a worker that overruns is killed with its whole process group (OCR children included)
+  and `ExtractionTimeout` (code `timeout`) is raised;
+- a `MetroextractError` raised in the worker is raised again here with the same class,
+  code, stage and message;
+- an `OSError` in the worker (a flaky disk or network share) becomes `TransientIOError`,
+  the only kind of failure worth a retry;
+- anything else, including a worker killed by a signal, becomes a `MetroextractError`
+  with code `internal_error` and the original message.
+
+Workers are plain `subprocess` children (`python -m metroextract.isolate`), not
+`multiprocessing` ones: Dask worker processes are daemonic and may not start
+multiprocessing children, while a subprocess works everywhere. Importing the pipeline
+(spaCy, pdfplumber) costs about two seconds, so a worker serves many files in a row and
+idle workers are kept in a small pool (`_POOL`); a worker is replaced after a timeout or a
+crash and recycled after `MAX_FILES_PER_WORKER` files. A worker whose parent dies
+(even by SIGKILL) notices within a second and kills itself and its children.
+
+The protocol is length-prefixed pickles on the worker's stdin/stdout; the worker moves
+its own stdout to stderr first, so a stray print in a library cannot corrupt it, and its
+stderr goes to a temporary file that is quoted when the worker dies.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import errno
+import os
+import pickle
+import select
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from .errors import ExtractionTimeout, MetroextractError, QuarantineCode, TransientIOError
+from .settings import Settings
+
+# Imported lazily in the parent (keeps `import metroextract.isolate` cheap), eagerly in workers.
+# from .pipeline import Extraction, extract
+
+MAX_FILES_PER_WORKER = 50  # recycle a worker after this many files (bounded memory growth)
+MAX_IDLE_WORKERS = max(2, os.cpu_count() or 2)
+WORKER_START_TIMEOUT = float(os.environ.get("METROEXTRACT_WORKER_START_TIMEOUT", "180"))
+_HEADER = struct.Struct("!Q")
+_PARENT_ENV = "METROEXTRACT_ISOLATE_PARENT"
+
+# OSErrors that say something about the file, not about the storage: retrying cannot help.
+_PERMANENT_OS_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
+
+
+class _WorkerTimeout(Exception):
+    pass
+
+
+class _WorkerDied(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------- parent side
+
+
+class _Worker:
+    """One worker process and its pipes."""
+
+    def __init__(self) -> None:
+        self.stderr = tempfile.TemporaryFile(prefix="metroextract-worker-")
+        env = dict(os.environ)
+        env[_PARENT_ENV] = str(os.getpid())
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "metroextract.isolate"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.stderr,
+                start_new_session=True,  # its own process group: killed as a whole
+                close_fds=True,
+                env=env,
+                bufsize=0,
+            )
+        except OSError as exc:  # EAGAIN, ENOMEM: the machine is busy, a retry may work
+            self.stderr.close()
+            raise TransientIOError(f"cannot start an extraction worker: {exc}") from exc
+        self.files_done = 0
+        try:
+            msg = self._recv(time.monotonic() + WORKER_START_TIMEOUT)
+        except _WorkerTimeout:
+            self.kill()
+            raise TransientIOError(f"the extraction worker did not start within {WORKER_START_TIMEOUT:g} s") from None
+        except _WorkerDied:
+            detail = self.describe_death()
+            self.kill()
+            raise MetroextractError(f"the extraction worker failed to start ({detail})", code=QuarantineCode.INTERNAL_ERROR) from None
+        if not (isinstance(msg, tuple) and msg and msg[0] == "ready"):
+            self.kill()
+            raise MetroextractError(f"unexpected message from the extraction worker: {msg!r:.200}", code=QuarantineCode.INTERNAL_ERROR)
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def request(self, message: Any, timeout: float) -> Any:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(_HEADER.pack(len(data)) + data)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, ConnectionResetError, OSError) as exc:
+            raise _WorkerDied(f"cannot send the job: {exc}") from exc
+        return self._recv(time.monotonic() + timeout)
+
+    def _recv(self, deadline: float) -> Any:
+        size = _HEADER.unpack(self._read_exact(_HEADER.size, deadline))[0]
+        return pickle.loads(self._read_exact(size, deadline))
+
+    def _read_exact(self, n: int, deadline: float) -> bytes:
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        buf = bytearray()
+        while len(buf) < n:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _WorkerTimeout()
+            try:
+                ready, _, _ = select.select([fd], [], [], min(remaining, 1.0))
+            except InterruptedError:  # pragma: no cover - PEP 475 retries, kept for safety
+                continue
+            if not ready:
+                continue
+            chunk = os.read(fd, min(n - len(buf), 1 << 20))
+            if not chunk:
+                raise _WorkerDied("the worker closed its output")
+            buf += chunk
+        return bytes(buf)
+
+    def describe_death(self) -> str:
+        try:
+            rc = self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return "the worker stopped answering"
+        if rc < 0:
+            try:
+                name = signal.Signals(-rc).name
+            except ValueError:
+                name = f"signal {-rc}"
+            what = f"killed by {name}" + (" (out of memory?)" if -rc == signal.SIGKILL else "")
+        else:
+            what = f"exited with status {rc}"
+        tail = self.stderr_tail()
+        return what + (f"; last output: {tail}" if tail else "")
+
+    def stderr_tail(self, limit: int = 300) -> str:
+        try:
+            self.stderr.seek(0, os.SEEK_END)
+            size = self.stderr.tell()
+            self.stderr.seek(max(0, size - 4096))
+            text = self.stderr.read().decode("utf-8", "replace")
+        except (OSError, ValueError):
+            return ""
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        return (lines[-1] if lines else "")[-limit:]
+
+    def kill(self) -> None:
+        """Kill the worker and everything it started (its own process group)."""
+        with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        with contextlib.suppress(Exception):
+            self.proc.kill()
+        with contextlib.suppress(Exception):
+            self.proc.wait(timeout=10)
+        self._close_files()
+
+    def close(self) -> None:
+        """Ask an idle worker to exit (end of its input), kill it if it does not."""
+        with contextlib.suppress(Exception):
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return
+        self._close_files()
+
+    def _close_files(self) -> None:
+        for fh in (self.proc.stdin, self.proc.stdout, self.stderr):
+            with contextlib.suppress(Exception):
+                if fh is not None:
+                    fh.close()
+
+
+class _Pool:
+    """Idle workers ready for the next file; safe to use from many threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: list[_Worker] = []
+        self._pid = os.getpid()
+
+    def _check_fork(self) -> None:
+        if os.getpid() != self._pid:  # a forked child must not share its parent's workers
+            self._idle = []
+            self._lock = threading.Lock()
+            self._pid = os.getpid()
+
+    def acquire(self) -> _Worker:
+        self._check_fork()
+        with self._lock:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.alive:
+                    return worker
+                worker.kill()
+        return _Worker()
+
+    def release(self, worker: _Worker) -> None:
+        self._check_fork()
+        if worker.alive and worker.files_done < MAX_FILES_PER_WORKER:
+            with self._lock:
+                if len(self._idle) < MAX_IDLE_WORKERS:
+                    self._idle.append(worker)
+                    return
+        worker.close()
+
+    def shutdown(self) -> None:
+        if os.getpid() != self._pid:
+            return
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.close()
+
+
+_POOL = _Pool()
+atexit.register(_POOL.shutdown)
+
+
+def shutdown_workers() -> None:
+    """Stop the idle workers now (they also stop on their own when this process exits)."""
+    _POOL.shutdown()
+
+
+def _rebuild_error(payload: tuple[Any, ...]) -> MetroextractError:
+    """The worker's error, as the same class with the same code, stage and message."""
+    _, module, qualname, code, stage, message = payload
+    cls: type[MetroextractError] = MetroextractError
+    if module and qualname and "." not in qualname:
+        try:
+            import importlib
+
+            found = getattr(importlib.import_module(module), qualname)
+            if isinstance(found, type) and issubclass(found, MetroextractError):
+                cls = found
+        except Exception:  # noqa: BLE001 - an unknown class still gives a usable error
+            cls = MetroextractError
+    try:
+        err = cls(message, code=code, stage=stage)
+    except Exception:  # noqa: BLE001 - a subclass with another signature
+        err = MetroextractError(message, code=code, stage=stage)
+    return err
+
+
+def extract_isolated(path: Path | str, settings: Settings | None = None, *, timeout: float | None = None):  # -> Extraction
+    """`pipeline.extract(path, settings)` in a worker process, killed after the time limit.
+
+    Raises the worker's `MetroextractError` (same class, code and message),
+    `ExtractionTimeout` when the limit is reached, `TransientIOError` when the worker could
+    not be started or hit an I/O error, and a `MetroextractError` with code
+    `internal_error` for anything else.
+    """
+    settings = settings or Settings()
+    limit = float(timeout if timeout is not None else settings.timeout_seconds)
+    job = ("extract", str(Path(path).absolute()), settings.model_dump())
+    for attempt in (1, 2):
+        worker = _POOL.acquire()
+        try:
+            reply = worker.request(job, limit)
+        except _WorkerTimeout:
+            worker.kill()
+            raise ExtractionTimeout(f"extraction took longer than {limit:g} s: stopped (limit: timeout_seconds)") from None
+        except _WorkerDied as exc:
+            sent = "cannot send" not in str(exc)
+            detail = worker.describe_death()
+            worker.kill()
+            if not sent and attempt == 1:
+                continue  # an idle worker that died before this job: take a fresh one
+            raise MetroextractError(f"the extraction worker died ({detail})", code=QuarantineCode.INTERNAL_ERROR) from None
+        except BaseException:  # KeyboardInterrupt, a task-level timeout: never leave a busy worker behind
+            worker.kill()
+            raise
+        worker.files_done += 1
+        _POOL.release(worker)
+        if reply[0] == "ok":
+            return reply[1]
+        raise _rebuild_error(reply)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+def _watch_parent(parent: int) -> None:
+    """Kill this worker (and its process group: OCR children) once its parent is gone."""
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            with contextlib.suppress(Exception):
+                os.killpg(os.getpgid(0), signal.SIGKILL)
+            os._exit(1)
+
+
+def _error_reply(exc: BaseException) -> tuple[Any, ...]:
+    if isinstance(exc, MetroextractError):
+        return ("error", type(exc).__module__, type(exc).__qualname__, str(exc.code), exc.stage, exc.message)
+    if isinstance(exc, OSError) and not isinstance(exc, _PERMANENT_OS_ERRORS):
+        return ("error", TransientIOError.__module__, "TransientIOError", TransientIOError.code, TransientIOError.stage, f"{type(exc).__name__}: {exc}")
+    message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return ("error", None, None, str(QuarantineCode.INTERNAL_ERROR), "extract", message[:2000])
+
+
+def _send(out: Any, message: Any) -> None:
+    try:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # noqa: BLE001 - a result that cannot be pickled is an internal error
+        data = pickle.dumps(_error_reply(RuntimeError(f"result cannot be returned: {exc}")))
+    out.write(_HEADER.pack(len(data)) + data)
+    out.flush()
+
+
+def _recv(inp: Any) -> Any:
+    head = inp.read(_HEADER.size)
+    if len(head) < _HEADER.size:
+        return None
+    size = _HEADER.unpack(head)[0]
+    data = inp.read(size)
+    if len(data) < size:
+        return None
+    return pickle.loads(data)
+
+
+def _serve() -> int:
+    # The protocol owns the original stdout; anything printed goes to stderr instead.
+    out = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)
+    inp = os.fdopen(os.dup(0), "rb", buffering=0)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)  # children (ocrmypdf) must not read the protocol
+    os.close(devnull)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+    parent = int(os.environ.get(_PARENT_ENV, "0") or 0)
+    if parent:
+        if os.getppid() != parent:
+            return 1
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="watch-parent").start()
+
+    import logging
+
+    logging.basicConfig(level=logging.ERROR)  # pdfminer's chatter stays out of the log
+    from .pipeline import extract
+
+    _send(out, ("ready", os.getpid()))
+    while True:
+        try:
+            message = _recv(inp)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            return 0
+        if message is None:
+            return 0
+        _, path, settings_data = message
+        try:
+            reply: tuple[Any, ...] = ("ok", extract(path, Settings(**settings_data)))
+        except BaseException as exc:  # noqa: BLE001 - every failure is reported, the worker lives on
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            reply = _error_reply(exc)
+        try:
+            _send(out, reply)
+        except OSError as exc:
+            if exc.errno in (errno.EPIPE, errno.EBADF) or isinstance(exc, BrokenPipeError):
+                return 0
+            raise
+
+
+if __name__ == "__main__":
+    sys.exit(_serve())

@@ -1,0 +1,194 @@
+"""The ingest, watch and backfill flows under `prefect_test_harness`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REALWORLD, make_report_pdf
+
+import metroextract
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+PERIODS = {"r2019": "Janvier —> avril 2019", "r2021": "Janvier —> avril 2021", "r2023": "Septembre —> décembre 2023"}
+
+
+def _sources(out: Path) -> dict[str, dict]:
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "sources").glob("*.json"))}
+
+
+def _drop_reports(inbox: Path, names=("r2019", "r2021", "r2023")) -> list[Path]:
+    return [make_report_pdf(inbox / f"{n}.pdf", tag=n, period=PERIODS[n]) for n in names]
+
+
+def _age(path: Path, seconds: float = 60) -> None:
+    import os
+
+    t = time.time() - seconds
+    os.utime(path, (t, t))
+
+
+def test_ingest_new_files_then_unchanged_then_parser_bump(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from prefect.artifacts import Artifact
+
+    from flows.ingest import ingest
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    _drop_reports(inbox, ("r2021", "r2023"))
+    shutil.copy(REALWORLD / "not-a-pdf.pdf", inbox / "broken download.pdf")
+    keep = {p.name: p.read_bytes() for p in inbox.iterdir()}
+
+    # 1. new files: everything is parsed
+    s1 = ingest(inbox=inbox, output=out, settle_seconds=0)
+    by_name = {f.file_name: f for f in s1.files}
+    assert sorted(by_name) == ["broken download.pdf", "r2021.pdf", "r2023.pdf"]
+    assert s1.counts() == {"found": 3, "parsed": 3, "extracted": 2, "quarantined": 1, "unchanged": 0, "filtered": 0}
+    assert (by_name["broken download.pdf"].status, by_name["broken download.pdf"].code) == ("quarantined", "not_a_pdf")
+    assert s1.datasets == "rebuilt"
+    assert list(inbox.iterdir()) == []
+    for name in ("r2021.pdf", "r2023.pdf"):
+        f = by_name[name]
+        assert f.status == "extracted" and f.activities >= 1 and f.report_id == f"r-{f.sha256[:16]}"
+        report = json.loads((out / "reports" / f"{f.report_id}.json").read_text(encoding="utf-8"))
+        assert report["source"]["file_name"] == name and report["parser_version"] == metroextract.PARSER_VERSION
+        assert (out / "processed" / f"{f.report_id}.pdf").read_bytes() == keep[name]
+    bad = by_name["broken download.pdf"]
+    assert (out / "quarantine" / f"{bad.sha256}.pdf").read_bytes() == keep["broken download.pdf"]
+    err = json.loads((out / "quarantine" / f"{bad.sha256}.error.json").read_text(encoding="utf-8"))
+    assert (err["file_name"], err["code"], err["stage"]) == ("broken download.pdf", "not_a_pdf", "open")
+    src1 = _sources(out)
+    assert {r["status"] for r in src1.values()} == {"extracted", "quarantined"} and len(src1) == 3
+    assert all(r["parser_version"] == metroextract.PARSER_VERSION for r in src1.values())
+    assert (out / "manifest.json").is_file() and not (out / ".claims").exists() or not any((out / ".claims").iterdir())
+    artifact = Artifact.get("ingest-summary")
+    assert artifact is not None and "broken download.pdf" in str(artifact.data)
+
+    # 2. an unchanged inbox parses nothing …
+    s2 = ingest(inbox=inbox, output=out, settle_seconds=0)
+    assert s2.counts()["found"] == 0 and s2.parsed == 0
+    # … nor do the same files dropped again: their outcomes are reused
+    for name, data in keep.items():
+        (inbox / name).write_bytes(data)
+    s3 = ingest(inbox=inbox, output=out, settle_seconds=0)
+    assert s3.counts() == {"found": 3, "parsed": 0, "extracted": 2, "quarantined": 1, "unchanged": 3, "filtered": 0}
+    assert _sources(out) == src1  # not rewritten: same extracted_at
+    assert list(inbox.iterdir()) == []
+
+    # 3. a new parser version parses everything again
+    monkeypatch.setattr(metroextract, "PARSER_VERSION", "99.0.0")
+    for name, data in keep.items():
+        (inbox / name).write_bytes(data)
+    s4 = ingest(inbox=inbox, output=out, settle_seconds=0)
+    assert s4.parsed == 3 and s4.extracted == 2 and s4.quarantined == 1
+    assert {r["parser_version"] for r in _sources(out).values()} == {"99.0.0"}
+
+
+def test_watch_picks_up_a_dropped_file_once_it_is_complete(tmp_path: Path) -> None:
+    from flows.watch import watch
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    stop = threading.Event()
+    seen: list = []
+    errors: list = []
+    t = threading.Thread(
+        target=watch,
+        args=(inbox, out),
+        kwargs={"interval": 0.2, "settle_seconds": 0.5, "stop": stop, "on_summary": seen.append, "on_error": errors.append},
+        daemon=True,
+    )
+    t.start()
+    try:
+        time.sleep(0.5)
+        assert seen == []  # idle inbox: no flow run
+        part = inbox / "incoming.pdf.part"
+        make_report_pdf(part, tag="watch")  # being copied: never read
+        time.sleep(1.0)
+        assert seen == [] and part.exists()
+        dropped = time.monotonic()
+        part.rename(inbox / "incoming.pdf")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not seen:
+            time.sleep(0.1)
+        assert seen, "the dropped file was not ingested"
+        picked_after = time.monotonic() - dropped
+    finally:
+        stop.set()
+        t.join(60)
+    assert errors == []
+    files = [f for s in seen for f in s.files]
+    assert [(f.file_name, f.status) for f in files] == [("incoming.pdf", "extracted")]
+    assert not (inbox / "incoming.pdf").exists()
+    assert picked_after < 60
+
+
+def test_backfill_filters_by_period_and_force(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.backfill import backfill
+    from flows.ingest import ingest
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    _drop_reports(inbox)
+    s0 = ingest(inbox=inbox, output=out, settle_seconds=0)
+    assert s0.extracted == 3
+    names = {f.report_id: f.file_name for f in s0.files}
+    periods = {f.file_name: f.period for f in s0.files}
+    assert periods == {"r2019.pdf": "2019-01/2019-04", "r2021.pdf": "2021-01/2021-04", "r2023.pdf": "2023-09/2023-12"}
+    archive = out / "processed"
+
+    # nothing changed: a backfill parses nothing
+    s1 = backfill(source=archive, output=out)
+    assert s1.counts() == {"found": 3, "parsed": 0, "extracted": 3, "quarantined": 0, "unchanged": 3, "filtered": 0}
+
+    # a period filter with force: only the reports of the period are parsed again
+    before = _sources(out)
+    s2 = backfill(source=archive, output=out, since="2021-03", until="2023-08", force=True)
+    assert [f.file_name for f in s2.files] == ["r2021.pdf"] and s2.parsed == 1 and s2.filtered == 2
+    after = _sources(out)
+    changed = {k for k in after if after[k]["extracted_at"] != before[k]["extracted_at"]}
+    assert {after[k]["file_name"] for k in changed} <= {"r2021.pdf"}
+    for rid, name in names.items():  # archive copies keep their original names in the reports
+        assert json.loads((out / "reports" / f"{rid}.json").read_text(encoding="utf-8"))["source"]["file_name"] == name
+
+    s3 = backfill(source=archive, output=out, since="2023-01")
+    assert [f.file_name for f in s3.files] == ["r2023.pdf"] and s3.parsed == 0 and s3.filtered == 2
+
+    # a new parser version: the selected reports are parsed again, without force
+    monkeypatch.setattr(metroextract, "PARSER_VERSION", "99.0.0")
+    s4 = backfill(source=archive, output=out, until="2020-12")
+    assert [(f.file_name, f.parsed) for f in s4.files] == [("r2019.pdf", True)] and s4.filtered == 2
+
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        backfill(source=archive, output=out, since="2021")
+
+
+@pytest.mark.slow
+def test_backfill_on_a_dask_cluster_matches_the_local_run(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    from flows.backfill import backfill
+
+    src = tmp_path / "src"
+    _drop_reports(src)
+    shutil.copy(REALWORLD / "text-fr-proces-verbal-01.pdf", src / "pv.pdf")
+    local, remote = tmp_path / "local", tmp_path / "dask"
+    s_local = backfill(source=src, output=local, concurrency=2)
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        s_dask = backfill(source=src, output=remote, dask_address=cluster.scheduler_address)
+    assert s_local.counts() == s_dask.counts() == {"found": 4, "parsed": 4, "extracted": 3, "quarantined": 1, "unchanged": 0, "filtered": 0}
+
+    def files(root: Path, sub: str) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted((root / sub).glob("*")) if p.is_file()}
+
+    for sub in ("reports", "review", "datasets"):
+        assert files(local, sub) == files(remote, sub), sub
+    assert files(local, "reports")
+
+    def sources(root: Path) -> dict:
+        return {k: {f: v for f, v in r.items() if f != "extracted_at"} for k, r in _sources(root).items()}
+
+    assert sources(local) == sources(remote)
