@@ -207,8 +207,9 @@ def _vgaps(words: list[Word], col_gap: float) -> list[tuple[float, float]]:
         return gaps
     out = []
     for a, b in gaps:
-        near = [w.size for w in words if abs(w.x1 - a) < 0.5 or abs(w.x0 - b) < 0.5]
-        if b - a >= max(col_gap, 1.2 * max(near, default=0.0)):
+        # median, not max: a drop cap at a column's edge must not hide the gutter
+        near = sorted(w.size for w in words if abs(w.x1 - a) < 0.5 or abs(w.x0 - b) < 0.5)
+        if b - a >= max(col_gap, 1.2 * (near[len(near) // 2] if near else 0.0)):
             out.append((a, b))
     return out
 
@@ -284,10 +285,18 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
         return [words]
     # Regroup consecutive bands that share a gutter: they are one multi-column region.
     out = []
+    plain: list[Word] = []  # consecutive bands without a gutter form one block
     i = 0
     while i < len(bands):
         group = bands[i]
         gut = _vgaps(group, col_gap)
+        if not gut:
+            plain.extend(group)
+            i += 1
+            continue
+        if plain:
+            out.append(plain)
+            plain = []
         j = i + 1
         while gut and j < len(bands):
             # A band that stays clear of the gutter (one column has a paragraph gap
@@ -302,8 +311,10 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
             for part in _split(group, gut, "x"):
                 out.extend(xy_cut(part, col_gap, join_gap, depth + 1))
         else:
-            out.append(group)
+            plain.extend(group)
         i = j
+    if plain:
+        out.append(plain)
     return out
 
 
@@ -368,32 +379,36 @@ def _row_to_line(row: list[Word], page: int, block: int) -> Line:
 
 
 def _merge_drop_caps(lines: list[Line], body: float) -> list[Line]:
-    """A lone oversized letter followed by text to its right opens that text.
+    """A lone oversized letter opens the text line beside its top.
 
     Drop caps come two ways: the letter is cut from the word ("L" + "a pandémie") or
     printed again in it ("A" + "Abidjan", the real report's "AAbidjan").
     """
-    out: list[Line] = []
-    i = 0
-    while i < len(lines):
-        ln = lines[i]
-        letter = ln.text.strip()
-        if len(letter) == 1 and letter.isalpha() and ln.size >= 1.8 * body and i + 1 < len(lines):
-            # the next line that starts right of the letter and near its top
-            for j in range(i + 1, min(i + 4, len(lines))):
-                nxt = lines[j]
-                if nxt.page == ln.page and nxt.x0 >= ln.x1 - 1 and nxt.top <= ln.bottom and nxt.bottom >= ln.top:
-                    text = nxt.text
-                    joined = text if text[:1] == letter else letter + text
-                    lines[j] = nxt.model_copy(update={"text": joined, "x0": ln.x0})
-                    break
-            else:
-                out.append(ln)
-            i += 1
+    drop: set[int] = set()
+    for i, ln in enumerate(lines):
+        letters = ln.text.strip()
+        if not (1 <= len(letters) <= 2 and letters.isalpha() and ln.size >= 1.8 * body):
             continue
-        out.append(ln)
-        i += 1
-    return out
+        if len(letters) == 2 and strip_accents(letters[0]) != strip_accents(letters[1]):
+            continue
+        letter = letters[-1]
+        beside = [
+            j
+            for j, nxt in enumerate(lines)
+            if j != i
+            and nxt.page == ln.page
+            and nxt.x0 >= ln.x1 - 1
+            and nxt.x0 - ln.x1 < 2 * ln.size
+            and ln.top - 0.5 * nxt.size <= nxt.top <= ln.top + 0.6 * ln.size
+        ]
+        if not beside:
+            continue
+        j = min(beside, key=lambda k: (lines[k].top, lines[k].x0))
+        text = lines[j].text
+        joined = text if strip_accents(text[:1]) == strip_accents(letter) and text[:1].isupper() else letter + text
+        lines[j] = lines[j].model_copy(update={"text": joined, "x0": ln.x0})
+        drop.add(i)
+    return [ln for i, ln in enumerate(lines) if i not in drop]
 
 
 def _furniture_key(line: Line, height: float) -> tuple[str, int] | None:

@@ -107,39 +107,46 @@ def _merged(parts: list[Line], text: str | None = None, **extra: Any) -> Line:
 def merge_heading_fragments(lines: list[Line], body: float) -> list[Line]:
     """Pieces of one heading printed on one baseline → one line, at the first piece's place.
 
-    Column detection may cut a letter-spaced heading at its wide word gaps ("METROPOLIS" |
-    "DANS LES" | "MÉDIAS"); the pieces share page, size, weight, colour and top.
+    Column detection may cut a letter-spaced or capitalised heading at its wide word gaps
+    ("METROPOLIS" | "DANS LES" | "MÉDIAS"); the pieces share page, size, weight, colour
+    and top, and sit closer than one and a half letter heights.
     """
+
+    def piece(ln: Line) -> bool:
+        return _is_heading(ln, body) and (ln.spacing > 0.6 or ln.upper)
+
     out: list[Line] = []
     used: set[int] = set()
     for i, ln in enumerate(lines):
         if i in used:
             continue
-        if not _is_heading(ln, body):
+        if not piece(ln):
             out.append(ln)
             continue
-        group = [(i, ln)]
-        for j in range(i + 1, len(lines)):
-            o = lines[j]
-            if j in used or o.page != ln.page:
-                continue
-            if abs(o.size - ln.size) <= 0.05 * ln.size and o.bold == ln.bold and o.color == ln.color and abs(o.top - ln.top) <= 0.25 * ln.size:
-                group.append((j, o))
-        if len(group) == 1:
+        same = [
+            (j, o)
+            for j, o in enumerate(lines)
+            if j not in used
+            and o.page == ln.page
+            and piece(o)
+            and abs(o.size - ln.size) <= 0.05 * ln.size
+            and o.bold == ln.bold
+            and o.color == ln.color
+            and abs(o.top - ln.top) <= 0.25 * ln.size
+        ]
+        same.sort(key=lambda p: p[1].x0)
+        # the chain of pieces through this line, each gap narrower than 1.5 × size
+        k = next(n for n, (j, _) in enumerate(same) if j == i)
+        lo = hi = k
+        while lo > 0 and same[lo][1].x0 - same[lo - 1][1].x1 < 1.5 * ln.size:
+            lo -= 1
+        while hi < len(same) - 1 and same[hi + 1][1].x0 - same[hi][1].x1 < 1.5 * ln.size:
+            hi += 1
+        chain = same[lo : hi + 1]
+        if len(chain) == 1:
             out.append(ln)
             continue
-        group.sort(key=lambda p: p[1].x0)
-        chain = [group[0]]
-        for p in group[1:]:
-            if p[1].x0 - chain[-1][1].x1 < 3 * ln.size:
-                chain.append(p)
-            else:
-                break
-        if len(chain) == 1 or chain[0][0] != i and i not in {k for k, _ in chain}:
-            out.append(ln)
-            continue
-        for k, _ in chain:
-            used.add(k)
+        used.update(j for j, _ in chain)
         out.append(_merged([p for _, p in chain], spacing=max(p.spacing for _, p in chain)))
     return out
 
@@ -270,7 +277,7 @@ def _extend_gutters(gut: list[tuple[float, float]], band: list[Line], min_gap: f
     belongs elsewhere: it crosses a gutter, opens other columns, or is a heading printed
     in one column (a block of its own starts there)."""
     own = _xgaps(band, min_gap)
-    if not own and _median_size(band) > 1.1 * size:
+    if not own and _median_size(band) > 1.15 * size:
         return None
     used: set[int] = set()
     new = []
@@ -304,10 +311,9 @@ def _xy(lines: list[Line], min_gap: float) -> list[Line]:
     while i < len(bands):
         group = list(bands[i])
         gut = _xgaps(bands[i], min_gap)
-        size = _median_size(group)
         j = i + 1
         while gut and j < len(bands):
-            new = _extend_gutters(gut, bands[j], min_gap, size)
+            new = _extend_gutters(gut, bands[j], min_gap, _median_size(group))
             if not new:
                 break
             group += bands[j]
@@ -597,7 +603,16 @@ def clean_name(name: str) -> str:
 
 
 def names_of(lines: list[Line]) -> list[str]:
-    return [clean_name(n) for n in split_names([ln.text for ln in lines]) if clean_name(n)]
+    """Names listed one per line or comma-separated; a line opening with "(" or a
+    lower-case letter continues the name above it ("Barcelona" / "(metropolitan area)")."""
+    texts: list[str] = []
+    for ln in lines:
+        t = ln.text.strip()
+        if texts and (t.startswith("(") or t[:1].islower()):
+            texts[-1] = f"{texts[-1]} {t}"
+        else:
+            texts.append(t)
+    return [c for c in (clean_name(n) for n in split_names(texts)) if c]
 
 
 def parse_engagement(lines: list[Line], body: float) -> list[MemberRef]:
@@ -805,15 +820,15 @@ def _honorary_runin(text: str, vocab: Vocabulary) -> str | None:
 
 def card_styles(lines: list[Line]) -> tuple[set[tuple], set[tuple], float]:
     """Styles of card roles and names: a role is a small bold or capitalised label printed
-    just above a larger bold line, the name."""
+    just above a larger line, the name (bold, or "Name — place" run in)."""
     roles: Counter[tuple] = Counter()
     names: Counter[tuple] = Counter()
     for a, b in zip(lines, lines[1:]):
-        if (a.bold or a.upper) and b.bold and a.size < 0.92 * b.size and _attached(a, b, 1.2):
+        if (a.bold or a.upper) and a.size < 0.92 * b.size and (b.bold or _DASH_SPLIT_RE.search(b.text)) and _attached(a, b, 1.2):
             roles[_style(a)] += 1
             names[_style(b)] += 1
-    name_size = max((st[0] for st in names), default=max((ln.size for ln in lines if ln.bold), default=0.0))
-    return set(roles), set(names), name_size
+    name_size = max((st[0] for st in names), default=max(ln.size for ln in lines))
+    return set(roles), {st for st in names if st[1]}, name_size
 
 
 def parse_cards(lines: list[Line], kind: str) -> tuple[list[dict[str, Any]], list[Line]]:
@@ -1015,9 +1030,12 @@ def sections_to_parts(seg: SegmentedReport, period: Period, lexicon: set[str], w
             missing("plan", "L1/L1A1/L1A1D1 items")
     staff_lines: list[Line] = list(secs.get("secretariat") or [])
     if secs.get("who"):
-        regions, extra = parse_who(secs["who"], body, vocab, seg.language)
+        # "Secrétariat général" is both a focal-point role inside regions and the last
+        # section: read both together, regions end at a large secretariat heading or at
+        # the first card printed without a role
+        pool = sorted([*secs["who"], *staff_lines], key=lambda ln: (ln.page, ln.column, ln.bottom, ln.x0))
+        regions, staff_lines = parse_who(pool, body, vocab, seg.language)
         parts["regions"] = regions
-        staff_lines = extra + staff_lines
     if staff_lines:
         staff, contact = parse_secretariat(staff_lines, body)
         parts["secretariat"] = staff

@@ -136,8 +136,8 @@ def tag_lines(texts: list[str], lang: str) -> list[LineTags]:
             if not head.strip(" -–•·") and not fold(rest):
                 same = [sp.label_ for sp in spans if sp.start_char == first.start_char and sp.end_char == first.end_char]
                 tags = LineTags(whole=same[0], also=tuple(same[1:]))
-            elif not head.strip() and first.label_.startswith("FIELD:") and re.match(r"^\s*[:：]", rest):
-                tags = LineTags(runin=first.label_, runin_rest=re.sub(r"^\s*[:：]\s*", "", rest))
+            elif not head.strip() and (fld := next((sp.label_ for sp in spans if sp.start_char == first.start_char and sp.end_char == first.end_char and sp.label_.startswith("FIELD:")), None)) and re.match(r"^\s*[:：]", rest):
+                tags = LineTags(runin=fld, runin_rest=re.sub(r"^\s*[:：]\s*", "", rest))
             elif not head.strip() and first.label_ == "KICKER":
                 m = re.match(r"^\s*(\d+)\b\s*[:.–—-]?\s*(.*)$", rest)
                 if m:
@@ -381,8 +381,9 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             continue
         if field is not None and last_field_line is not None:
             same_block = ln.page == last_field_line.page and ln.column == last_field_line.column
+            continues = _looks_like_value(field, ln.text) and (field == "challenges" or not is_body_prose(ln))
             if (same_block and ln.top - last_field_line.bottom < 2.5 * ln.size and not _image_text(ln, boxes)) or (
-                not same_block and _looks_like_value(field, ln.text) and not is_body_prose(ln)
+                not same_block and continues
             ):
                 cur.fields[field].append(ln)
                 last_field_line = ln
