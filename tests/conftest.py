@@ -5,6 +5,7 @@
   Opt in with `pytestmark = pytest.mark.usefixtures("prefect_harness")`.
 - `make_report_pdf(path, ...)`: a tiny, deterministic Metropolis-like report PDF
   (reportlab), for when the real fixtures are not needed.
+- `make_scanned_pdf(path, lines)`: a one-page PDF that is only a raster image of text.
 - `REALWORLD`: the read-only robustness corpus (copy files into tmp_path before use).
 """
 
@@ -91,6 +92,29 @@ def make_report_pdf(path: Path, *, tag: str = "", period: str = "Janvier —> av
     c.showPage()
     c.save()
     return path
+
+
+def make_scanned_pdf(path: Path, lines: list[str]) -> Path:
+    """A one-page PDF made of a single raster image of `lines`: no text layer at all."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (1240, 1754), 255)  # A4 at 150 dpi
+    draw = ImageDraw.Draw(img)
+    font_path = _FONTS / "DejaVuSans.ttf"
+    font = ImageFont.truetype(str(font_path), 34) if font_path.exists() else ImageFont.load_default()
+    y = 120
+    for line in lines:
+        draw.text((110, y), line, fill=0, font=font)
+        y += 70
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    img.save(path, "PDF", resolution=150.0)
+    return Path(path)
+
+
+SCANNED_REPORT_LINES = [
+    "METROPOLIS RAPPORT DE PROGRÈS", "Janvier —> avril 2021", "", "ACTIVITÉS", "", "3 février",
+    "Forum métropolitain des villes", "Les villes membres ont partagé leurs expériences.", "Membres activés", "Berlin",
+]  # fmt: skip
 
 
 @pytest.fixture

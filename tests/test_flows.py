@@ -192,3 +192,25 @@ def test_backfill_on_a_dask_cluster_matches_the_local_run(tmp_path: Path) -> Non
         return {k: {f: v for f, v in r.items() if f != "extracted_at"} for k, r in _sources(root).items()}
 
     assert sources(local) == sources(remote)
+
+
+@pytest.mark.slow
+def test_cli_ingest_on_the_ephemeral_api_is_quiet(tmp_path: Path) -> None:
+    """`make run`: `metroextract ingest INBOX --output OUT` with no Prefect server running."""
+    import os
+    import subprocess
+    import sys
+
+    inbox, out = tmp_path / "inbox", tmp_path / "output"
+    make_report_pdf(inbox / "report.pdf", tag="cli")
+    shutil.copy(REALWORLD / "not-a-pdf.pdf", inbox / "oops.pdf")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / ".prefect")  # a fresh ephemeral database
+    cli = str(Path(sys.executable).with_name("metroextract"))
+    r = subprocess.run([cli, "ingest", str(inbox), "--output", str(out)], env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 1, r.stderr
+    assert [ln for ln in r.stderr.splitlines() if ln.strip()] == ["oops.pdf: not_a_pdf: no %PDF- header: not a PDF file"]
+    assert "2 files: 1 extracted, 1 quarantined" in r.stdout
+    for noise in ("Traceback", "prefect", "Prefect", "temporary server", "INFO"):
+        assert noise not in r.stdout + r.stderr
+    assert len(list((out / "reports").glob("*.json"))) == 1 and (out / "manifest.json").is_file()

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REALWORLD, make_report_pdf
+from conftest import REALWORLD, SCANNED_REPORT_LINES, make_report_pdf, make_scanned_pdf
 
 from metroextract import inbox as ib
 from metroextract.errors import CorruptPdf, EncryptedPdf, ExtractionTimeout, MetroextractError, NoTextLayer, NotAPdf
@@ -332,35 +332,20 @@ def test_ocr_turned_off_or_no_pages(tmp_path: Path) -> None:
         ocr_layout(tmp_path / "zero.pdf", Settings())
 
 
-def _scanned_page(path: Path, lines: list[str]) -> Path:
-    """A PDF made of one raster image of text: no text layer at all."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    img = Image.new("L", (1240, 1754), 255)  # A4 at 150 dpi
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 34)
-    y = 120
-    for line in lines:
-        draw.text((110, y), line, fill=0, font=font)
-        y += 70
-    img.save(path, "PDF", resolution=150.0)
-    return path
-
-
 @pytest.mark.slow
-def test_ocr_reads_a_scanned_page(tmp_path: Path) -> None:
+def test_ocr_reads_amake_scanned_pdf(tmp_path: Path) -> None:
     from metroextract.layout import pdf_to_layout, text_chars
     from metroextract.ocr import ocr_available, ocr_layout
 
     if not ocr_available():
         pytest.skip("ocrmypdf/tesseract not installed")
-    pdf = _scanned_page(tmp_path / "scan.pdf", ["METROPOLIS RAPPORT DE PROGRÈS", "Janvier —> avril 2021", "ACTIVITÉS", "3 février", "Forum métropolitain", "Membres activés", "Berlin"])
+    pdf = make_scanned_pdf(tmp_path / "scan.pdf", SCANNED_REPORT_LINES)
     assert text_chars(pdf_to_layout(pdf)) == 0
     layout = ocr_layout(pdf, Settings())
     text = " ".join(ln.text for p in layout.pages for ln in p.lines)
     for word in ("METROPOLIS", "RAPPORT", "avril", "2021", "Berlin"):
         assert word in text
-    blank = _scanned_page(tmp_path / "blank.pdf", [])
+    blank = make_scanned_pdf(tmp_path / "blank.pdf", [])
     with pytest.raises(NoTextLayer, match="too little text"):
         ocr_layout(blank, Settings())
     shutil.copy(REALWORLD / "encrypted-ownerpw-aes256-01.pdf", tmp_path / "enc.pdf")

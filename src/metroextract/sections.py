@@ -272,12 +272,29 @@ def _median_size(lines: list[Line]) -> float:
     return statistics.median(ln.size for ln in lines)
 
 
-def _extend_gutters(gut: list[tuple[float, float]], band: list[Line], min_gap: float, size: float) -> list[tuple[float, float]] | None:
+def _beside(band: list[Line], gut: list[tuple[float, float]], context: list[Line]) -> bool:
+    """Text runs in another column right beside this row (within half a line of it)."""
+    x0, x1 = min(ln.x0 for ln in band), max(ln.x1 for ln in band)
+    top, bottom = min(ln.top for ln in band), max(ln.bottom for ln in band)
+    pad = 0.5 * max(ln.size for ln in band)
+    for ln in context:
+        if ln in band or ln.top > bottom + pad or ln.bottom < top - pad:
+            continue
+        for g0, g1 in gut:
+            if (x1 <= g1 and ln.x0 >= g0) or (x0 >= g0 and ln.x1 <= g1):
+                return True
+    return False
+
+
+def _extend_gutters(
+    gut: list[tuple[float, float]], band: list[Line], min_gap: float, size: float, context: list[Line] | None = None
+) -> list[tuple[float, float]] | None:
     """The gutters of a column region after adding one more row, or None if the row
     belongs elsewhere: it crosses a gutter, opens other columns, or is a heading printed
-    in one column (a block of its own starts there)."""
+    in one column with nothing beside it (a block of its own starts there; a heading
+    with the other column running beside it is part of a flowing column)."""
     own = _xgaps(band, min_gap)
-    if not own and _median_size(band) > 1.15 * size:
+    if not own and _median_size(band) > 1.15 * size and not _beside(band, gut, context or []):
         return None
     used: set[int] = set()
     new = []
@@ -313,7 +330,7 @@ def _xy(lines: list[Line], min_gap: float) -> list[Line]:
         gut = _xgaps(bands[i], min_gap)
         j = i + 1
         while gut and j < len(bands):
-            new = _extend_gutters(gut, bands[j], min_gap, _median_size(group))
+            new = _extend_gutters(gut, bands[j], min_gap, _median_size(group), lines)
             if not new:
                 break
             group += bands[j]

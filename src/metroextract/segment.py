@@ -168,6 +168,11 @@ def _style(ln: Line) -> tuple[float, bool, str]:
     return (round(ln.size), ln.bold, ln.color)
 
 
+def _date_style(ln: Line) -> tuple[float, bool, bool]:
+    # colour may change per action line, so it is left out
+    return (round(ln.size * 2) / 2, ln.bold, is_italic(ln.font))
+
+
 def detect_language(texts: list[str], vocabs: dict[str, Vocabulary]) -> tuple[str, float]:
     """The language whose marker words and printed labels are most frequent; and a margin."""
     words = Counter(w for t in texts for w in fold(t).split())
@@ -215,6 +220,18 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
     tags = tag_lines(texts, lang)
     boxes = {p.page: p.image_boxes for p in layout.pages}
 
+    colours = Counter(ln.color for ln in lines if is_body(ln, body) for _ in range(len(ln.text)))
+    body_color = colours.most_common(1)[0][0] if colours else "#000000"
+
+    # Activity dates share one style across a report (a coloured tag, a bold line);
+    # a date printed inside a picture or a poster does not, and starts nothing.
+    date_idx = {i for i, ln in enumerate(lines) if is_date_line(ln.text, vocab)}
+    date_styles = Counter(_date_style(lines[i]) for i in date_idx)
+    if date_styles:
+        top_style, top_count = date_styles.most_common(1)[0]
+        if top_count >= 3:
+            date_idx = {i for i in date_idx if _date_style(lines[i]) == top_style}
+
     # Cover: the period and the title are on the first pages, before any section.
     period_text = None
     for ln in lines:
@@ -241,6 +258,7 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
     cur: ActivityBlock | None = None
     state = "none"  # header | body
     field: str | None = None
+    field_runin = False
     last_field_line: Line | None = None
 
     def close_action_label() -> None:
@@ -342,7 +360,7 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             continue
 
         # ------------------------------------------------------------ activities
-        if is_date_line(ln.text, vocab) and not (field and cur and ln.page == (last_field_line.page if last_field_line else -1) and False):
+        if i in date_idx:
             close_action_label()
             close_activity()
             cur = ActivityBlock(action_line=action, date_line=ln)
@@ -366,12 +384,14 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             _split_series(cur)
 
         if field_tag:
+            field_runin = False
             field = field_tag[6:]
             cur.fields.setdefault(field, [])
             last_field_line = ln
             i += 1
             continue
         if tg.runin:
+            field_runin = True
             field = tg.runin[6:]
             cur.fields.setdefault(field, [])
             if tg.runin_rest.strip():
@@ -381,16 +401,20 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             continue
         if field is not None and last_field_line is not None:
             same_block = ln.page == last_field_line.page and ln.column == last_field_line.column
+            values = cur.fields[field]
+            # Values keep one style; a run-in line carries its label's style, so it sets none.
+            ref = values[-1] if values and not (field_runin and len(values) == 1) else None
+            same_style = ref is None or (abs(ref.size - ln.size) < 0.6 and ref.bold == ln.bold)
             continues = _looks_like_value(field, ln.text) and (field == "challenges" or not is_body_prose(ln))
-            if (same_block and ln.top - last_field_line.bottom < 2.5 * ln.size and not _image_text(ln, boxes)) or (
-                not same_block and continues
+            if (same_block and same_style and ln.top - last_field_line.bottom < 2.5 * ln.size and not _image_text(ln, boxes)) or (
+                not same_block and continues and same_style
             ):
                 cur.fields[field].append(ln)
                 last_field_line = ln
                 i += 1
                 continue
             field = None
-        if _image_text(ln, boxes) or not is_body(ln, body):
+        if _image_text(ln, boxes) or not is_body(ln, body) or _off_colour(ln, body_color):
             cur.figure_lines.append(ln)
         else:
             cur.description_lines.append(ln)
@@ -421,6 +445,18 @@ def _is_field_label_here(ln: Line, tg: LineTags, section: str | None, body: floa
         return False
     is_label = any(t.startswith("FIELD:") for t in (tg.whole, *tg.also) if t)
     return is_label and ln.size < 1.4 * body
+
+
+def _luminance(color: str) -> float:
+    r, g, b = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _off_colour(ln: Line, body_color: str) -> bool:
+    """Bold or very light text in another colour than running text: words on a picture."""
+    if ln.color == body_color:
+        return False
+    return ln.bold or _luminance(ln.color) > 0.85
 
 
 def is_body_prose(ln: Line) -> bool:
