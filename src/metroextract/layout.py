@@ -299,15 +299,18 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
             plain = []
         j = i + 1
         while gut and j < len(bands):
-            # A band that stays clear of the gutter (one column has a paragraph gap
-            # there) continues the region; a band crossing it (a heading) ends it.
-            if _crosses(bands[j], gut):
-                break
-            common = _compatible(gut, _vgaps(bands[j], col_gap)) or gut
+            # A band with a gutter in the same place continues the region, and so does
+            # one that stays clear of it (one column has a paragraph gap there); a band
+            # crossing it (a heading across the columns) ends it.
+            common = _compatible(gut, _vgaps(bands[j], col_gap))
+            if not common:
+                if _crosses(bands[j], gut):
+                    break
+                common = gut
             group = group + bands[j]
             gut = common
             j += 1
-        if j - i > 1:
+        if gut:
             for part in _split(group, gut, "x"):
                 out.extend(xy_cut(part, col_gap, join_gap, depth + 1))
         else:

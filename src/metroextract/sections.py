@@ -303,7 +303,7 @@ def _extend_gutters(
         best = g
         if touching:
             # a line reaching into the gutter narrows it; one crossing it ends the region
-            free = _gaps([(g[0] - 1, g[0]), *touching, (g[1], g[1] + 1)], 0.5 * min_gap)
+            free = _gaps([(g[0] - 1, g[0]), *touching, (g[1], g[1] + 1)], min_gap)
             if not free:
                 return None
             best = max(free, key=lambda f: f[1] - f[0])
@@ -890,6 +890,7 @@ def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str) -> t
     regions: list[dict[str, Any]] = []
     staff: list[Line] = []
     mode: str | None = None
+    honorary_prev: Line | None = None
     for ln, tg in zip(lines, tags):
         whole = tg.whole or ""
         if whole.startswith("REGION:") and (_is_heading(ln, body) or ln.bold or ln.upper):
@@ -905,18 +906,22 @@ def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str) -> t
         if not regions or _is_heading(ln, body):
             continue
         parts = regions[-1]["parts"]
+        if mode == "honorary" and honorary_prev is not None and not _attached(honorary_prev, ln, 1.0):
+            mode = "members"  # honorary names run on below their label; other lines are the list's
         if whole == "SUB:focal_points":
             mode = "focal"
         elif whole == "SUB:board":
             mode = "board"
         elif whole == "SUB:honorary":
-            mode = "honorary"
+            mode, honorary_prev = "honorary", ln
         elif (rest := _honorary_runin(ln.text, vocab)) is not None:
-            mode = "honorary"
+            mode, honorary_prev = "honorary", ln
             if rest.strip():
                 parts["honorary"].append(ln.model_copy(update={"text": rest}))
         elif mode in parts:
             parts[mode].append(ln)
+            if mode == "honorary":
+                honorary_prev = ln
     out: list[Region] = []
     for k, r in enumerate(regions):
         p = r["parts"]
