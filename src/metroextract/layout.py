@@ -214,6 +214,23 @@ def _vgaps(words: list[Word], col_gap: float) -> list[tuple[float, float]]:
     return out
 
 
+def _band_gap(upper: list[Word], lower: list[Word]) -> float:
+    return min(w.top for w in lower) - max(w.bottom for w in upper)
+
+
+def _leads_next_block(bands: list[list[Word]], j: int, gut: list[tuple[float, float]], col_gap: float) -> bool:
+    """One-column bands that sit closer to a following cross-column band than to the
+    region above them open the next block (a date tag above a wide title)."""
+    k = j
+    while k < len(bands) and not _crosses(bands[k], gut) and not _compatible(gut, _vgaps(bands[k], col_gap)):
+        k += 1
+    if k >= len(bands) or not _crosses(bands[k], gut) or j == 0:
+        return False
+    before = _band_gap(bands[j - 1], bands[j])
+    inner = max(_band_gap(bands[m], bands[m + 1]) for m in range(j, k))
+    return before > inner + 2
+
+
 def _crosses(band: list[Word], gutters: list[tuple[float, float]]) -> bool:
     return any(w.x0 < g1 - 0.5 and w.x1 > g0 + 0.5 for w in band for g0, g1 in gutters)
 
@@ -304,7 +321,7 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
             # crossing it (a heading across the columns) ends it.
             common = _compatible(gut, _vgaps(bands[j], col_gap))
             if not common:
-                if _crosses(bands[j], gut):
+                if _crosses(bands[j], gut) or _leads_next_block(bands, j, gut, col_gap):
                     break
                 common = gut
             group = group + bands[j]

@@ -259,6 +259,7 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
     state = "none"  # header | body
     field: str | None = None
     field_runin = False
+    dangling: tuple[str, int, int] | None = None
     last_field_line: Line | None = None
 
     def close_action_label() -> None:
@@ -364,6 +365,7 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             close_action_label()
             close_activity()
             cur = ActivityBlock(action_line=action, date_line=ln)
+            dangling = None
             state, field, last_field_line = "header", None, None
             i += 1
             continue
@@ -413,7 +415,17 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
                 last_field_line = ln
                 i += 1
                 continue
+            if not cur.fields[field]:
+                # a label whose values were pushed past another block (sidebar split)
+                dangling = (field, ln.page, ln.column)
             field = None
+        if dangling is not None and cur is not None and (ln.page, ln.column) != dangling[1:] and _looks_like_value(dangling[0], ln.text) and (dangling[0] == "challenges" or not is_body_prose(ln)) and not is_body_prose(ln):
+            field, dangling = dangling[0], None
+            field_runin = False
+            cur.fields[field].append(ln)
+            last_field_line = ln
+            i += 1
+            continue
         if _image_text(ln, boxes) or not is_body(ln, body) or _off_colour(ln, body_color):
             cur.figure_lines.append(ln)
         else:
