@@ -204,6 +204,7 @@ def backfill(
         jobs.append(Job(path=str(pdf), sha256=sha, file_name=original_name(output, sha, name)))
     _notify("start", len(jobs))
     summary.files.extend(run_extractions(jobs, output, settings, version, "backfill", concurrency, dask_address))
+    summary.files.sort(key=lambda f: f.file_name)
     if summary.parsed or not (output / "manifest.json").exists():
         summary.datasets = rebuild(output)
     summary.seconds = round(time.monotonic() - t0, 3)

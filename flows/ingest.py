@@ -272,9 +272,19 @@ def extract_files(jobs: list[Job], output: Path, settings: Settings, version: st
     return [res for _, res in sorted(results, key=lambda pair: pair[0])]
 
 
+def _size(job: Job) -> int:
+    try:
+        return Path(job.path).stat().st_size
+    except OSError:
+        return 0
+
+
 def run_extractions(jobs: list[Job], output: Path, settings: Settings, version: str, mode: str, concurrency: int, dask_address: str | None) -> list[FileResult]:
+    """Extract `jobs` in a subflow on the chosen task runner. The largest files go first:
+    a long file started last would otherwise keep the whole run waiting."""
     if not jobs:
         return []
+    jobs = sorted(jobs, key=_size, reverse=True)
     sub = extract_files.with_options(task_runner=task_runner(concurrency, dask_address))
     return sub(jobs=jobs, output=output, settings=settings, version=version, mode=mode)
 
@@ -354,6 +364,7 @@ def ingest(
                 jobs.append(Job(path=str(path), sha256=sha, file_name=path.name))
         summary.files.extend(run_extractions(jobs, output, settings, version, "ingest", concurrency, dask_address))
 
+    summary.files.sort(key=lambda f: f.file_name)
     if summary.files or not (output / "manifest.json").exists():
         summary.datasets = rebuild(output)
     summary.seconds = round(time.monotonic() - t0, 3)

@@ -333,7 +333,7 @@ def test_ocr_turned_off_or_no_pages(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_ocr_reads_amake_scanned_pdf(tmp_path: Path) -> None:
+def test_ocr_reads_a_scanned_page(tmp_path: Path) -> None:
     from metroextract.layout import pdf_to_layout, text_chars
     from metroextract.ocr import ocr_available, ocr_layout
 

@@ -280,7 +280,9 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
     """
     if not words:
         return []
-    join_gap = join_gap if join_gap is not None else 2.5 * col_gap / 1.1
+    # Wider than paragraph and label spacing (about 1 body size), narrower than the
+    # space designers leave between activities and around pictures.
+    join_gap = join_gap if join_gap is not None else 2.0 * col_gap / 1.1
     if len(words) == 1 or depth > 40:
         return [words]
     hgaps = _hgaps(words)

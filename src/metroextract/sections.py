@@ -419,7 +419,37 @@ def resection(seg: SegmentedReport) -> dict[str, list[Line]]:
         if cur is not None:
             out.setdefault(cur, []).append(ln)
     _reattach_orphans(out)
+    _reclaim_key_figures(out, body)
     return out
+
+
+def _reclaim_key_figures(secs: dict[str, list[Line]], body: float) -> None:
+    """Display numbers (a number alone in type twice the body size or more) and the label
+    lines under them belong to the key figures wherever reading order filed them: a
+    column read after the next section's heading on the key-figures page."""
+    kr = secs.get("key_results")
+    if not kr:
+        return
+    pages = {ln.page for ln in kr}
+    for name, lines in secs.items():
+        if name == "key_results":
+            continue
+        moved: list[Line] = []
+        anchor: Line | None = None
+        for ln in lines:
+            if ln.page in pages and is_number_line(ln.text) and ln.size >= 2 * body:
+                anchor = ln
+                moved.append(ln)
+            elif anchor is not None and ln.page == anchor.page and not _TAX_RE.match(_ws(ln.text)) and not PLAN_CODE_RE.match(_ws(ln.text)) and (
+                _attached(moved[-1], ln, 3.0 if moved[-1] is anchor else 1.0) and abs(ln.x0 - anchor.x0) < 2 * body
+            ):
+                moved.append(ln)
+            else:
+                anchor = None
+        if moved:
+            ids = {id(ln) for ln in moved}
+            secs[name] = [ln for ln in lines if id(ln) not in ids]
+            kr.extend(moved)
 
 
 def _reattach_orphans(secs: dict[str, list[Line]]) -> None:

@@ -419,7 +419,7 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
                 # a label whose values were pushed past another block (sidebar split)
                 dangling = (field, ln.page, ln.column)
             field = None
-        if dangling is not None and cur is not None and (ln.page, ln.column) != dangling[1:] and _looks_like_value(dangling[0], ln.text) and (dangling[0] == "challenges" or not is_body_prose(ln)) and not is_body_prose(ln):
+        if dangling is not None and cur is not None and (ln.page, ln.column) != dangling[1:] and _looks_like_value(dangling[0], ln.text) and (dangling[0] == "challenges" or not is_body_prose(ln)):
             field, dangling = dangling[0], None
             field_runin = False
             cur.fields[field].append(ln)
