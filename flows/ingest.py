@@ -24,7 +24,6 @@ import contextlib
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -49,7 +48,7 @@ from metroextract.inbox import (
     store_failure,
     wait_for_settled,
 )
-from metroextract.isolate import extract_isolated
+from metroextract.isolate import Outcome, extract_outcome, retry_only_transient
 from metroextract.models import QuarantineRecord
 from metroextract.settings import Settings
 
@@ -147,46 +146,18 @@ def publish_artifact(summary: RunSummary, key: str) -> None:
 # --------------------------------------------------------------------------- extraction task
 
 
-@dataclass
-class Outcome:
-    """What the extract task hands back: an Extraction, or why there is none."""
-
-    extraction: Any = None  # pipeline.Extraction
-    code: str | None = None
-    stage: str | None = None
-    message: str | None = None
-    seconds: float = 0.0
-
-
-def only_transient(task: Any, task_run: Any, state: Any) -> bool:
-    """`retry_condition_fn`: retry a failed extraction only for a transient error."""
-    exc = state.data if isinstance(getattr(state, "data", None), BaseException) else None
-    if exc is None:
-        with contextlib.suppress(BaseException):
-            exc = state.result(raise_on_failure=False)
-    return bool(getattr(exc, "transient", False))
-
-
-@task(
+# The task's function is library code (`metroextract.isolate.extract_outcome`), so a Dask
+# worker needs only metroextract installed, not this repository's `flows` package.
+extract_pdf = task(
+    extract_outcome,
     name="extract-pdf",
-    task_run_name="extract {file_name}",
+    task_run_name="extract {label}",
     retries=2,
     retry_delay_seconds=[2, 10],
-    retry_condition_fn=only_transient,
+    retry_condition_fn=retry_only_transient,
     cache_policy=NO_CACHE,
     persist_result=False,
 )
-def extract_pdf(path: str, settings: Settings, file_name: str = "") -> Outcome:
-    """Extract one PDF in a worker process. Bad input is an outcome, not a task failure;
-    a transient error raises (and is retried)."""
-    t0 = time.perf_counter()
-    try:
-        extraction = extract_isolated(path, settings)
-    except MetroextractError as exc:
-        if exc.transient:
-            raise
-        return Outcome(code=str(exc.code), stage=exc.stage, message=exc.message, seconds=time.perf_counter() - t0)
-    return Outcome(extraction=extraction, seconds=time.perf_counter() - t0)
 
 
 class Job(BaseModel):

@@ -13,6 +13,9 @@ worker process and waits at most `settings.timeout_seconds`:
 - anything else, including a worker killed by a signal, becomes a `MetroextractError`
   with code `internal_error` and the original message.
 
+`extract_outcome` is the same with bad input returned as a value (what the Prefect task
+runs: being library code, a Dask worker can run it with only metroextract installed).
+
 Workers are plain `subprocess` children (`python -m metroextract.isolate`), not
 `multiprocessing` ones: Dask worker processes are daemonic and may not start
 multiprocessing children, while a subprocess works everywhere. Importing the pipeline
@@ -41,6 +44,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -305,6 +309,43 @@ def extract_isolated(path: Path | str, settings: Settings | None = None, *, time
             return reply[1]
         raise _rebuild_error(reply)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass
+class Outcome:
+    """An extraction's result as a value: the `Extraction`, or why there is none."""
+
+    extraction: Any = None  # pipeline.Extraction
+    code: str | None = None
+    stage: str | None = None
+    message: str | None = None
+    seconds: float = 0.0
+
+
+def extract_outcome(path: Path | str, settings: Settings | None = None, label: str = "") -> Outcome:
+    """`extract_isolated`, with unusable input returned as an `Outcome` instead of raised.
+
+    Only transient errors (`error.transient`) are raised, so that a caller (a Prefect
+    task with `retry_condition_fn=retry_only_transient`) can retry them. `label` only
+    names the call (the flows use it as the task-run name).
+    """
+    t0 = time.perf_counter()
+    try:
+        extraction = extract_isolated(path, settings)
+    except MetroextractError as exc:
+        if exc.transient:
+            raise
+        return Outcome(code=str(exc.code), stage=exc.stage, message=exc.message, seconds=time.perf_counter() - t0)
+    return Outcome(extraction=extraction, seconds=time.perf_counter() - t0)
+
+
+def retry_only_transient(task: Any, task_run: Any, state: Any) -> bool:
+    """A Prefect `retry_condition_fn`: retry a failed run only for a transient error."""
+    exc = state.data if isinstance(getattr(state, "data", None), BaseException) else None
+    if exc is None:
+        with contextlib.suppress(BaseException):
+            exc = state.result(raise_on_failure=False)
+    return bool(getattr(exc, "transient", False))
 
 
 # --------------------------------------------------------------------------- worker side

@@ -224,7 +224,7 @@ def _leads_next_block(bands: list[list[Word]], j: int, gut: list[tuple[float, fl
     k = j
     while k < len(bands) and not _crosses(bands[k], gut) and not _compatible(gut, _vgaps(bands[k], col_gap)):
         k += 1
-    if k >= len(bands) or not _crosses(bands[k], gut) or j == 0:
+    if k == j or k >= len(bands) or not _crosses(bands[k], gut) or j == 0:
         return False
     before = _band_gap(bands[j - 1], bands[j])
     inner = max(_band_gap(bands[m], bands[m + 1]) for m in range(j, k))
@@ -321,12 +321,13 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
             # A band with a gutter in the same place continues the region, and so does
             # one that stays clear of it (one column has a paragraph gap there); a band
             # crossing it (a heading across the columns) ends it.
-            common = _compatible(gut, _vgaps(bands[j], col_gap))
-            if not common:
-                if _crosses(bands[j], gut) or _leads_next_block(bands, j, gut, col_gap):
-                    break
-                common = gut
-            group = group + bands[j]
+            # The region's gutter is recomputed over all its words: band-level gaps
+            # start at the end of short lines and would narrow it wrongly.
+            candidate = group + bands[j]
+            common = _compatible(gut, _vgaps(candidate, col_gap))
+            if not common or _leads_next_block(bands, j, gut, col_gap):
+                break
+            group = candidate
             gut = common
             j += 1
         if gut:
