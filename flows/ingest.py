@@ -14,8 +14,10 @@ Steps (each one a library call, see `metroextract.inbox`):
 6. rebuild the datasets; publish a table artifact `ingest-summary`; return a `RunSummary`.
 
 Extraction runs on a thread pool (`concurrency` files at once, each in its own worker
-process) or, with `dask_address`, on an existing Dask cluster (`prefect_dask`): the Dask
-workers need this repository on their `PYTHONPATH` and the same view of the inbox.
+process) or, with `dask_address`, on an existing Dask cluster (`prefect_dask`): its
+scheduler and workers need this repository on their `PYTHONPATH` (Prefect ships the flow
+object with each task), the same metroextract version, and the same view of the files.
+Outputs are always written by the flow's own process.
 """
 
 from __future__ import annotations
@@ -146,8 +148,7 @@ def publish_artifact(summary: RunSummary, key: str) -> None:
 # --------------------------------------------------------------------------- extraction task
 
 
-# The task's function is library code (`metroextract.isolate.extract_outcome`), so a Dask
-# worker needs only metroextract installed, not this repository's `flows` package.
+# The task is library code (`metroextract.isolate.extract_outcome`) wrapped as a Prefect task.
 extract_pdf = task(
     extract_outcome,
     name="extract-pdf",
@@ -257,7 +258,16 @@ def run_extractions(jobs: list[Job], output: Path, settings: Settings, version: 
         return []
     jobs = sorted(jobs, key=_size, reverse=True)
     sub = extract_files.with_options(task_runner=task_runner(concurrency, dask_address))
-    return sub(jobs=jobs, output=output, settings=settings, version=version, mode=mode)
+    try:
+        return sub(jobs=jobs, output=output, settings=settings, version=version, mode=mode)
+    except RuntimeError as exc:
+        if dask_address and "deserialization" in str(exc):
+            raise RuntimeError(
+                f"the Dask cluster at {dask_address} cannot load the tasks: start its scheduler and workers "
+                f"with this repository on PYTHONPATH (PYTHONPATH={Path(__file__).resolve().parents[1]}) "
+                "and the same metroextract version"
+            ) from exc
+        raise
 
 
 def reuse_outcome(claimed: Path, sha256: str, rec: Any, output: Path) -> FileResult:

@@ -164,7 +164,10 @@ def page_image_boxes(page: pdfplumber.page.Page) -> list[tuple[float, float, flo
     boxes = []
     for im in page.images:
         x0, top, x1, bottom = float(im["x0"]), float(im["top"]), float(im["x1"]), float(im["bottom"])
-        if (x1 - x0) * (bottom - top) > 400:  # ignore icons and bullets
+        area = (x1 - x0) * (bottom - top)
+        # Icons and bullets are no pictures; a full-page image is a scan or a page
+        # background, and the text over it is the page's own text.
+        if 400 < area < 0.6 * float(page.width) * float(page.height):
             boxes.append((round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1)))
     return boxes
 

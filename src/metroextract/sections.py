@@ -616,27 +616,34 @@ def _month_heading(ln: Line, vocab: Vocabulary, period: Period) -> str | None:
 
 def parse_media(lines: list[Line], body: float, vocab: Vocabulary, period: Period) -> list[MediaMention]:
     """Month heading (a month name alone) → outlet (bold) → title (the plain lines under it,
-    None when the next line is another outlet or month)."""
+    None when the next line is another outlet or month). A layout setting no outlet in
+    bold sets it apart otherwise: the style of the lines printed right under the months."""
     lines = [ln for ln in prepare(lines, body) if not (_is_heading(ln, body) and _month_heading(ln, vocab, period) is None)]
+    months = [_month_heading(ln, vocab, period) for ln in lines]
+    outlet_styles: set[tuple] = set()
+    if not any(ln.bold for ln, m in zip(lines, months) if m is None):
+        after = Counter(_style(lines[k + 1]) for k, m in enumerate(months[:-1]) if m is not None and months[k + 1] is None)
+        outlet_styles = {after.most_common(1)[0][0]} if after else set()
     out: list[dict[str, Any]] = []
     month: str | None = None
     prev: Line | None = None
-    for ln in lines:
+    for ln, mh in zip(lines, months):
         text = _ws(ln.text)
-        mh = _month_heading(ln, vocab, period)
         if mh is not None:
             month, prev = mh, None
             continue
         split = _bold_split(ln)
         if split:
             out.append({"month": month, "outlet": [split[0]], "title": [split[1]]})
-        elif ln.bold:
-            if out and prev is not None and prev.bold and not out[-1]["title"] and _attached(prev, ln, 0.45):
+        elif ln.bold or _style(ln) in outlet_styles:
+            if out and prev is not None and _style(prev) == _style(ln) and not out[-1]["title"] and _attached(prev, ln, 0.45):
                 out[-1]["outlet"].append(text)  # a wrapped outlet name
             else:
                 out.append({"month": month, "outlet": [text], "title": []})
-        elif out and prev is not None:
+        elif out and prev is not None and _attached(prev, ln, 0.8):
             out[-1]["title"].append(text)
+        else:
+            continue  # a stray plain line: no outlet above it
         prev = ln
     return [MediaMention(month=m["month"], outlet=join_lines(m["outlet"]), title=join_lines(m["title"]) or None) for m in out]
 
@@ -744,6 +751,8 @@ def parse_key_figures(lines: list[Line], body: float, vocab: Vocabulary) -> tupl
     label printed under it (or above it when nothing is under it)."""
     lines = [ln for ln in prepare(lines, body) if not (_is_heading(ln, body) and not is_number_line(ln.text))]
     nums = [k for k, ln in enumerate(lines) if is_number_line(ln.text)]
+    display = [k for k in nums if lines[k].size >= 1.25 * body]
+    nums = display or nums  # figures are set in display type when any are
     if not nums:
         return None, []
     period = None
@@ -756,14 +765,13 @@ def parse_key_figures(lines: list[Line], body: float, vocab: Vocabulary) -> tupl
         taken.update(k for k, ln in enumerate(lines[: nums[0]]) if _ws(ln.text) == period)
     labels: dict[int, list[Line]] = {k: [] for k in nums}
     for k in nums:
-        prev = lines[k]
+        num = prev = lines[k]
         for j in range(k + 1, len(lines)):
             ln = lines[j]
-            if j in taken or ln.page != prev.page or ln.top <= prev.top:
+            if j in taken or ln.page != num.page or ln.top <= prev.top or abs(ln.x0 - num.x0) >= 2 * body:
                 break
-            near = ln.top - lines[k].bottom < 3 * lines[k].size if prev is lines[k] else _attached(prev, ln, 1.0)
-            overlap = min(ln.x1, lines[k].x1 + 0.5 * lines[k].size * 20) - max(ln.x0, lines[k].x0 - lines[k].size) > 0
-            if not (near and overlap and abs(ln.x0 - lines[k].x0) < 2 * body):
+            near = ln.top - num.bottom < max(2 * body, 0.6 * num.size) if prev is num else _attached(prev, ln, 1.0)
+            if not near:
                 break
             labels[k].append(ln)
             taken.add(j)
@@ -922,12 +930,12 @@ def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str) -> t
     mode: str | None = None
     honorary_prev: Line | None = None
     for ln, tg in zip(lines, tags):
-        whole = tg.whole or ""
-        if whole.startswith("REGION:") and (_is_heading(ln, body) or ln.bold or ln.upper):
-            regions.append({"name": _region_name(ln.text, whole[len("REGION:") :], vocab), "parts": {"members": [], "honorary": [], "focal": [], "board": []}})
+        region, sub = _tag(tg, "REGION:"), _tag(tg, "SUB:")
+        if region and (_is_heading(ln, body) or ln.bold or ln.upper):
+            regions.append({"name": _region_name(ln.text, region[len("REGION:") :], vocab), "parts": {"members": [], "honorary": [], "focal": [], "board": []}})
             mode = "members"
             continue
-        if whole == "SECTION:secretariat" and _is_heading(ln, body):
+        if _tag(tg, "SECTION:") == "SECTION:secretariat" and _is_heading(ln, body):
             mode = "secretariat"
             continue
         if mode == "secretariat":
@@ -938,11 +946,11 @@ def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str) -> t
         parts = regions[-1]["parts"]
         if mode == "honorary" and honorary_prev is not None and not _attached(honorary_prev, ln, 1.0):
             mode = "members"  # honorary names run on below their label; other lines are the list's
-        if whole == "SUB:focal_points":
+        if sub == "SUB:focal_points":
             mode = "focal"
-        elif whole == "SUB:board":
+        elif sub == "SUB:board":
             mode = "board"
-        elif whole == "SUB:honorary":
+        elif sub == "SUB:honorary":
             mode, honorary_prev = "honorary", ln
         elif (rest := _honorary_runin(ln.text, vocab)) is not None:
             mode, honorary_prev = "honorary", ln
@@ -1058,40 +1066,51 @@ def sections_to_parts(seg: SegmentedReport, period: Period, lexicon: set[str], w
         page = lines[0].page if lines else None
         warnings.append(Warning_(page=page, code=WarningCode.SECTION_MISSING, message=f"section {name!r} found but no {what} could be read"))
 
-    if secs.get("toc"):
-        parts["table_of_contents"] = parse_toc(secs["toc"], body)
-        if not parts["table_of_contents"]:
-            missing("toc", "entries")
-    if secs.get("note"):
-        parts["secretary_general_note"] = parse_note(secs["note"], body, lexicon)
-    if secs.get("media"):
-        parts["media_mentions"] = parse_media(secs["media"], body, vocab, period)
-        if not parts["media_mentions"]:
-            missing("media", "media mentions")
-    if secs.get("engagement"):
-        parts["member_engagement"] = parse_engagement(secs["engagement"], body)
-    if secs.get("meetings"):
-        parts["bilateral_meetings"] = parse_meetings(secs["meetings"], body, vocab, period)
-    if secs.get("key_results"):
-        parts["key_figures_period"], parts["key_figures"] = parse_key_figures(secs["key_results"], body, vocab)
-    if secs.get("challenge_taxonomy"):
-        parts["challenge_taxonomy"] = parse_taxonomy(secs["challenge_taxonomy"], body)
-    if secs.get("plan"):
-        parts["plan"] = parse_plan(secs["plan"], body)
-        if not parts["plan"]:
-            missing("plan", "L1/L1A1/L1A1D1 items")
+    def run(name: str, what: str, fn: Any, *args: Any) -> Any:
+        """One section's parser; a failure costs that section only, as a warning."""
+        try:
+            value = fn(*args)
+        except Exception as exc:  # noqa: BLE001 - a report is worth more than one section
+            lines = secs.get(name) or []
+            warnings.append(
+                Warning_(
+                    page=lines[0].page if lines else None,
+                    code=WarningCode.SECTION_MISSING,
+                    message=f"section {name!r} could not be read ({type(exc).__name__}: {str(exc)[:120]})",
+                )
+            )
+            return None
+        if not value or (isinstance(value, tuple) and not value[-1]):
+            missing(name, what)
+        return value
+
+    if secs.get("toc") and (toc := run("toc", "entries", parse_toc, secs["toc"], body)) is not None:
+        parts["table_of_contents"] = toc
+    if secs.get("note") and (note := run("note", "text", parse_note, secs["note"], body, lexicon)) is not None:
+        parts["secretary_general_note"] = note
+    if secs.get("media") and (media := run("media", "media mentions", parse_media, secs["media"], body, vocab, period)) is not None:
+        parts["media_mentions"] = media
+    if secs.get("engagement") and (eng := run("engagement", "member names", parse_engagement, secs["engagement"], body)) is not None:
+        parts["member_engagement"] = eng
+    if secs.get("meetings") and (meet := run("meetings", "meetings", parse_meetings, secs["meetings"], body, vocab, period)) is not None:
+        parts["bilateral_meetings"] = meet
+    if secs.get("key_results") and (kf := run("key_results", "key figures", parse_key_figures, secs["key_results"], body, vocab)) is not None:
+        parts["key_figures_period"], parts["key_figures"] = kf
+    if secs.get("challenge_taxonomy") and (tax := run("challenge_taxonomy", "challenges", parse_taxonomy, secs["challenge_taxonomy"], body)) is not None:
+        parts["challenge_taxonomy"] = tax
+    if secs.get("plan") and (plan := run("plan", "L1/L1A1/L1A1D1 items", parse_plan, secs["plan"], body)) is not None:
+        parts["plan"] = plan
     staff_lines: list[Line] = list(secs.get("secretariat") or [])
     if secs.get("who"):
         # "Secrétariat général" is both a focal-point role inside regions and the last
-        # section: read both together, regions end at a large secretariat heading or at
-        # the first card printed without a role
+        # section: read both together; regions end at a large secretariat heading or at
+        # the first card printed without a role after a board
         pool = sorted([*secs["who"], *staff_lines], key=lambda ln: (ln.page, ln.column, ln.bottom, ln.x0))
-        regions, staff_lines = parse_who(pool, body, vocab, seg.language)
-        parts["regions"] = regions
-    if staff_lines:
-        staff, contact = parse_secretariat(staff_lines, body)
-        parts["secretariat"] = staff
-        parts["contact"] = contact
+        who = run("who", "regions", parse_who, pool, body, vocab, seg.language)
+        if who is not None:
+            parts["regions"], staff_lines = who
+    if staff_lines and (sec := run("secretariat", "staff", parse_secretariat, staff_lines, body)) is not None:
+        parts["secretariat"], parts["contact"] = sec
     return parts
 
 

@@ -227,7 +227,8 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
     # a date printed inside a picture or a poster does not, and starts nothing.
     date_idx = {i for i, ln in enumerate(lines) if is_date_line(ln.text, vocab)}
     date_styles = Counter(_date_style(lines[i]) for i in date_idx)
-    if date_styles:
+    # An OCR text layer has one invisible font and noisy sizes: style says nothing there.
+    if date_styles and len({ln.font for ln in lines}) > 1:
         top_style, top_count = date_styles.most_common(1)[0]
         if top_count >= 3:
             date_idx = {i for i in date_idx if _date_style(lines[i]) == top_style}
