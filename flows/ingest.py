@@ -45,6 +45,7 @@ from metroextract.inbox import (
     cleanup_tmp,
     finish_processed,
     quarantine,
+    read_source_record,
     reusable_outcome,
     store_extraction,
     store_failure,
@@ -330,6 +331,7 @@ def ingest(
         claimed = adopted + [c for p in ready if (c := run.claim(p)) is not None]
         _notify("start", len(claimed))
         jobs: list[Job] = []
+        duplicates: list[tuple[Path, str]] = []  # same content as a file of this run: parsed once
         for path in claimed:
             try:
                 sha = file_sha256(path)
@@ -341,9 +343,17 @@ def ingest(
                 res = reuse_outcome(path, sha, rec, output)
                 summary.files.append(res)
                 _notify("file", res)
+            elif any(job.sha256 == sha for job in jobs):
+                duplicates.append((path, sha))
             else:
                 jobs.append(Job(path=str(path), sha256=sha, file_name=path.name))
         summary.files.extend(run_extractions(jobs, output, settings, version, "ingest", concurrency, dask_address))
+        for path, sha in duplicates:
+            rec = read_source_record(output, sha)
+            if rec is not None:
+                res = reuse_outcome(path, sha, rec, output)
+                summary.files.append(res)
+                _notify("file", res)
 
     summary.files.sort(key=lambda f: f.file_name)
     if summary.files or not (output / "manifest.json").exists():

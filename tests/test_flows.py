@@ -36,7 +36,12 @@ def _age(path: Path, seconds: float = 60) -> None:
 def test_ingest_new_files_then_unchanged_then_parser_bump(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from prefect.artifacts import Artifact
 
+    import metroextract.isolate
     from flows.ingest import ingest
+
+    calls: list[str] = []  # every parse goes through extract_isolated: count them
+    real = metroextract.isolate.extract_isolated
+    monkeypatch.setattr(metroextract.isolate, "extract_isolated", lambda path, settings=None, **kw: calls.append(Path(path).name) or real(path, settings, **kw))
 
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     _drop_reports(inbox, ("r2021", "r2023"))
@@ -45,6 +50,7 @@ def test_ingest_new_files_then_unchanged_then_parser_bump(tmp_path: Path, monkey
 
     # 1. new files: everything is parsed
     s1 = ingest(inbox=inbox, output=out, settle_seconds=0)
+    assert sorted(calls) == ["broken download.pdf", "r2021.pdf", "r2023.pdf"]
     by_name = {f.file_name: f for f in s1.files}
     assert sorted(by_name) == ["broken download.pdf", "r2021.pdf", "r2023.pdf"]
     assert s1.counts() == {"found": 3, "parsed": 3, "extracted": 2, "quarantined": 1, "unchanged": 0, "filtered": 0}
@@ -74,8 +80,10 @@ def test_ingest_new_files_then_unchanged_then_parser_bump(tmp_path: Path, monkey
     # … nor do the same files dropped again: their outcomes are reused
     for name, data in keep.items():
         (inbox / name).write_bytes(data)
+    (inbox / "copy of r2021.pdf").write_bytes(keep["r2021.pdf"])  # same content, another name
     s3 = ingest(inbox=inbox, output=out, settle_seconds=0)
-    assert s3.counts() == {"found": 3, "parsed": 0, "extracted": 2, "quarantined": 1, "unchanged": 3, "filtered": 0}
+    assert s3.counts() == {"found": 4, "parsed": 0, "extracted": 3, "quarantined": 1, "unchanged": 4, "filtered": 0}
+    assert len(calls) == 3  # the parser was not called again
     assert _sources(out) == src1  # not rewritten: same extracted_at
     assert list(inbox.iterdir()) == []
 
@@ -83,8 +91,10 @@ def test_ingest_new_files_then_unchanged_then_parser_bump(tmp_path: Path, monkey
     monkeypatch.setattr(metroextract, "PARSER_VERSION", "99.0.0")
     for name, data in keep.items():
         (inbox / name).write_bytes(data)
+    (inbox / "copy of r2021.pdf").write_bytes(keep["r2021.pdf"])  # a duplicate within one run: parsed once
     s4 = ingest(inbox=inbox, output=out, settle_seconds=0)
-    assert s4.parsed == 3 and s4.extracted == 2 and s4.quarantined == 1
+    assert s4.parsed == 3 and s4.extracted == 3 and s4.quarantined == 1
+    assert len(calls) == 6
     assert {r["parser_version"] for r in _sources(out).values()} == {"99.0.0"}
 
 

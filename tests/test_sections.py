@@ -11,6 +11,7 @@ import pytest
 
 from metroextract.errors import WarningCode
 from metroextract.evaluate import SECTIONS, score_fixture
+from metroextract.fields import parse_int
 from metroextract.models import (
     Activity,
     Challenge,
@@ -412,6 +413,7 @@ def test_meetings_cards_with_label_lines_and_run_in_labels() -> None:
 @pytest.mark.parametrize("text,value", [("+1 380", 1380), ("+1,380", 1380), ("+1.380", 1380), ("119", 119)])
 def test_number_lines(text: str, value: int) -> None:
     assert is_number_line(text)
+    assert parse_int(text) == value
 
 
 @pytest.mark.parametrize("text", ["collaborations avec des spécialistes", "L1A2D3", "1.1 Lutter", "Du 1er janvier au 30 avril"])
@@ -614,6 +616,30 @@ def test_sections_to_parts_reads_regions_filed_under_the_secretariat() -> None:
     assert [(s.name, s.position) for s in parts["secretariat"]] == [("Octavi de la Varga", "Secrétaire général")]
     assert parts["contact"] is None
     assert warnings == []
+
+
+def test_a_failing_section_parser_costs_that_section_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import metroextract.sections as sections
+
+    def boom(*args: object) -> None:
+        raise ValueError("unexpected shape")
+
+    monkeypatch.setattr(sections, "parse_plan", boom)
+    seg = SegmentedReport(
+        language="fr",
+        body_size=BODY,
+        title_lines=[],
+        period_text=None,
+        sections={"plan": [L("L1 Renforcer", 40, 97, 11, True)], "challenge_taxonomy": [L("1.1 Accès au logement", 58, 100, 11)]},
+        action_lines=[],
+        activities=[],
+        unplaced=[],
+    )
+    warnings: list = []
+    parts = sections_to_parts(seg, P2021, set(), warnings)
+    assert parts == {"challenge_taxonomy": [Challenge(code="1.1", label="Accès au logement")]}
+    assert [(w.code, w.page) for w in warnings] == [(WarningCode.SECTION_MISSING, 1)]
+    assert "ValueError" in warnings[0].message
 
 
 # =========================================================================== cross-checks

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 
 from . import PARSER_VERSION
 from .errors import WarningCode
@@ -64,6 +65,42 @@ def join_hyphenated(left: str, right: str, lexicon: set[str]) -> str:
     if hyph in lexicon and whole not in lexicon:
         return left + right
     return left[:-1] + right
+
+
+def _plain(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower()
+
+
+# Letters tesseract mistakes for one another; only these are corrected.
+_OCR_CONFUSIONS = {frozenset(p) for p in ("qo", "0o", "1l", "1i", "li", "5s", "8b", "ce", "ao", "uv", "hb")}
+
+
+def _one_confusion(a: str, b: str) -> bool:
+    diffs = [(x, y) for x, y in zip(a, b) if x != y]
+    return len(diffs) == 1 and frozenset(diffs[0]) in _OCR_CONFUSIONS
+
+
+def correct_ocr_words(text: str, lexicon: dict[str, str]) -> str:
+    """Repair OCR slips in a capitalised title from words printed elsewhere in the report.
+
+    Accents lost ("METROPOLITAINES") come back from the lexicon's accented twin; a letter
+    tesseract confuses ("PQUR") is replaced when exactly one lexicon word differs by it.
+
+    >>> correct_ocr_words("PERSPECTIVES METROPOLITAINES PQUR", {"metropolitaines": "métropolitaines", "pour": "pour", "perspectives": "perspectives"})
+    'PERSPECTIVES MÉTROPOLITAINES POUR'
+    """
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if not word.isupper() or len(word) < 3 or word.lower() in lexicon.values():
+            return word
+        key = _plain(word)
+        if key in lexicon:
+            return lexicon[key].upper()
+        near = [w for k, w in lexicon.items() if len(k) == len(key) and _one_confusion(key, k)]
+        return near[0].upper() if len(near) == 1 else word
+
+    return _WORD_RE.sub(fix, text)
 
 
 def lines_to_paragraphs(lines: list[Line], lexicon: set[str]) -> list[str]:
@@ -125,6 +162,7 @@ def block_to_activity(
     period: Period,
     lexicon: set[str],
     warnings: list[Warning_],
+    ocr_lexicon: dict[str, str] | None = None,
 ) -> Activity:
     vocab = all_vocabularies()[seg.language]
     page = block.date_line.page
@@ -133,6 +171,8 @@ def block_to_activity(
     if parsed is None:
         warnings.append(Warning_(page=page, code=WarningCode.DATE_UNPARSED, message=f"date {date_text!r} could not be read"))
     title = join_lines([ln.text for ln in block.title_lines])
+    if ocr_lexicon is not None:
+        title = correct_ocr_words(title, ocr_lexicon)
     if not title:
         warnings.append(Warning_(page=page, code=WarningCode.ACTIVITY_WITHOUT_TITLE, message=f"activity dated {date_text!r} has no title"))
     results: list[str] = []
@@ -162,7 +202,7 @@ def block_to_activity(
     )
 
 
-def segments_to_report(seg: SegmentedReport, source: Source, report_id: str) -> Report:
+def segments_to_report(seg: SegmentedReport, source: Source, report_id: str, ocr: bool = False) -> Report:
     """Everything the fields stage knows how to type, as a Report (names not yet resolved)."""
     from .sections import sections_to_parts  # the other report sections
 
@@ -175,7 +215,15 @@ def segments_to_report(seg: SegmentedReport, source: Source, report_id: str) -> 
         warnings.append(Warning_(page=1, code=WarningCode.PERIOD_MISSING, message="no report period found on the first pages"))
     period = Period(text=seg.period_text or "", start=start, end=end)
     lexicon = lexicon_of(seg)
-    activities = [block_to_activity(b, i, report_id, seg, period, lexicon, warnings) for i, b in enumerate(seg.activities)]
+    # After OCR, titles (set in capitals, so with no lowercase twin to check against)
+    # are repaired from the words of the running text.
+    ocr_lexicon = None
+    if ocr:
+        ocr_lexicon = {}
+        for w in sorted(lexicon, key=lambda w: (-sum(not c.isascii() for c in w), w)):
+            if len(w) >= 3:
+                ocr_lexicon.setdefault(_plain(w), w)  # the accented spelling wins
+    activities = [block_to_activity(b, i, report_id, seg, period, lexicon, warnings, ocr_lexicon) for i, b in enumerate(seg.activities)]
     for ln in seg.unplaced:
         warnings.append(Warning_(page=ln.page, code=WarningCode.UNPLACED_TEXT, message=f"text outside any activity: {ln.text[:80]!r}"))
     parts = sections_to_parts(seg, period, lexicon, warnings)

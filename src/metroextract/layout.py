@@ -387,6 +387,14 @@ def _row_to_line(row: list[Word], page: int, block: int) -> Line:
         weights[(w.size, w.font, w.color)] += len(w.text)
     (size, font, color), _ = weights.most_common(1)[0]
     letters = [c for c in text if c.isalpha()]
+    runs: list[tuple[str, bool]] = []
+    if len({is_bold(w.font) for w in row}) > 1:  # mixed weights: keep where each starts
+        for w in row:
+            b = is_bold(w.font)
+            if runs and runs[-1][1] == b:
+                runs[-1] = (runs[-1][0] + " " + w.text, b)
+            else:
+                runs.append((w.text, b))
     return Line(
         page=page,
         text=text,
@@ -401,6 +409,7 @@ def _row_to_line(row: list[Word], page: int, block: int) -> Line:
         upper=bool(letters) and all(c.isupper() for c in letters) and len(letters) > 1,
         spacing=round(spacing, 2),
         column=block,
+        runs=runs,
     )
 
 

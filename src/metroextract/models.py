@@ -46,6 +46,7 @@ class Line(_Frozen):
     upper: bool  # the letters are all capitals
     spacing: float = 0.0  # mean extra gap between letters (letter-spaced headings)
     column: int = 0  # index of the text column the line belongs to on its page
+    runs: list[tuple[str, bool]] = Field(default_factory=list)  # (text, bold) pieces, for run-in styles
 
     @property
     def bbox(self) -> BBox:

@@ -66,7 +66,7 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
 
     t2 = time.perf_counter()
     source = Source(file_name=path.name, sha256=sha, pages=layout.page_count)
-    report = segments_to_report(seg, source, report_id_for(sha))
+    report = segments_to_report(seg, source, report_id_for(sha), ocr=ocr_used)
     if ocr_used:
         from .errors import WarningCode
         from .models import Warning_

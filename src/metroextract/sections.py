@@ -903,7 +903,8 @@ def parse_cards(lines: list[Line], kind: str) -> tuple[list[dict[str, Any]], lis
         dash = _DASH_SPLIT_RE.split(text, maxsplit=1)
         if is_role:
             cards.append({"role": text, "name": None, "detail": []})
-        elif is_name or (len(dash) == 2 and (not cards or cards[-1]["name"] is not None or cards[-1]["role"] is not None)):
+        elif is_name or (len(dash) == 2 and (not cards or cards[-1]["name"] is None or prev is None or not _attached(prev, ln, 1.0))):
+            # "Name — place" run in: right under a role, or opening a card of its own
             name, detail = (dash[0], [dash[1]]) if len(dash) == 2 else (text, [])
             if cards and cards[-1]["name"] is None:
                 cards[-1]["name"], cards[-1]["detail"] = name, detail
@@ -1066,7 +1067,7 @@ def sections_to_parts(seg: SegmentedReport, period: Period, lexicon: set[str], w
         page = lines[0].page if lines else None
         warnings.append(Warning_(page=page, code=WarningCode.SECTION_MISSING, message=f"section {name!r} found but no {what} could be read"))
 
-    def run(name: str, what: str, fn: Any, *args: Any) -> Any:
+    def run(name: str, what: str, fn: Any, *args: Any, items: Any = lambda v: v) -> Any:
         """One section's parser; a failure costs that section only, as a warning."""
         try:
             value = fn(*args)
@@ -1080,7 +1081,7 @@ def sections_to_parts(seg: SegmentedReport, period: Period, lexicon: set[str], w
                 )
             )
             return None
-        if not value or (isinstance(value, tuple) and not value[-1]):
+        if not items(value):
             missing(name, what)
         return value
 
@@ -1094,7 +1095,7 @@ def sections_to_parts(seg: SegmentedReport, period: Period, lexicon: set[str], w
         parts["member_engagement"] = eng
     if secs.get("meetings") and (meet := run("meetings", "meetings", parse_meetings, secs["meetings"], body, vocab, period)) is not None:
         parts["bilateral_meetings"] = meet
-    if secs.get("key_results") and (kf := run("key_results", "key figures", parse_key_figures, secs["key_results"], body, vocab)) is not None:
+    if secs.get("key_results") and (kf := run("key_results", "key figures", parse_key_figures, secs["key_results"], body, vocab, items=lambda v: v[1])) is not None:
         parts["key_figures_period"], parts["key_figures"] = kf
     if secs.get("challenge_taxonomy") and (tax := run("challenge_taxonomy", "challenges", parse_taxonomy, secs["challenge_taxonomy"], body)) is not None:
         parts["challenge_taxonomy"] = tax
@@ -1106,10 +1107,10 @@ def sections_to_parts(seg: SegmentedReport, period: Period, lexicon: set[str], w
         # section: read both together; regions end at a large secretariat heading or at
         # the first card printed without a role after a board
         pool = sorted([*secs["who"], *staff_lines], key=lambda ln: (ln.page, ln.column, ln.bottom, ln.x0))
-        who = run("who", "regions", parse_who, pool, body, vocab, seg.language)
+        who = run("who", "regions", parse_who, pool, body, vocab, seg.language, items=lambda v: v[0])
         if who is not None:
             parts["regions"], staff_lines = who
-    if staff_lines and (sec := run("secretariat", "staff", parse_secretariat, staff_lines, body)) is not None:
+    if staff_lines and (sec := run("secretariat", "staff", parse_secretariat, staff_lines, body, items=lambda v: v[0] or v[1])) is not None:
         parts["secretariat"], parts["contact"] = sec
     return parts
 

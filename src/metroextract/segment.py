@@ -308,6 +308,9 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             whole is not None
             and whole.startswith("SECTION:")
             and heading
+            # set as a heading: larger, or capitals / letter-spaced at body size
+            # (a small bold "Secrétariat général" is a role label, not a section)
+            and (ln.size >= 1.2 * body or ((ln.upper or ln.spacing > 0.6) and ln.size >= 0.95 * body) or span > 1)
             and ln not in title_lines
             and not _is_field_label_here(ln, tg, section, body)
         )
@@ -484,7 +487,8 @@ def _split_series(block: ActivityBlock) -> None:
     if block.series is not None or len(lines) < 2:
         return
     first, rest = lines[0], lines[1:]
-    if _style(first) != _style(rest[0]) and all(_style(r) == _style(rest[0]) for r in rest):
+    smaller = first.size < 0.8 * min(r.size for r in rest)  # survives OCR, which loses fonts
+    if smaller or (_style(first) != _style(rest[0]) and all(_style(r) == _style(rest[0]) for r in rest)):
         block.series = first
         block.title_lines = rest
 
