@@ -22,7 +22,7 @@ REALWORLD = ROOT.parent / "shared" / "corpus" / "realworld"
 FIXTURES = ROOT / "fixtures"
 
 if str(ROOT) not in sys.path:  # the `flows` package lives at the repository root
-    sys.path.insert(0, str(ROOT))
+    sys.path.append(str(ROOT))
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")

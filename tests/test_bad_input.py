@@ -13,7 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REALWORLD, SCANNED_REPORT_LINES, make_report_pdf, make_scanned_pdf
+try:  # tests/ may or may not be a package
+    from .conftest import FIXTURES, REALWORLD, SCANNED_REPORT_LINES, make_report_pdf, make_scanned_pdf
+except ImportError:
+    from conftest import FIXTURES, REALWORLD, SCANNED_REPORT_LINES, make_report_pdf, make_scanned_pdf  # type: ignore[no-redef]
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

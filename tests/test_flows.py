@@ -9,7 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REALWORLD, make_report_pdf
+try:  # tests/ may or may not be a package
+    from .conftest import REALWORLD, make_report_pdf
+except ImportError:
+    from conftest import REALWORLD, make_report_pdf  # type: ignore[no-redef]
 
 import metroextract
 

@@ -11,7 +11,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import make_report_pdf
+try:  # tests/ may or may not be a package
+    from .conftest import make_report_pdf
+except ImportError:
+    from conftest import make_report_pdf  # type: ignore[no-redef]
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -125,6 +125,49 @@ def eval_cmd(
         raise typer.Exit(EXIT_BELOW_THRESHOLD)
 
 
+@review_app.callback()
+def review(
+    ctx: typer.Context,
+    output: Path = typer.Argument(Path("output"), help="the output folder of a run"),
+) -> None:
+    """List names that could not be resolved with confidence (report, page, name, candidates)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .review import review_items_from_dir
+
+    items = review_items_from_dir(output)
+    if not items:
+        out.print("nothing to review")
+        return
+    t = Table(title=f"{len(items)} names to review")
+    for col in ("report", "page", "kind", "name", "reason", "candidates"):
+        t.add_column(col)
+    for it in items:
+        cands = ", ".join(f"{c.id} ({c.score:.0f})" for c in it.candidates)
+        t.add_row(it.report_id, str(it.page or ""), it.kind, it.name, it.reason, cands)
+    out.print(t)
+
+
+@review_app.command("accept")
+def review_accept(
+    name: str = typer.Argument(..., help="the name as printed"),
+    entity_id: str = typer.Argument(..., metavar="ID", help="the registry id it stands for"),
+    registry: Optional[Path] = typer.Option(None, "--registry", help="registry YAML to edit (default: METROEXTRACT_REGISTRY or the packaged file)"),
+) -> None:
+    """Add NAME as an alias of ID in the registry; re-running extraction then resolves it."""
+    import os
+
+    from .registry import _default_path, add_alias
+
+    path = registry or (Path(os.environ["METROEXTRACT_REGISTRY"]) if os.environ.get("METROEXTRACT_REGISTRY") else _default_path())
+    try:
+        add_alias(path, name, entity_id)
+    except MetroextractError as exc:
+        _fail(str(path), str(exc.code), exc.message)
+        raise typer.Exit(EXIT_USAGE) from None
+    out.print(f"added alias {name!r} → {entity_id} in {path}")
+
+
 # Orchestration commands (ingest, watch, backfill, pull) live beside the flows' wrappers.
 from . import cli_flows  # noqa: E402,F401  (registers commands on `app`)
 

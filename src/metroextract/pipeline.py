@@ -11,6 +11,7 @@ from .assemble import segments_to_report
 from .errors import LimitExceeded, NoTextLayer, NotAProgressReport, QuarantineCode
 from .layout import cid_share, pdf_to_layout, text_chars
 from .models import Report, ReviewItem, Source
+from .sections import cross_check
 from .segment import layout_to_segments
 from .settings import Settings
 
@@ -81,6 +82,8 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
         from .registry import load_registry
 
         report, review = normalize_report(report, load_registry(settings.registry))
+    # Consistency checks run on resolved names, so spellings of one member agree.
+    report = report.model_copy(update={"warnings": [*report.warnings, *cross_check(report)]})
     timings["normalize"] = time.perf_counter() - t3
     return Extraction(report=report, review=review, timings=timings)
 
