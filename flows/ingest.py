@@ -51,7 +51,7 @@ from metroextract.inbox import (
     store_failure,
     wait_for_settled,
 )
-from metroextract.isolate import Outcome, extract_outcome, retry_only_transient
+from metroextract.isolate import Outcome, extract_outcome, retry_only_transient, shutdown_workers
 from metroextract.models import QuarantineRecord
 from metroextract.settings import Settings
 
@@ -230,6 +230,17 @@ def extract_files(jobs: list[Job], output: Path, settings: Settings, version: st
     # running the extraction is killed at `settings.timeout_seconds` instead (isolate.py).
     futures = {extract_pdf.submit(job.path, settings, job.file_name): i for i, job in enumerate(jobs)}
     results: list[tuple[int, FileResult]] = []
+    try:
+        results = _collect(futures, jobs, output, version, mode)
+    except BaseException:  # interrupted (Ctrl-C): stop the extractions in flight now
+        shutdown_workers(kill_busy=True)
+        raise
+    return [res for _, res in sorted(results, key=lambda pair: pair[0])]
+
+
+def _collect(futures: dict, jobs: list[Job], output: Path, version: str, mode: str) -> list[tuple[int, FileResult]]:
+    """Store each task's result as soon as it is ready."""
+    results: list[tuple[int, FileResult]] = []
     for fut in as_completed(list(futures)):
         index = futures[fut]
         job = jobs[index]
@@ -242,7 +253,7 @@ def extract_files(jobs: list[Job], output: Path, settings: Settings, version: st
         res = store_outcome(job, outcome, output, version, mode)  # type: ignore[arg-type]
         results.append((index, res))
         _notify("file", res)
-    return [res for _, res in sorted(results, key=lambda pair: pair[0])]
+    return results
 
 
 def _size(job: Job) -> int:

@@ -32,6 +32,9 @@ ALL = list(all_vocabularies().values())
         (ES, "7 y 20 de abril", ("2021-01", "2021-04"), [date(2021, 4, 7), date(2021, 4, 20)]),
         (ES, "15-21 de febrero", ("2021-01", "2021-04"), [date(2021, 2, 15), date(2021, 2, 21)]),
         (ES, "del 15 al 26 de marzo", ("2021-01", "2021-04"), [date(2021, 3, 15), date(2021, 3, 26)]),
+        (FR, "Mercredi 3 févr. 2021", ("2021-01", "2021-04"), [date(2021, 2, 3)]),
+        (ES, "martes 7 de abr.", ("2021-01", "2021-04"), [date(2021, 4, 7)]),
+        (EN, "Wednesday, 3 February 2021", ("2021-01", "2021-04"), [date(2021, 2, 3)]),
     ],
 )
 def test_parse_dates(vocab, text, period, expected) -> None:
@@ -65,6 +68,7 @@ def test_parse_period(text, expected) -> None:
 def test_results_and_invalid_codes() -> None:
     assert parse_results("L1A2D4, L3A2D2") == (["L1A2D4", "L3A2D2"], [])
     assert parse_results("L2A2D5 ; L2A2") == (["L2A2D5"], ["L2A2"])
+    assert parse_results("L1.A2.D4 / L3-A2-D2") == (["L1A2D4", "L3A2D2"], [])
 
 
 def test_challenges_bullets_wrapping_and_run_in() -> None:

@@ -341,17 +341,10 @@ def test_media_months_in_english_and_spanish() -> None:
     assert parse_media(es, BODY, ES, P2021) == [MediaMention(month="2021-02", outlet="AMB", title=None)]
 
 
-class _RunLine(Line):
-    """A line carrying its style runs: the shape `sections` reads when the layout stage
-    gives `runs` (text, bold) — a bold outlet run in before a plain title."""
-
-    runs: list[tuple[str, bool]] = []
-
-
 def test_media_run_in_outlet_and_title_from_runs() -> None:
     def run_line(runs: list[tuple[str, bool]], top: float) -> Line:
         base = L(" ".join(t for t, _ in runs), 46, top, 9.0, bold=False, width=200)
-        return _RunLine(**base.model_dump(), runs=runs)
+        return base.model_copy(update={"runs": runs})  # a bold outlet run in before a plain title
 
     lines = [
         L("Janvier", 46, 475.9, 11.5, True, color="#00857c"),

@@ -14,7 +14,8 @@ from .models import Challenge
 from .vocab import Vocabulary
 
 RESULT_CODE_RE = re.compile(r"\bL\d+A\d+D\d+\b")
-RESULT_LIKE_RE = re.compile(r"\bL\d+(?:A\d+)?(?:D\d+)?\b")
+# Codes are sometimes printed with separators ("L1.A2.D4", "L1-A2-D4"): read them whole.
+RESULT_LIKE_RE = re.compile(r"\bL\d+(?:[.\-\u2011 ]?A\d+)?(?:[.\-\u2011 ]?D\d+)?\b")
 PLAN_CODE_RE = re.compile(r"^(L\d+(?:A\d+(?:D\d+)?)?)\b\s*[.:–—-]?\s*(.*)$")
 CHALLENGE_RE = re.compile(r"(?:^|(?<=[\s;,•·]))[-–•·]?\s*(\d{1,2}\.\d{1,2})\.?\s+")
 _BULLET_RE = re.compile(r"^\s*[-–—•·▪]\s*")
@@ -61,9 +62,9 @@ def _date_tokens(text: str, vocab: Vocabulary) -> list[tuple[str, object]] | Non
     months = {_plain(k): v for k, v in vocab.months.items()}
     ands = {_plain(w) for w in vocab.date_and}
     ranges = {_plain(w) for w in vocab.date_range}
-    fillers = {_plain(w) for w in vocab.date_prefix} | {"de", "of", "the", "d"}
+    fillers = {_plain(w) for w in vocab.date_prefix} | {_plain(w) for w in vocab.weekdays} | {"de", "of", "the", "d"}
     suffixes = sorted((_plain(s) for s in vocab.ordinal_suffixes), key=len, reverse=True)
-    raw = re.findall(r"\d+[^\W\d_]*|[^\W\d_]+|[-–—&]|>", _plain(text))
+    raw = re.findall(r"\d+[^\W\d_]*|[^\W\d_]+|[-–—&]|>", _plain(text).replace(".", " "))
     out: list[tuple[str, object]] = []
     for tok in raw:
         if tok[0].isdigit():
@@ -202,6 +203,7 @@ def parse_results(text: str) -> tuple[list[str], list[str]]:
     """
     codes, bad = [], []
     for tok in RESULT_LIKE_RE.findall(text):
+        tok = re.sub(r"[.\-\u2011 ]", "", tok)
         (codes if RESULT_CODE_RE.fullmatch(tok) else bad).append(tok)
     return codes, bad
 

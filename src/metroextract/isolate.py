@@ -210,26 +210,39 @@ class _Pool:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
         self._pid = os.getpid()
 
     def _check_fork(self) -> None:
         if os.getpid() != self._pid:  # a forked child must not share its parent's workers
             self._idle = []
+            self._busy = set()
             self._lock = threading.Lock()
             self._pid = os.getpid()
 
     def acquire(self) -> _Worker:
         self._check_fork()
+        worker = None
         with self._lock:
             while self._idle:
-                worker = self._idle.pop()
-                if worker.alive:
-                    return worker
-                worker.kill()
-        return _Worker()
+                candidate = self._idle.pop()
+                if candidate.alive:
+                    worker = candidate
+                    break
+                candidate.kill()
+        if worker is None:
+            worker = _Worker()
+        with self._lock:
+            self._busy.add(worker)
+        return worker
+
+    def done(self, worker: _Worker) -> None:
+        with self._lock:
+            self._busy.discard(worker)
 
     def release(self, worker: _Worker) -> None:
         self._check_fork()
+        self.done(worker)
         if worker.alive and worker.files_done < MAX_FILES_PER_WORKER:
             with self._lock:
                 if len(self._idle) < MAX_IDLE_WORKERS:
@@ -237,22 +250,27 @@ class _Pool:
                     return
         worker.close()
 
-    def shutdown(self) -> None:
+    def shutdown(self, kill_busy: bool = False) -> None:
         if os.getpid() != self._pid:
             return
         with self._lock:
             idle, self._idle = self._idle, []
+            busy = list(self._busy) if kill_busy else []
         for worker in idle:
             worker.close()
+        for worker in busy:  # their callers get an internal_error at once
+            with contextlib.suppress(Exception):
+                os.killpg(worker.proc.pid, signal.SIGKILL)
 
 
 _POOL = _Pool()
 atexit.register(_POOL.shutdown)
 
 
-def shutdown_workers() -> None:
-    """Stop the idle workers now (they also stop on their own when this process exits)."""
-    _POOL.shutdown()
+def shutdown_workers(kill_busy: bool = False) -> None:
+    """Stop the idle workers now (they also stop on their own when this process exits);
+    with `kill_busy`, also kill those still extracting (an interrupted run)."""
+    _POOL.shutdown(kill_busy=kill_busy)
 
 
 def _rebuild_error(payload: tuple[Any, ...]) -> MetroextractError:
@@ -291,9 +309,11 @@ def extract_isolated(path: Path | str, settings: Settings | None = None, *, time
         try:
             reply = worker.request(job, limit)
         except _WorkerTimeout:
+            _POOL.done(worker)
             worker.kill()
             raise ExtractionTimeout(f"extraction took longer than {limit:g} s: stopped (limit: timeout_seconds)") from None
         except _WorkerDied as exc:
+            _POOL.done(worker)
             sent = "cannot send" not in str(exc)
             detail = worker.describe_death()
             worker.kill()
@@ -301,6 +321,7 @@ def extract_isolated(path: Path | str, settings: Settings | None = None, *, time
                 continue  # an idle worker that died before this job: take a fresh one
             raise MetroextractError(f"the extraction worker died ({detail})", code=QuarantineCode.INTERNAL_ERROR) from None
         except BaseException:  # KeyboardInterrupt, a task-level timeout: never leave a busy worker behind
+            _POOL.done(worker)
             worker.kill()
             raise
         worker.files_done += 1

@@ -22,6 +22,7 @@ class Vocabulary(BaseModel):
     language: str
     markers: list[str]
     months: dict[str, int]
+    weekdays: list[str] = []
     date_and: list[str]
     date_range: list[str]
     date_prefix: list[str]
