@@ -232,7 +232,10 @@ def extract_files(jobs: list[Job], output: Path, settings: Settings, version: st
     results: list[tuple[int, FileResult]] = []
     try:
         results = _collect(futures, jobs, output, version, mode)
-    except BaseException:  # interrupted (Ctrl-C): stop the extractions in flight now
+    except BaseException:  # interrupted (Ctrl-C): drop the queued extractions, stop those in flight
+        for fut in futures:
+            with contextlib.suppress(Exception):
+                fut.wrapped_future.cancel()
         shutdown_workers(kill_busy=True)
         raise
     return [res for _, res in sorted(results, key=lambda pair: pair[0])]

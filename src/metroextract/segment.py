@@ -348,7 +348,7 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             action_label.append(m_al.group(2))
             i += 1
             continue
-        if action_label is not None and heading and not is_date_line(ln.text, vocab) and tg.whole is None:
+        if action_label is not None and heading and i not in date_idx and tg.whole is None and _date_prefix(ln, vocab) is None:
             if re.fullmatch(r"L\d+", ln.text.strip()):
                 i += 1
                 continue
@@ -365,6 +365,16 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             continue
 
         # ------------------------------------------------------------ activities
+        split = None if i in date_idx or not heading else _date_prefix(ln, vocab)
+        if split is not None:
+            # "03 février — TITRE": a date and its title printed on one line
+            close_action_label()
+            close_activity()
+            cur = ActivityBlock(action_line=action, date_line=split[0], title_lines=[split[1]])
+            dangling = None
+            state, field, last_field_line = "header", None, None
+            i += 1
+            continue
         if i in date_idx:
             close_action_label()
             close_activity()
@@ -473,6 +483,17 @@ def _off_colour(ln: Line, body_color: str) -> bool:
     if ln.color == body_color:
         return False
     return ln.bold or _luminance(ln.color) > 0.85
+
+
+def _date_prefix(ln: Line, vocab: Vocabulary) -> tuple[Line, Line] | None:
+    """A heading line that opens with a date and goes on with a capitalised title."""
+    words = ln.text.split()
+    for k in range(min(7, len(words) - 1), 0, -1):
+        head = " ".join(words[:k]).rstrip(" -–—|:·,")
+        rest = " ".join(words[k:]).lstrip(" -–—|:·,")
+        if rest[:1].isupper() and any(c.isalpha() for c in rest) and is_date_line(head, vocab):
+            return ln.model_copy(update={"text": head}), ln.model_copy(update={"text": rest})
+    return None
 
 
 def is_body_prose(ln: Line) -> bool:
