@@ -72,13 +72,27 @@ def eval_cmd(
     min_description: float = typer.Option(0.0, help="lowest mean description similarity (text fixtures)"),
     min_section: float = typer.Option(0.0, help="lowest item F1 of each report section (text fixtures)"),
     min_scanned: float = typer.Option(0.0, help="lowest share of activities with right dates and title (scanned fixtures)"),
+    min_name_precision: float = typer.Option(0.0, help="lowest pairwise precision of member and of alliance mentions clustered by id (text fixtures, each and pooled)"),
+    min_name_recall: float = typer.Option(0.0, help="lowest pairwise recall of member and of alliance mentions clustered by id (text fixtures, each and pooled)"),
+    min_resolved: float = typer.Option(0.0, help="lowest share of printed names resolved without review (text fixtures, each and pooled)"),
+    name_ids: Optional[Path] = typer.Option(None, "--name-ids", help="hand-written printed name → id map (default: DIRECTORY/source/name_ids.yaml, else the repository's fixtures/source/name_ids.yaml)"),
     json_out: Optional[Path] = typer.Option(None, "--json", help="also write the scores as JSON"),
 ) -> None:
     """Score extraction against the fixtures' truth files and print a table."""
-    from .evaluate import ACTIVITY_FIELDS, SECTIONS, evaluate_dir
-    from .pipeline import extract_report
+    from dataclasses import asdict
 
-    scores = evaluate_dir(directory, extract_report)
+    from .evaluate import ACTIVITY_FIELDS, NAME_KINDS, SECTIONS, default_name_ids_path, evaluate_dir, overall_name_pairs, overall_resolved_share
+    from .pipeline import extract as run
+
+    ids_path = name_ids or default_name_ids_path(directory)
+    if name_ids is not None and not name_ids.is_file():
+        _fail(str(name_ids), "not_found", "no such name_ids file")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        scores = evaluate_dir(directory, run, ids_path)
+    except (ValueError, OSError) as exc:  # a malformed name_ids file
+        _fail(str(ids_path), "bad_name_ids", str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
     if not scores:
         _fail(str(directory), "no_fixtures", "no <name>.truth.json files found")
         raise typer.Exit(EXIT_USAGE)
@@ -117,8 +131,68 @@ def eval_cmd(
                 if s.section_f1(sec) < min_section:
                     failures.append(f"{s.fixture}: section {sec} F1 {s.section_f1(sec):.3f} < {min_section}")
     out.print(st)
+    nt = Table(title="Names (pairwise precision/recall of mentions clustered by id; resolved = without review)")
+    for col in ("fixture", "members", "m.prec", "m.recall", "alliances", "a.prec", "a.recall", "resolved", "review", "wrong id", "missed", "extra"):
+        nt.add_column(col, justify="right" if col != "fixture" else "left")
+
+    def name_row(label: str, group: list) -> list[str]:
+        ms = [m for s in group for m in s.kind_mentions()]
+        row = [label]
+        for kind in NAME_KINDS:
+            pc = overall_name_pairs(group, kind)
+            row += [str(sum(m.kind == kind for m in ms)), f"{pc.precision:.3f}", f"{pc.recall:.3f}"]
+        row += [
+            f"{overall_resolved_share(group):.3f}",
+            str(sum(m.in_review for m in ms)),
+            str(sum(m.pred_id is not None and m.pred_id != m.true_id for m in ms)),
+            str(sum(s.name_missed for s in group)),
+            str(sum(s.name_extras for s in group)),
+        ]
+        return row
+
+    name_gates = (min_name_precision, min_name_recall, min_resolved)
+    if ids_path is None and any(g > 0 for g in name_gates):
+        failures.append(f"{directory}: no name_ids.yaml found (use --name-ids): names cannot be scored")
+    text_scores = [s for s in scores if not s.scanned]
+
+    def gate_names(label: str, group: list) -> None:
+        for kind in NAME_KINDS:
+            pc = overall_name_pairs(group, kind)
+            if pc.precision < min_name_precision:
+                failures.append(f"{label}: {kind} name precision {pc.precision:.4f} < {min_name_precision}")
+            if pc.recall < min_name_recall:
+                failures.append(f"{label}: {kind} name recall {pc.recall:.4f} < {min_name_recall}")
+        res = overall_resolved_share(group)
+        if res < min_resolved:
+            failures.append(f"{label}: resolved without review {res:.4f} < {min_resolved}")
+
+    issues = []
+    for s in scores:
+        nt.add_row(*name_row(s.fixture, [s]))
+        issues += [(s.fixture, m) for m in s.name_issues()]
+        if s.names_scored and not s.scanned:
+            gate_names(s.fixture, [s])
+            unknown = sorted({m.name for m in s.mentions if not m.known})
+            if unknown and any(g > 0 for g in name_gates):
+                failures.append(f"{s.fixture}: printed names missing from name_ids: {', '.join(unknown)}")
+    if ids_path is not None:
+        if len(text_scores) > 1:
+            nt.add_row(*name_row("all text fixtures", text_scores), style="bold")
+            gate_names("all text fixtures", text_scores)
+        if len(text_scores) != len(scores) and len(scores) > 1:
+            nt.add_row(*name_row("all fixtures", scores), style="bold")
+        out.print(nt)
+        if issues:
+            it = Table(title=f"{len(issues)} printed names not resolved to their true id without review")
+            for col in ("fixture", "where", "kind", "printed", "extracted", "true id", "resolved id", "method", "review"):
+                it.add_column(col)
+            for fx, m in issues:
+                it.add_row(fx, m.where, m.kind, m.name, m.found_name or "", str(m.true_id), str(m.pred_id), str(m.method), "yes" if m.in_review else "")
+            out.print(it)
+    else:
+        out.print("[yellow]names not scored: no name_ids.yaml (use --name-ids)[/]")
     if json_out:
-        json_out.write_text(json.dumps([s.__dict__ for s in scores], indent=2, ensure_ascii=False) + "\n")
+        json_out.write_text(json.dumps([asdict(s) for s in scores], indent=2, ensure_ascii=False) + "\n")
     if failures:
         for f in failures:
             err.print(f"[red]below threshold[/] {f}", highlight=False)

@@ -6,11 +6,15 @@ with no match counts as wrong in every field, an extracted one with no match is 
 
 Name resolution is measured against `fixtures/source/name_ids.yaml`, a hand-written map
 from every printed member/alliance name in the truth files to the registry id it denotes
-(never derived from the resolver). Each printed name in the truth (activity members and
-alliances, member engagement, bilateral meetings, region members and honorary members) is
-one *mention*; it is paired with the extracted reference at the same place (same matched
-activity, meeting or region) by printed name, and scored by clustering: pairs of mentions
+(never derived from the resolver). Every member/alliance reference of the extracted report
+(activity members and alliances, member engagement, bilateral meetings, region members and
+honorary members) is paired with the truth's printed name at the same place (same matched
+activity, meeting or region) by printed name; each pair is one *mention*, with a true id
+from name_ids and the resolver's id. Mentions are scored as a clustering: pairs of mentions
 that share a predicted id against pairs that share the true id (see `pairwise_scores`).
+Truth names with no extracted reference (missed) and extracted references with no truth
+name (extras) are extraction errors, already counted by the section scores: they are
+counted apart (`name_missed`, `name_extras`), not folded into the clustering figures.
 """
 
 from __future__ import annotations
@@ -191,6 +195,11 @@ class NameMention:
     known: bool = True  # False: the printed name is missing from name_ids.yaml
 
     @property
+    def paired(self) -> bool:
+        """The extraction has a reference for this printed name."""
+        return self.found_name is not None
+
+    @property
     def resolved(self) -> bool:
         """Resolved without review: an id by exact/alias/fuzzy and no review item."""
         return self.found_name is not None and self.pred_id is not None and self.method in RESOLVED_METHODS and not self.in_review
@@ -298,23 +307,35 @@ def name_places(truth: dict[str, Any], doc: dict[str, Any], activity_pairs: list
     return places
 
 
+@dataclass
+class ExtraRef:
+    """An extracted reference with no printed name at its place in the truth."""
+
+    kind: NameKind
+    where: str
+    found_name: str
+    pred_id: str | None
+    method: str | None
+
+
 def name_mentions(
     truth: dict[str, Any],
     doc: dict[str, Any],
     activity_pairs: list[tuple[int, int]],
     name_ids: dict[NameKind, dict[str, str | None]],
     review: Iterable[ReviewItem] = (),
-) -> tuple[list[NameMention], int]:
+) -> tuple[list[NameMention], list[ExtraRef]]:
     """The truth's printed names, each paired with its extracted reference (if any), and
-    the number of extracted references with no printed name in the truth (extras)."""
+    the extracted references with no printed name in the truth (extras)."""
     reviewed = {(r.kind, _ws(r.name)) for r in review}
     mentions: list[NameMention] = []
-    extras = 0
+    extras: list[ExtraRef] = []
     for label, kind, t_refs, f_refs in name_places(truth, doc, activity_pairs):
         t_names = [_ref_name(x) for x in t_refs]
         f_names = [_ref_name(x) for x in f_refs]
         pairs = dict(pair_names(t_names, f_names))
-        extras += len(f_refs) - len(pairs)
+        paired_f = set(pairs.values())
+        extras += [ExtraRef(kind, label, f_names[fi], _ref_id(f, kind), _ref_method(f)) for fi, f in enumerate(f_refs) if fi not in paired_f]
         table = name_ids.get(kind, {})
         for ti, name in enumerate(t_names):
             m = NameMention(kind=kind, where=label, name=name, true_id=table.get(_ws(name)), known=_ws(name) in table)
@@ -340,11 +361,20 @@ class FixtureScore:
     sections: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # expected, found, exact matches
     error: str | None = None
     names_scored: bool = False  # False when no name_ids file was given
-    mentions: list[NameMention] = field(default_factory=list)  # every printed member/alliance name
-    name_extras: int = 0  # extracted references with no printed counterpart in the truth
+    mentions: list[NameMention] = field(default_factory=list)  # every printed member/alliance name in the truth
+    extras: list[ExtraRef] = field(default_factory=list)  # extracted references with no printed counterpart
 
     def kind_mentions(self, kind: NameKind | None = None) -> list[NameMention]:
-        return [m for m in self.mentions if kind is None or m.kind == kind]
+        """Scored mentions: truth names paired with an extracted reference."""
+        return [m for m in self.mentions if m.paired and (kind is None or m.kind == kind)]
+
+    @property
+    def name_missed(self) -> int:
+        return sum(not m.paired for m in self.mentions)
+
+    @property
+    def name_extras(self) -> int:
+        return len(self.extras)
 
     def name_pairs(self, kind: NameKind) -> PairCounts:
         ms = self.kind_mentions(kind)
@@ -362,8 +392,12 @@ class FixtureScore:
         return sum(m.resolved for m in ms) / len(ms) if ms else 1.0
 
     def name_issues(self) -> list[NameMention]:
-        """Mentions missed, unresolved, sent to review, given a wrong id, or unknown to name_ids."""
-        return [m for m in self.mentions if not m.known or not m.correct]
+        """Scored mentions unresolved, sent to review, given a wrong id, or unknown to name_ids."""
+        return [m for m in self.kind_mentions() if not m.known or not m.correct]
+
+    def name_wrong(self) -> list[NameMention]:
+        """Scored mentions given an id other than the true one (the errors that merge members)."""
+        return [m for m in self.kind_mentions() if m.pred_id is not None and m.pred_id != m.true_id]
 
     def field_accuracy(self, name: str) -> float:
         return self.field_correct.get(name, 0) / self.expected if self.expected else 1.0
@@ -437,7 +471,7 @@ def score_fixture(
         score.sections[sec] = (len(exp), len(got), ok)
     if name_ids is not None:
         score.names_scored = True
-        score.mentions, score.name_extras = name_mentions(truth, doc, pairs, name_ids, review)
+        score.mentions, score.extras = name_mentions(truth, doc, pairs, name_ids, review)
     return score
 
 

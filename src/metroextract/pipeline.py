@@ -12,7 +12,7 @@ from .errors import LimitExceeded, NoTextLayer, NotAProgressReport, QuarantineCo
 from .layout import cid_share, pdf_to_layout, text_chars
 from .models import Report, ReviewItem, Source
 from .sections import cross_check
-from .segment import layout_to_segments
+from .segment import SegmentedReport, layout_to_segments
 from .settings import Settings
 
 
@@ -36,6 +36,16 @@ def file_sha256(path: Path) -> str:
 def report_id_for(sha256: str) -> str:
     """Stable id from the PDF's content: the same file always gets the same id."""
     return f"r-{sha256[:16]}"
+
+
+def looks_like_progress_report(seg: SegmentedReport) -> bool:
+    """Activities with labelled fields, or most of the report's sections: a progress report.
+
+    Other organisations' PDFs (minutes, forms, papers) may contain a date line or one
+    heading that matches, never both activity fields and several report sections.
+    """
+    with_fields = sum(1 for a in seg.activities if a.fields)
+    return with_fields >= 1 or len(seg.sections) >= 4
 
 
 def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
@@ -62,8 +72,10 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
     t1 = time.perf_counter()
     seg = layout_to_segments(layout)
     timings["segment"] = time.perf_counter() - t1
-    if len(seg.activities) == 0 and len(seg.sections) < 2:
-        raise NotAProgressReport("no activities and no report sections found: not a Metropolis progress report")
+    if not looks_like_progress_report(seg):
+        raise NotAProgressReport(
+            f"no dated activities with labelled fields and only {len(seg.sections)} report section heading(s) found: not a Metropolis progress report"
+        )
 
     t2 = time.perf_counter()
     source = Source(file_name=path.name, sha256=sha, pages=layout.page_count)

@@ -384,11 +384,10 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             i += 1
             continue
         if cur is None:
-            close_action_label() if not heading else None
-            if action_label is not None and heading:
-                action_label.append(ln.text)
-            else:
-                unplaced.append(ln)
+            # text between a divider and the first activity (an introduction, a picture)
+            if not heading:
+                close_action_label()
+            unplaced.append(ln)
             i += 1
             continue
         if state == "header":
