@@ -95,16 +95,18 @@ def test_eval_all_fixtures_including_scanned(tmp_path: Path) -> None:
 
 
 def test_eval_exits_3_below_a_name_threshold(tmp_path: Path) -> None:
-    """A name_ids file that splits one member into two ids: recall falls, exit code 3."""
+    """A name_ids file claiming two members are one: the resolver (rightly) keeps them
+    apart, so against this truth the recall falls below the bar and eval exits with 3."""
     name = "en-2021-01-04-brochure"
     shutil.copy(FIXTURES / f"{name}.truth.json", tmp_path / f"{name}.truth.json")
     shutil.copy(FIXTURES / f"{name}.pdf", tmp_path / f"{name}.pdf")
     ids = yaml.safe_load(NAME_IDS.read_text(encoding="utf-8"))
-    ids["members"]["Berlin"] = "not-berlin"  # the truth now says the resolver merges two members
+    ids["members"]["Barcelona (city)"] = "barcelona-metropolitan-area"
     bad = tmp_path / "bad_name_ids.yaml"
     bad.write_text(yaml.safe_dump(ids, allow_unicode=True), encoding="utf-8")
-    result = CliRunner().invoke(app, ["eval", str(tmp_path), "--min-name-precision", "1.0", "--name-ids", str(bad)])
+    result = CliRunner().invoke(app, ["eval", str(tmp_path), "--min-name-recall", "0.999", "--name-ids", str(bad)])
     assert result.exit_code == 3, result.output
+    assert "member name recall" in result.output
 
 
 # --------------------------------------------------------------------------- pairwise measure
@@ -150,6 +152,17 @@ def test_pair_names_matches_exact_then_normalized_then_similar() -> None:
     found = ["TEHERAN", "Barcelone (aire métropolitaine)", "DDoula", "Barcelone (ville)", "Nowhere"]
     assert pair_names(truth, found) == [(0, 3), (1, 1), (2, 2), (3, 0)]
     assert pair_names(["Berlin"], ["Zagreb"]) == []
+    # segmentation glued a title before the name: still that name's mention
+    assert pair_names(["Shenzhen", "Seoul"], ["Membre Shenzhen"]) == [(0, 0)]
+
+
+def test_evaluate_doctests() -> None:
+    import doctest
+
+    import metroextract.evaluate
+
+    result = doctest.testmod(metroextract.evaluate)
+    assert result.attempted > 0 and result.failed == 0
 
 
 # --------------------------------------------------------------------------- name_ids.yaml

@@ -215,13 +215,17 @@ def _name_key(s: str | None) -> str:
     return normalize_name(_ws(s))
 
 
-def pair_names(truth: Sequence[str], found: Sequence[str], min_ratio: float = 70.0) -> list[tuple[int, int]]:
+def pair_names(truth: Sequence[str], found: Sequence[str], min_ratio: float = 60.0) -> list[tuple[int, int]]:
     """Pairs (truth index, found index) of printed names at one place: identical first, then
-    equal once normalized (case, accents, punctuation), then the most similar left over
-    (fuzz.ratio on normalized names, at least `min_ratio`), so an extraction slip such as a
-    doubled drop-cap letter still pairs with the name it stands for.
+    equal once normalized (case, accents, punctuation), then a found string holding the
+    whole normalized name among other words (text glued on by segmentation), then the most
+    similar left over (fuzz.ratio on normalized names, at least `min_ratio`), so extraction
+    slips such as a doubled drop-cap letter or an OCR misread ("Xfan") still pair with the
+    name they stand for and their resolution is judged.
 
     >>> pair_names(["Doula", "Dakar"], ["Dakar", "DDoula"])
+    [(0, 1), (1, 0)]
+    >>> pair_names(["Bamako", "Xí'an"], ["Xfan", "Vice-présidente régionale Bamako"])
     [(0, 1), (1, 0)]
     """
     used_t: set[int] = set()
@@ -241,6 +245,7 @@ def pair_names(truth: Sequence[str], found: Sequence[str], min_ratio: float = 70
 
     take(lambda t, f: _ws(t) == _ws(f))
     take(lambda t, f: _name_key(t) == _name_key(f))
+    take(lambda t, f: bool(_name_key(t)) and f" {_name_key(t)} " in f" {_name_key(f)} ")
     scored = sorted(
         ((fuzz.ratio(_name_key(t), _name_key(f)), ti, fi) for ti, t in enumerate(truth) if ti not in used_t for fi, f in enumerate(found) if fi not in used_f),
         key=lambda x: (-x[0], x[1], x[2]),
