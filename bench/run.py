@@ -29,7 +29,7 @@ in the same run, printed beside the target with PASS/MISS:
             concurrency 2 against the 2-process pool.
 - scale     a long report built by repeating the pages of the longest fixture (pypdfium2
             `import_pages`) at 10/100/300 pages, each measured in a fresh subprocess after a
-            warm-up on 4 pages: seconds per page and peak RSS (`ru_maxrss` of that process)
+            warm-up on 4 pages: seconds per page and peak RSS (`VmHWM` of that process)
             for `extract` and for bare pdfplumber (target: <= 300 MB at 300 pages and
             linear time, i.e. s/page at the largest size <= 1.25 x s/page at the middle one).
 
@@ -872,10 +872,23 @@ class Bench:
 # --------------------------------------------------------------------------- child process (scale)
 
 
-def child_scale(mode: str, path: str, warm: str) -> int:
-    """Measure one long PDF in this fresh process: warm up on `warm`, then time `path`."""
+def vm_hwm() -> int:
+    """Peak RSS of this process image, in bytes (`VmHWM`).
+
+    Not `getrusage(RUSAGE_SELF).ru_maxrss`: Linux keeps that across `execve`, and a child
+    started by `subprocess` (vfork + exec) inherits its parent's peak, so a fresh
+    interpreter would report the benchmark's own peak. `VmHWM` belongs to the new image.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
     import resource
 
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def child_scale(mode: str, path: str, warm: str) -> int:
+    """Measure one long PDF in this fresh process: warm up on `warm`, then time `path`."""
     import psutil
 
     logging.basicConfig(level=logging.ERROR)
@@ -900,9 +913,9 @@ def child_scale(mode: str, path: str, warm: str) -> int:
         bare_pdfplumber(Path(warm))
     gc.collect()
     base = proc.memory_info().rss
-    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak_before = vm_hwm()
     pages, wall, cpu = timed(fn)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = vm_hwm()
     print(
         json.dumps(
             {
@@ -953,6 +966,8 @@ def main(argv: list[str] | None = None) -> int:
         return child_scale(*args.child_scale)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     logging.basicConfig(level=logging.ERROR)  # pdfminer's and Prefect's chatter stays out
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(logging.WARNING)
     monitor = LoadMonitor().start()
     workdir = Path(tempfile.mkdtemp(prefix="metroextract-bench-"))
     bench = Bench(args=args, monitor=monitor, workdir=workdir)

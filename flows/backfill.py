@@ -33,11 +33,11 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 try:
-    from flows.ingest import Job, _notify, make_settings, parser_version, publish_artifact, rebuild, run_extractions
+    from flows.ingest import Job, _notify, check_dask, make_settings, parser_version, publish_artifact, rebuild, run_extractions
     from flows.pull import ManifestEntry, entry_name, fetch, read_manifest
 except ModuleNotFoundError:  # loaded by file path (`prefect deploy`, a worker, `python flows/backfill.py`)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from flows.ingest import Job, _notify, make_settings, parser_version, publish_artifact, rebuild, run_extractions
+    from flows.ingest import Job, _notify, check_dask, make_settings, parser_version, publish_artifact, rebuild, run_extractions
     from flows.pull import ManifestEntry, entry_name, fetch, read_manifest
 
 from metroextract.export import report_path
@@ -165,6 +165,7 @@ def backfill(
     """
     t0 = time.monotonic()
     logger = get_run_logger()
+    check_dask(dask_address)
     since, until = check_month(since, "since"), check_month(until, "until")
     if since and until and since > until:
         raise ValueError(f"since ({since}) is after until ({until})")

@@ -91,6 +91,21 @@ def make_settings(timeout_seconds: float | None = None) -> Settings:
     return Settings(timeout_seconds=timeout_seconds) if timeout_seconds else Settings()
 
 
+def check_dask(dask_address: str | None) -> None:
+    """Dask workers report their task runs to the Prefect API named in the settings they
+    receive: with Prefect's temporary local API there is none, and each worker would start
+    (and leak) its own. Refuse early, with the fix."""
+    if not dask_address:
+        return
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        raise ValueError(
+            "--dask-address needs a Prefect server the Dask workers can reach: run `prefect server start` "
+            "and set PREFECT_API_URL (e.g. http://<host>:4200/api) for this command"
+        )
+
+
 def task_runner(concurrency: int = 2, dask_address: str | None = None):
     """Threads on this machine, or an existing Dask cluster."""
     if dask_address:
@@ -328,6 +343,7 @@ def ingest(
     """
     t0 = time.monotonic()
     logger = get_run_logger()
+    check_dask(dask_address)
     inbox, output = Path(inbox).absolute(), Path(output).absolute()
     settings = make_settings(timeout_seconds)
     version = parser_version()

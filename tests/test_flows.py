@@ -227,3 +227,29 @@ def test_cli_ingest_on_the_ephemeral_api_is_quiet(tmp_path: Path) -> None:
     for noise in ("Traceback", "prefect", "Prefect", "temporary server", "INFO"):
         assert noise not in r.stdout + r.stderr
     assert len(list((out / "reports").glob("*.json"))) == 1 and (out / "manifest.json").is_file()
+    # Dask needs a Prefect server its workers can reach: refused at once, with the fix
+    r = subprocess.run([cli, "backfill", str(out / "processed"), "-o", str(out), "--dask-address", "tcp://127.0.0.1:1"], env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2 and "prefect server start" in r.stderr
+
+
+def test_transient_errors_are_retried_bad_input_is_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import metroextract.isolate
+    from flows.ingest import ingest
+    from metroextract.errors import TransientIOError
+
+    calls: list[str] = []
+    real = metroextract.isolate.extract_isolated
+
+    def flaky(path, settings=None, **kw):
+        calls.append(Path(path).name)
+        if Path(path).name == "flaky.pdf" and calls.count("flaky.pdf") == 1:
+            raise TransientIOError("EIO on the network share")
+        return real(path, settings, **kw)
+
+    monkeypatch.setattr(metroextract.isolate, "extract_isolated", flaky)
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    make_report_pdf(inbox / "flaky.pdf", tag="flaky")
+    shutil.copy(REALWORLD / "empty.pdf", inbox / "empty.pdf")
+    s = ingest(inbox=inbox, output=out, settle_seconds=0)
+    assert {f.file_name: (f.status, f.code) for f in s.files} == {"flaky.pdf": ("extracted", None), "empty.pdf": ("quarantined", "empty_file")}
+    assert sorted(calls) == ["empty.pdf", "flaky.pdf", "flaky.pdf"]

@@ -138,6 +138,16 @@ def _finish(summary: Any, summary_json: Optional[Path]) -> None:
     raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
 
 
+def _check_dask(dask_address: Optional[str]) -> None:
+    from flows.ingest import check_dask
+
+    try:
+        check_dask(dask_address)
+    except ValueError as exc:
+        _fail("--dask-address", "usage", str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+
+
 def _check_dir(path: Path, what: str) -> None:
     if not path.is_dir():
         _fail(str(path), "not_found", f"no such {what} folder")
@@ -164,6 +174,8 @@ def ingest(
     _flows(debug)
     _check_dir(inbox, "inbox")
     from flows.ingest import ingest as ingest_flow
+
+    _check_dask(dask_address)
 
     summary = _run(
         lambda: ingest_flow(inbox=inbox, output=output, settle_seconds=settle, timeout_seconds=timeout, dask_address=dask_address, concurrency=concurrency),
@@ -195,6 +207,8 @@ def watch(
     _flows(debug)
     _check_dir(inbox, "inbox")
     from flows.watch import watch as watch_loop
+
+    _check_dask(dask_address)
 
     def on_summary(summary: Any) -> None:
         for f in summary.files:
@@ -246,6 +260,8 @@ def backfill(
         _fail(str(source), "not_found", "no such folder or manifest")
         raise typer.Exit(EXIT_USAGE)
     from flows.backfill import backfill as backfill_flow, check_month
+
+    _check_dask(dask_address)
 
     try:
         check_month(since, "--since")
