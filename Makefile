@@ -50,4 +50,4 @@ bench: install
 	$(PY) bench/run.py
 
 clean:
-	rm -rf output/reports output/datasets output/schema output/review output/quarantine output/processed output/inbox output/*.json .prefect
+	rm -rf output/reports output/datasets output/schema output/review output/quarantine output/processed output/inbox output/sources output/.claims output/*.json .prefect

@@ -59,6 +59,8 @@ def test_not_dates(text) -> None:
         ("Enero —> abril 2021", ("2021-01", "2021-04")),
         ("Septembre —> décembre 2019", ("2019-09", "2019-12")),
         ("Novembre —> février 2020", ("2019-11", "2020-02")),
+        ("Mai —> août 2021", ("2021-05", "2021-08")),
+        ("May —> August 2021", ("2021-05", "2021-08")),
     ],
 )
 def test_parse_period(text, expected) -> None:

@@ -13,6 +13,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .errors import MetroextractError
@@ -27,7 +28,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BELOW_THRESHOLD, EXIT_INTERNAL = 0, 1, 2,
 
 
 def _fail(file: str, code: str, message: str) -> None:
-    err.print(f"[bold red]{file}[/]: {code}: {message}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]{escape(file)}[/]: {escape(code)}: {escape(message)}", highlight=False, soft_wrap=True)
 
 
 @app.command()

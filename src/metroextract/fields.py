@@ -168,7 +168,7 @@ def parse_period(text: str, vocabs: list[Vocabulary]) -> tuple[str | None, str |
     found: list[list] = []  # [month, year]
     months: dict[str, int] = {}
     for voc in vocabs:
-        months.update({_plain(k): v for k, v in voc.months.items() if len(k) > 3})
+        months.update({_plain(k): v for k, v in voc.months.items()})
     for tok in re.findall(r"\d{4}|[^\W\d_]+", _plain(text)):
         if tok in months:
             found.append([months[tok], None])

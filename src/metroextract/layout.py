@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from .errors import CorruptPdf, EncryptedPdf, NotAPdf
+from .errors import CorruptPdf, EncryptedPdf, LimitExceeded, NotAPdf
 from .models import DocumentLayout, Line, PageLayout
 
 LIGATURES = {
@@ -466,6 +466,8 @@ def pdf_to_layout(path: Path, max_pages: int | None = None) -> DocumentLayout:
     pages_words: list[tuple[int, float, float, list[Word], list]] = []
     with open_pdf(path) as pdf:
         n = len(pdf.pages)
+        if max_pages is not None and n > max_pages:  # refuse before reading any page
+            raise LimitExceeded(f"{n} pages, over the {max_pages}-page limit", code="too_many_pages")
         for i, page in enumerate(pdf.pages, start=1):
             if max_pages is not None and i > max_pages:
                 break

@@ -58,14 +58,12 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
     if size > settings.max_bytes:
         raise LimitExceeded(f"file is {size} bytes, over the {settings.max_bytes}-byte limit", code=QuarantineCode.TOO_LARGE)
     sha = file_sha256(path)
-    layout = pdf_to_layout(path, max_pages=settings.max_pages + 1)
-    if layout.page_count > settings.max_pages:
-        raise LimitExceeded(f"{layout.page_count} pages, over the {settings.max_pages}-page limit", code=QuarantineCode.TOO_MANY_PAGES)
+    layout = pdf_to_layout(path, max_pages=settings.max_pages)
     ocr_used = False
     if text_chars(layout) < 20 * max(1, layout.page_count) or cid_share(layout) > 0.5:
         from .ocr import ocr_layout  # optional: needs ocrmypdf + tesseract
 
-        layout = ocr_layout(path, settings)
+        layout = ocr_layout(path, settings, page_count=layout.page_count)
         ocr_used = True
     timings["layout"] = time.perf_counter() - t0
 
