@@ -612,13 +612,22 @@ class Bench:
                 client.run(_dask_warm, warm)
                 start_d = time.perf_counter() - t0
                 log(f"dask: cluster ready in {start_d:.1f} s; {len(paths)} copies")
+                from dask.distributed import get_task_stream
+
                 s0 = time.monotonic()
-                _, wall_d, _ = timed(lambda: client.gather(client.map(extract_report, [str(p) for p in paths], pure=False)))
+                with get_task_stream(client) as stream:
+                    _, wall_d, _ = timed(lambda: client.gather(client.map(extract_report, [str(p) for p in paths], pure=False)))
                 own_d, foreign_d = self.monitor.window(s0, time.monotonic())
+                busy: dict[str, float] = {}
+                tasks: dict[str, int] = {}
+                for rec in stream.data:
+                    w = str(rec.get("worker"))
+                    tasks[w] = tasks.get(w, 0) + 1
+                    busy[w] = busy.get(w, 0.0) + sum(st["stop"] - st["start"] for st in rec.get("startstops", ()) if st.get("action") == "compute")
             finally:
                 client.close()
                 cluster.close()
-        res["dask"] = {"seconds": wall_d, "start_s": start_d, "own_cores": own_d, "foreign_cores": foreign_d}
+        res["dask"] = {"seconds": wall_d, "start_s": start_d, "own_cores": own_d, "foreign_cores": foreign_d, "tasks": tasks, "busy_s": busy}
         self.results["backfill"] = res
 
         n = len(paths)
@@ -646,7 +655,13 @@ class Bench:
                     target=f">= {TARGET_SPEEDUP}x",
                     result=verdict(speedup >= TARGET_SPEEDUP),
                     notes=f"speed-up; workers started and warmed in {start_s:.1f} s before the clock (not counted); "
-                    f"busy {r['own_cores']:.2f} cores of ours vs {r['foreign_cores']:.2f} foreign cores meanwhile",
+                    f"busy {r['own_cores']:.2f} cores of ours vs {r['foreign_cores']:.2f} foreign cores meanwhile"
+                    + (
+                        "; tasks per worker " + "/".join(str(v) for v in r["tasks"].values())
+                        + ", compute per worker " + "/".join(f"{v:.0f}" for v in r["busy_s"].values()) + " s"
+                        if r.get("tasks")
+                        else ""
+                    ),
                 )
             )
 
@@ -977,11 +992,25 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     info = machine_info()
     log(f"work folder {workdir}; {len(bench.fixtures)} fixtures; sections {sorted(args.sections)}")
+
+    def attempt(name: str, fn: Callable[[], None]) -> None:
+        """A section that fails (the tree is being edited, a flow is unfinished) is a row
+        of the table, and the other sections still run."""
+        try:
+            fn()
+        except Exception as exc:  # noqa: BLE001
+            import traceback
+
+            traceback.print_exc()
+            last = traceback.extract_tb(exc.__traceback__)[-1]
+            bench.rows.append(Row(name, "section failed", result="ERROR", notes=f"{type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})"))
+            bench.results.setdefault("errors", {})[name] = f"{type(exc).__name__}: {exc}"
+
     try:
         bench.warm_up()
         if "fixtures" in args.sections:
-            bench.run_fixtures()
-        else:  # page counts are needed for the other sections
+            attempt("fixtures", bench.run_fixtures)
+        if "pages" not in bench.results.get("fixtures", {}):  # page counts are needed for the other sections
             import pdfplumber
 
             pages = {}
@@ -990,13 +1019,13 @@ def main(argv: list[str] | None = None) -> int:
                     pages[p.name] = len(pdf.pages)
             bench.results["fixtures"] = {"pages": pages}
         if "ocr" in args.sections:
-            bench.run_ocr()
+            attempt("ocr", bench.run_ocr)
         if "backfill" in args.sections:
-            bench.run_backfill()
+            attempt("backfill", bench.run_backfill)
         if "ingest" in args.sections:
-            bench.run_ingest()
+            attempt("prefect", bench.run_ingest)
         if "scale" in args.sections:
-            bench.run_scale()
+            attempt("scale", bench.run_scale)
     finally:
         monitor.stop()
         if not args.keep:

@@ -46,6 +46,7 @@ from pydantic import BaseModel, field_validator
 
 from metroextract.inbox import is_candidate_name, read_source_record, report_id_for
 from metroextract.settings import Settings
+from metroextract.export import fsync_dir as _fsync_dir
 
 PDF_MAGIC = b"%PDF-"
 RETRY_STATUS = frozenset({408, 429})
@@ -204,13 +205,6 @@ def _not_pdf_message(resp: httpx.Response) -> str:
     return f"the response is not a PDF (no %PDF- header; Content-Type: {ctype})"
 
 
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def fetch(entry: ManifestEntry, dest_dir: Path, name: str, *, max_bytes: int, timeout_seconds: float = 30.0, retries: int = 3, backoff_seconds: float = 1.0) -> PullResult:

@@ -48,6 +48,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .export import atomic_write_bytes, dumps_json
+from .export import fsync_dir as _fsync_dir
 from .models import (
     SCHEMA_VERSION,
     AllianceRef,
@@ -1080,13 +1081,6 @@ def _rebuild_lock(output_dir: Path) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -45,6 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .errors import QuarantineCode
 from .export import atomic_write_bytes, dumps_json, report_path
 from .models import QuarantineRecord
+from .export import fsync_dir as _fsync_dir
 
 try:  # POSIX only; without it claims still work, dead-run recovery is skipped
     import fcntl
@@ -255,13 +256,6 @@ def wait_for_settled(inbox: Path, settle_seconds: float, max_wait: float) -> lis
 # --------------------------------------------------------------------------- moving files
 
 
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def durable_move(src: Path, dst: Path) -> Path:
