@@ -64,3 +64,53 @@ def test_label_sized_challenge_heading_is_a_field_inside_activities() -> None:
     seg = layout_to_segments(_doc(lines), "fr")
     assert [ln.text for ln in seg.activities[0].fields["challenges"]] == ["3.1 Transversalité du genre"]
     assert "challenge_taxonomy" not in seg.sections
+
+
+def test_title_printed_before_its_date_opens_the_activity() -> None:
+    # A report that prints the title first, the date under it: the title run belongs to
+    # the activity its date opens, not to the end of the previous one.
+    lines = [L("ACTIVITÉS", 60, 24, True), L("LIGNE D'ACTION 1", 90, 12, True)]
+    top = 120.0
+    for date, title, text in [
+        ("3 février", ["LANCEMENT DU GUIDE SUR", "LA POLITIQUE URBAINE"], "Le guide a été lancé par les membres du réseau."),
+        ("15-21 février", ["SÉMINAIRE DE CGLU"], "Le séminaire a réuni six cents personnes en ligne."),
+        ("8 mars", ["JOURNÉE DES FEMMES"], "Metropolis a lancé une campagne pour la journée."),
+    ]:
+        for t in title:
+            lines.append(L(t, top, 13, True))
+            top += 16
+        lines.append(L(date, top, 10, font="Sans-Italic"))
+        lines.append(L(text, top + 16))
+        lines.append(L("Membres activés : Berlin, Bogotá", top + 31))
+        top += 70
+    seg = layout_to_segments(_doc(lines), "fr")
+    got = [(a.date_line.text, [t.text for t in a.title_lines], [d.text for d in a.description_lines]) for a in seg.activities]
+    assert got == [
+        ("3 février", ["LANCEMENT DU GUIDE SUR", "LA POLITIQUE URBAINE"], ["Le guide a été lancé par les membres du réseau."]),
+        ("15-21 février", ["SÉMINAIRE DE CGLU"], ["Le séminaire a réuni six cents personnes en ligne."]),
+        ("8 mars", ["JOURNÉE DES FEMMES"], ["Metropolis a lancé une campagne pour la journée."]),
+    ]
+    assert [ln.text for ln in seg.unplaced] == []
+
+
+def test_title_then_date_on_one_line_needs_a_separator() -> None:
+    lines = [
+        L("ACTIVITÉS", 60, 24, True),
+        L("LANCEMENT DU GUIDE — 3 février", 100, 12, True),
+        L("Le guide a été lancé par les membres du réseau.", 120),
+        L("SOMMET DU 8 MARS", 140, 12, True),
+    ]
+    seg = layout_to_segments(_doc(lines), "fr")
+    assert [(a.date_line.text, [t.text for t in a.title_lines]) for a in seg.activities] == [("3 février", ["LANCEMENT DU GUIDE"])]
+
+
+def test_cover_period_set_on_two_lines_is_read_across_them() -> None:
+    cover = [L("METROPOLIS RAPPORT DE PROGRÈS", 50, 30, True), L("Janvier", 100, 20), L("avril 2021", 130, 20)]
+    doc = DocumentLayout(
+        pages=[PageLayout(page=1, width=595, height=842, lines=[ln.model_copy(update={"page": 1}) for ln in cover]), PageLayout(page=2, width=595, height=842, lines=[L("ACTIVITÉS", 60, 24, True)])],
+        body_size=9.5,
+        page_count=2,
+    )
+    seg = layout_to_segments(doc, "fr")
+    assert seg.period_text == "Janvier avril 2021"
+    assert [ln.text for ln in seg.title_lines] == ["METROPOLIS RAPPORT DE PROGRÈS"]

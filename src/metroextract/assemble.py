@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 
 from . import PARSER_VERSION
 from .errors import WarningCode
@@ -106,15 +107,26 @@ def correct_ocr_words(text: str, lexicon: dict[str, str]) -> str:
 def lines_to_paragraphs(lines: list[Line], lexicon: set[str]) -> list[str]:
     """Paragraphs from lines in reading order: a break where spacing or a short line says so."""
     paras: list[list[Line]] = []
+    # The right edge of each column of text: a one-line paragraph has no edge of its own.
+    edge: dict[tuple[int, int], float] = {}
+    for ln in lines:
+        key = (ln.page, ln.column)
+        edge[key] = max(edge.get(key, 0.0), ln.x1)
+    # In justified text every line but a paragraph's last reaches the edge, so a short
+    # last line says "end of paragraph" even where no gap can (at a page break).
+    flush = Counter((ln.page, ln.column) for ln in lines if ln.x1 >= edge[(ln.page, ln.column)] - 1.0)
+    count = Counter((ln.page, ln.column) for ln in lines)
+    justified = {k for k, c in count.items() if c >= 3 and flush[k] >= 0.6 * c}
     for ln in lines:
         if not paras:
             paras.append([ln])
             continue
         prev = paras[-1][-1]
         same_block = prev.page == ln.page and prev.column == ln.column and ln.top > prev.top
-        width_ref = max(p.x1 for p in paras[-1]) if paras[-1] else prev.x1
+        width_ref = max(max(p.x1 for p in paras[-1]), edge[(prev.page, prev.column)])
         ended = prev.text.rstrip().endswith((".", "!", "?", ":", "»", '"', "”", ")"))
-        short = prev.x1 < width_ref - 2.5 * prev.size
+        slack = 0.6 if (prev.page, prev.column) in justified else 2.5
+        short = prev.x1 < width_ref - slack * prev.size
         gap = ln.top - prev.bottom if same_block else 0.0
         indent = same_block and ln.x0 > prev.x0 + 1.5 * ln.size and ended
         if (same_block and gap > 0.55 * ln.size) or (ended and short) or indent:

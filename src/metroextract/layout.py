@@ -33,7 +33,12 @@ LIGATURES = {
 }
 _LIGATURE_RE = re.compile("|".join(map(re.escape, LIGATURES)))
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi", re.I)
-_ITALIC_RE = re.compile(r"italic|oblique", re.I)
+_ITALIC_RE = re.compile(r"italic|oblique|kursiv", re.I)
+# Type foundries abbreviate the style after the family: "HelveticaNeueLTStd-Bd",
+# "MinionPro-BoldIt", "FrutigerLTStd-BlackCn", "Myriad-SemiboldIt", "Futura-HvObl".
+_STYLE_SUFFIX_RE = re.compile(r"[-,_]([A-Za-z]+)$")
+_BOLD_ABBR_RE = re.compile(r"^(?:x|s|sm|semi|demi|extra|ultra)?(?:bd|hv|hvy|blk)(?:it|obl|cn|cond|ex)*$", re.I)
+_ITALIC_ABBR_RE = re.compile(r"(?:It|Obl|Ital)$|^(?:it|obl|ital)$")  # capital I: not "-Limit"
 _CID_RE = re.compile(r"\(cid:\d+\)")
 
 # Share of the page height treated as margin where running headers/footers live.
@@ -88,11 +93,27 @@ def _color_hex(color: object) -> str:
 
 
 def is_bold(font: str) -> bool:
-    return bool(_BOLD_RE.search(font))
+    """Bold by its PostScript name, spelled out or abbreviated.
+
+    >>> [is_bold(f) for f in ("ABCDEF+Montserrat-SemiBold", "HelveticaNeueLTStd-Bd", "Futura-HvObl", "Arial-BoldMT", "Gotham-Book", "Avenir-Medium")]
+    [True, True, True, True, False, False]
+    """
+    if _BOLD_RE.search(font):
+        return True
+    m = _STYLE_SUFFIX_RE.search(font)
+    return bool(m and _BOLD_ABBR_RE.match(m.group(1)))
 
 
 def is_italic(font: str) -> bool:
-    return bool(_ITALIC_RE.search(font))
+    """Italic by its PostScript name, spelled out or abbreviated.
+
+    >>> [is_italic(f) for f in ("LiberationSans-Italic", "MinionPro-It", "HelveticaNeueLTStd-BdIt", "Futura-HvObl", "Gotham-Book", "Arial-BoldMT")]
+    [True, True, True, True, False, False]
+    """
+    if _ITALIC_RE.search(font):
+        return True
+    m = _STYLE_SUFFIX_RE.search(font)
+    return bool(m and _ITALIC_ABBR_RE.search(m.group(1)))
 
 
 # --------------------------------------------------------------------------- PDF reading

@@ -5,7 +5,8 @@ action-line kickers) is matched by a `SpanRuler` on `spacy.blank(lang)`, with ph
 patterns built from the language data files, so archivists extend vocabularies without
 touching code. Typography decides the rest: a heading is larger, bolder, capitalised or
 letter-spaced compared with the document's body size; an activity starts at a line that
-is nothing but a date; its title is the heading-styled run after that date.
+is nothing but a date; its title is the heading-styled run after that date, or, in a
+report that prints titles first, the heading-styled run just before it.
 """
 
 from __future__ import annotations
@@ -227,25 +228,72 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
     # a date printed inside a picture or a poster does not, and starts nothing.
     date_idx = {i for i, ln in enumerate(lines) if is_date_line(ln.text, vocab)}
     date_styles = Counter(_date_style(lines[i]) for i in date_idx)
-    # An OCR text layer has one invisible font and noisy sizes: style says nothing there.
-    if date_styles and len({ln.font for ln in lines}) > 1:
+    # An OCR text layer has one invisible font and noisy sizes: style says nothing there,
+    # and sizes compare loosely.
+    one_font = len({ln.font for ln in lines}) <= 1
+    size_tolerance = 3.0 if one_font else 0.6
+    if date_styles and not one_font:
         top_style, top_count = date_styles.most_common(1)[0]
         if top_count >= 3:
             date_idx = {i for i in date_idx if _date_style(lines[i]) == top_style}
 
+    def titleish(j: int, page: int) -> bool:
+        """A line that can be part of an activity title (or its series kicker)."""
+        if not 0 <= j < n:
+            return False
+        lj, tj = lines[j], tags[j]
+        return (
+            lj.page == page
+            and j not in date_idx
+            and is_heading(lj, body)
+            and tj.whole is None
+            and tj.runin is None
+            and tj.kicker_number is None
+            and lj.size < 3 * body
+            and not _image_text(lj, boxes)
+        )
+
+    n = len(lines)
+    # Most reports print the date, then the title; some print the title, then the date.
+    # The report decides by majority: what sits right after its dates, or right before.
+    after = sum(1 for i in date_idx if titleish(i + 1, lines[i].page))
+    before = sum(1 for i in date_idx if not titleish(i + 1, lines[i].page) and titleish(i - 1, lines[i].page))
+    title_first = before > after
+
+    def same_look(a: Line, b: Line) -> bool:
+        return abs(a.size - b.size) < 0.6 and a.bold == b.bold
+
+    def title_run_before(d: int) -> int | None:
+        """In a title-first report: where the title run just above date line d starts.
+
+        Read upwards from the date: lines in the title's style, set tight like one
+        paragraph, then at most one kicker line right above them in another style.
+        """
+        page = lines[d].page
+        j = d - 1
+        if not titleish(j, page) or lines[d].top - lines[j].bottom > 1.5 * lines[d].size:
+            return None
+        k = j
+        while j - k < 4 and titleish(k - 1, page) and same_look(lines[k - 1], lines[j]) and 0 <= lines[k].top - lines[k - 1].bottom < 0.8 * lines[j].size:
+            k -= 1
+        if titleish(k - 1, page) and not same_look(lines[k - 1], lines[j]) and lines[k - 1].size < lines[j].size and 0 <= lines[k].top - lines[k - 1].bottom < 0.8 * lines[j].size:
+            k -= 1
+        return k
+
+    title_runs = {}
+    if title_first:
+        for d in sorted(date_idx):
+            k = title_run_before(d)
+            if k is not None:
+                title_runs[k] = d
+
     # Cover: the period and the title are on the first pages, before any section.
-    period_text = None
-    for ln in lines:
-        if ln.page > 3:
-            break
-        if parse_period(ln.text, list(vocabs.values()))[0]:
-            period_text = ln.text.strip()
-            break
+    period_text, period_lines = _cover_period(lines, list(vocabs.values()))
     first_page = [ln for ln in lines if ln.page == (lines[0].page if lines else 1)]
     title_lines: list[Line] = []
     if first_page:
         big = max(ln.size for ln in first_page)
-        title_lines = [ln for ln in first_page if ln.size >= 0.6 * big and ln.size >= 1.3 * body and ln.text.strip() != period_text]
+        title_lines = [ln for ln in first_page if ln.size >= 0.6 * big and ln.size >= 1.3 * body and not any(ln is p for p in period_lines)]
 
     sections: dict[str, list[Line]] = {}
     action_lines: list[tuple[str, str]] = []
@@ -262,6 +310,9 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
     field_runin = False
     dangling: tuple[str, int, int] | None = None
     last_field_line: Line | None = None
+    # Labels stacked in a column of their own with the values beside them (a key/value
+    # table): the reading order gives all labels, then all values; rows pair them again.
+    label_stack: list[tuple[str, Line]] = []
 
     def close_action_label() -> None:
         nonlocal action_label
@@ -279,7 +330,6 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
         cur, field = None, None
 
     i = 0
-    n = len(lines)
     while i < n:
         ln, tg = lines[i], tags[i]
         heading = is_heading(ln, body)
@@ -348,7 +398,19 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             action_label.append(m_al.group(2))
             i += 1
             continue
-        if action_label is not None and heading and i not in date_idx and tg.whole is None and _date_prefix(ln, vocab) is None:
+        run_end = title_runs.get(i) if section == "activities" else None
+        if run_end is not None:
+            # "TITRE" then "03 février": the title run opens the activity its date closes
+            close_action_label()
+            close_activity()
+            cur = ActivityBlock(action_line=action, date_line=lines[run_end], title_lines=lines[i:run_end])
+            _split_series(cur)
+            dangling = None
+            label_stack.clear()
+            state, field, last_field_line = "body", None, None
+            i = run_end + 1
+            continue
+        if action_label is not None and heading and i not in date_idx and tg.whole is None and _date_split(ln, vocab) is None:
             if re.fullmatch(r"L\d+", ln.text.strip()):
                 i += 1
                 continue
@@ -365,13 +427,14 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             continue
 
         # ------------------------------------------------------------ activities
-        split = None if i in date_idx or not heading else _date_prefix(ln, vocab)
+        split = None if i in date_idx or not heading else _date_split(ln, vocab)
         if split is not None:
-            # "03 février — TITRE": a date and its title printed on one line
+            # "03 février — TITRE" or "TITRE — 03 février": a date and its title on one line
             close_action_label()
             close_activity()
             cur = ActivityBlock(action_line=action, date_line=split[0], title_lines=[split[1]])
             dangling = None
+            label_stack.clear()
             state, field, last_field_line = "header", None, None
             i += 1
             continue
@@ -380,6 +443,7 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             close_activity()
             cur = ActivityBlock(action_line=action, date_line=ln)
             dangling = None
+            label_stack.clear()
             state, field, last_field_line = "header", None, None
             i += 1
             continue
@@ -399,6 +463,15 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             _split_series(cur)
 
         if field_tag:
+            stacked = field is not None and last_field_line is not None and not cur.fields.get(field) and last_field_line.page == ln.page and ln.top > last_field_line.top
+            # a table broken across pages: labels still waiting for their values
+            pending = any(not cur.fields.get(name) for name, _ in label_stack) or bool(label_stack and ln.page > label_stack[-1][1].page)
+            if stacked or pending:
+                if not label_stack:
+                    label_stack.append((field, last_field_line))
+                label_stack.append((field_tag[6:], ln))
+            else:
+                label_stack.clear()
             field_runin = False
             field = field_tag[6:]
             cur.fields.setdefault(field, [])
@@ -414,12 +487,21 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             last_field_line = ln
             i += 1
             continue
+        if len(label_stack) >= 2:
+            owner = _table_row_owner(ln, label_stack, last_field_line)
+            if owner is not None:
+                field = owner
+                cur.fields[field].append(ln)
+                last_field_line = ln
+                i += 1
+                continue
+            label_stack.clear()
         if field is not None and last_field_line is not None:
             same_block = ln.page == last_field_line.page and ln.column == last_field_line.column
             values = cur.fields[field]
             # Values keep one style; a run-in line carries its label's style, so it sets none.
             ref = values[-1] if values and not (field_runin and len(values) == 1) else None
-            same_style = ref is None or (abs(ref.size - ln.size) < 0.6 and ref.bold == ln.bold)
+            same_style = ref is None or (abs(ref.size - ln.size) < size_tolerance and ref.bold == ln.bold)
             continues = _looks_like_value(field, ln.text) and (field == "challenges" or not is_body_prose(ln))
             if (same_block and same_style and ln.top - last_field_line.bottom < 2.5 * ln.size and not _image_text(ln, boxes)) or (
                 not same_block and continues and same_style
@@ -464,6 +546,54 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
     )
 
 
+def _cover_period(lines: list[Line], vocabs: list[Vocabulary]) -> tuple[str | None, list[Line]]:
+    """The period printed on the first pages, and the lines that print it.
+
+    A range on one line wins ("Janvier —> avril 2021"); a cover that sets the two ends
+    apart, the arrow being a drawing ("Janvier" / "avril 2021"), is read across two
+    neighbouring lines; a lone month is the last resort.
+    """
+    cover = [ln for ln in lines if ln.page <= 3]
+    single: tuple[str, list[Line]] | None = None
+    for k, ln in enumerate(cover):
+        start, end = parse_period(ln.text, vocabs)
+        if start and start != end:
+            return ln.text.strip(), [ln]
+        nxt = cover[k + 1] if k + 1 < len(cover) else None
+        if nxt is not None and nxt.page == ln.page and abs(nxt.size - ln.size) < 0.25 * ln.size:
+            joined = f"{ln.text.strip()} {nxt.text.strip()}"
+            js, je = parse_period(joined, vocabs)
+            if js and js != je and not parse_period(ln.text, vocabs)[0] and len(joined.split()) <= 8:
+                return joined, [ln, nxt]
+        if start and single is None:
+            single = (ln.text.strip(), [ln])
+    return single if single else (None, [])
+
+
+def _table_row_owner(ln: Line, stack: list[tuple[str, Line]], last: Line | None) -> str | None:
+    """The field whose stacked label sits on ln's row, when ln is a value to its right.
+
+    Values above the first label of their page continue the last row of the page before.
+    """
+    here = [(name, lab) for name, lab in stack if lab.page == ln.page]
+    before = [(name, lab) for name, lab in stack if lab.page < ln.page]
+    labels = [lab for _, lab in here] or [lab for _, lab in before]
+    if not labels or ln.x0 < max(lab.x1 for lab in labels) - 1.0:
+        return None
+    if last is not None and not any(last is lab for _, lab in stack):
+        if abs(last.size - ln.size) >= 0.6 or last.bold != ln.bold:
+            return None  # values keep one style
+        if last.page == ln.page and ln.top - last.bottom > 2.5 * ln.size:
+            return None  # a gap: the table has ended
+    owner = None
+    for name, lab in here:
+        if lab.top <= ln.top + 0.6 * ln.size:
+            owner = name
+    if owner is None and before:
+        owner = before[-1][0]
+    return owner
+
+
 def _is_field_label_here(ln: Line, tg: LineTags, section: str | None, body: float) -> bool:
     """Inside activities, a label-sized "Enjeux métropolitains" is a field label, not a section."""
     if section != "activities":
@@ -484,14 +614,28 @@ def _off_colour(ln: Line, body_color: str) -> bool:
     return ln.bold or _luminance(ln.color) > 0.85
 
 
-def _date_prefix(ln: Line, vocab: Vocabulary) -> tuple[Line, Line] | None:
-    """A heading line that opens with a date and goes on with a capitalised title."""
+def _date_split(ln: Line, vocab: Vocabulary) -> tuple[Line, Line] | None:
+    """A heading line holding a date and a capitalised title: (date, title).
+
+    The date may open the line ("03 février — TITRE") or close it after a separator
+    ("TITRE — 03 février"); without the separator a title that ends in a date ("SOMMET
+    DU 3 MARS") would be cut.
+    """
     words = ln.text.split()
     for k in range(min(7, len(words) - 1), 0, -1):
         head = " ".join(words[:k]).rstrip(" -–—|:·,")
         rest = " ".join(words[k:]).lstrip(" -–—|:·,")
         if rest[:1].isupper() and any(c.isalpha() for c in rest) and is_date_line(head, vocab):
             return ln.model_copy(update={"text": head}), ln.model_copy(update={"text": rest})
+    for k in range(max(1, len(words) - 7), len(words)):
+        title = " ".join(words[:k])
+        tail = " ".join(words[k:])
+        if not re.search(r"[-–—|·:,]$", title) and not re.match(r"^[-–—|·]\s", tail):
+            continue
+        title = title.rstrip(" -–—|:·,")
+        tail = tail.lstrip(" -–—|:·,")
+        if title[:1].isupper() and sum(c.isalpha() for c in title) >= 3 and is_date_line(tail, vocab):
+            return ln.model_copy(update={"text": tail}), ln.model_copy(update={"text": title})
     return None
 
 
