@@ -114,3 +114,57 @@ def test_cover_period_set_on_two_lines_is_read_across_them() -> None:
     seg = layout_to_segments(doc, "fr")
     assert seg.period_text == "Janvier avril 2021"
     assert [ln.text for ln in seg.title_lines] == ["METROPOLIS RAPPORT DE PROGRÈS"]
+
+
+def test_key_value_table_pairs_labels_and_values_by_row() -> None:
+    # Labels in a column of their own, values beside them: reading order gives every
+    # label first; rows pair them again, also when the table breaks across a page.
+    lines = [
+        L("ACTIVITÉS", 60, 24, True),
+        L("3 février", 100, 10, True),
+        L("LANCEMENT DU GUIDE", 115, 13, True),
+        L("Le guide a été lancé par les membres du réseau.", 135),
+        L("Membres activés", 160, 8.5, True),
+        L("Résultats associés", 186, 8.5, True),
+        L("Enjeux métropolitains", 200, 8.5, True),
+        L("Antananarivo, Berlin, Bogotá, Buenos Aires,", 160, 8.5, x0=180, column=1),
+        L("Chongqing, Gauteng", 171, 8.5, x0=180, column=1),
+        L("L1A2D4, L3A2D2", 186, 8.5, x0=180, column=1),
+        L("2.1 Résilience sociale", 200, 8.5, x0=180, column=1),
+    ]
+    next_page = [
+        L("Alliances", 80, 8.5, True),
+        L("2.2 Résilience économique", 64, 8.5, x0=180, column=1),
+        L("ICLEI, CGLU", 80, 8.5, x0=180, column=1),
+        L("Le séminaire a réuni six cents personnes en ligne.", 120, x0=40, column=2),
+    ]
+    doc = _doc(lines)
+    page3 = PageLayout(page=3, width=595, height=842, lines=[ln.model_copy(update={"page": 3}) for ln in next_page])
+    doc = doc.model_copy(update={"pages": [*doc.pages, page3], "page_count": 3})
+    a = layout_to_segments(doc, "fr").activities[0]
+    assert {k: [ln.text for ln in v] for k, v in a.fields.items()} == {
+        "members": ["Antananarivo, Berlin, Bogotá, Buenos Aires,", "Chongqing, Gauteng"],
+        "results": ["L1A2D4, L3A2D2"],
+        "challenges": ["2.1 Résilience sociale", "2.2 Résilience économique"],
+        "alliances": ["ICLEI, CGLU"],
+    }
+    assert [ln.text for ln in a.description_lines] == ["Le guide a été lancé par les membres du réseau.", "Le séminaire a réuni six cents personnes en ligne."]
+
+
+def test_action_line_kicker_between_date_and_title_belongs_to_the_activity() -> None:
+    lines = [
+        L("ACTIVITÉS", 60, 24, True),
+        L("3 février", 100, 10, True),
+        L("LIGNE D'ACTION 2", 115, 8, True),
+        L("LANCEMENT DU GUIDE", 128, 13, True),
+        L("Le guide a été lancé par les membres du réseau.", 150),
+        L("8 mars", 180, 10, True),
+        L("LIGNE D'ACTION 3", 195, 8, True),
+        L("JOURNÉE DES FEMMES", 208, 13, True),
+        L("Metropolis a lancé une campagne pour la journée.", 230),
+    ]
+    seg = layout_to_segments(_doc(lines), "fr")
+    assert [(a.action_line, a.date_line.text, [t.text for t in a.title_lines]) for a in seg.activities] == [
+        ("L2", "3 février", ["LANCEMENT DU GUIDE"]),
+        ("L3", "8 mars", ["JOURNÉE DES FEMMES"]),
+    ]

@@ -233,9 +233,27 @@ def _vgaps(words: list[Word], col_gap: float) -> list[tuple[float, float]]:
     for a, b in gaps:
         # median, not max: a drop cap at a column's edge must not hide the gutter
         near = sorted(w.size for w in words if abs(w.x1 - a) < 0.5 or abs(w.x0 - b) < 0.5)
-        if b - a >= max(col_gap, 1.2 * (near[len(near) // 2] if near else 0.0)):
+        if b - a >= max(col_gap, 1.2 * (near[len(near) // 2] if near else 0.0)) + 2 * _letter_spacing_at(words, a, b):
             out.append((a, b))
     return out
+
+
+def _letter_spacing_at(words: list[Word], a: float, b: float) -> float:
+    """The letter spacing of a letter-spaced row that a gap (a, b) runs through, else 0.
+
+    Spaced capitals ("M E M B R E S   A C T I V É S") come as one-letter words; the
+    space between two of their words is widened by the spacing on both sides of it.
+    """
+    left = [w for w in words if abs(w.x1 - a) < 0.5 and len(w.text) == 1]
+    right = [w for w in words if abs(w.x0 - b) < 0.5 and len(w.text) == 1]
+    for lw in left:
+        for rw in right:
+            if abs(lw.bottom - rw.bottom) > 0.35 * lw.size:
+                continue
+            before = [w.x1 for w in words if len(w.text) == 1 and w.x1 <= lw.x0 + 0.5 and abs(w.bottom - lw.bottom) <= 0.35 * lw.size]
+            if before and 0.5 < lw.x0 - max(before) < lw.size:
+                return lw.x0 - max(before)
+    return 0.0
 
 
 def _band_gap(upper: list[Word], lower: list[Word]) -> float:

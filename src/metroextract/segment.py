@@ -377,6 +377,13 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             state = "none"
             continue
 
+        if cur is not None and state == "header" and not cur.title_lines and tg.kicker_number is not None and heading:
+            # "03 février" / "LIGNE D'ACTION 1" / "TITRE": the activity's own action line
+            action = cur.action_line = f"L{tg.kicker_number}"
+            if tg.kicker_rest and all(code != action for code, _ in action_lines):
+                action_lines.append((action, tg.kicker_rest.strip(" :.–—-")))
+            i += 1
+            continue
         if section in (None, "activities") and tg.kicker_number is not None and heading:
             close_activity()
             close_action_label()
