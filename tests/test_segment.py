@@ -168,3 +168,27 @@ def test_action_line_kicker_between_date_and_title_belongs_to_the_activity() -> 
         ("L2", "3 février", ["LANCEMENT DU GUIDE"]),
         ("L3", "8 mars", ["JOURNÉE DES FEMMES"]),
     ]
+
+
+def test_title_in_the_main_column_after_a_sidebar_with_date_and_fields() -> None:
+    # Reading order: the sidebar (date, labels, values), then the main column (title, text).
+    lines = [L("ACTIVITÉS", 60, 24, True)]
+    top = 100.0
+    for date, title, members, text in [
+        ("3 février", ["LANCEMENT DU GUIDE SUR", "LA POLITIQUE URBAINE"], "Berlin, Bogotá", "Le guide a été lancé par les membres du réseau."),
+        ("8 mars", ["JOURNÉE DES FEMMES"], "Quito", "Metropolis a lancé une campagne pour la journée."),
+    ]:
+        lines += [
+            L(date, top, 10, True, column=1),
+            L("Membres activés", top + 18, 7.5, True, column=1),
+            L(members, top + 29, 8.5, column=1),
+        ]
+        lines += [L(t, top + 17 * k, 14, True, x0=190, column=2) for k, t in enumerate(title)]
+        lines.append(L(text, top + 17 * len(title) + 6, x0=190, column=2))
+        top += 90
+    seg = layout_to_segments(_doc(lines), "fr")
+    got = [(a.date_line.text, [t.text for t in a.title_lines], [ln.text for ln in a.fields["members"]], [d.text for d in a.description_lines]) for a in seg.activities]
+    assert got == [
+        ("3 février", ["LANCEMENT DU GUIDE SUR", "LA POLITIQUE URBAINE"], ["Berlin, Bogotá"], ["Le guide a été lancé par les membres du réseau."]),
+        ("8 mars", ["JOURNÉE DES FEMMES"], ["Quito"], ["Metropolis a lancé une campagne pour la journée."]),
+    ]

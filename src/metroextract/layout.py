@@ -494,7 +494,11 @@ def _furniture_key(line: Line, height: float) -> tuple[str, int] | None:
 
 def _is_page_number(line: Line, height: float) -> bool:
     in_margin = line.bottom < height * MARGIN_SHARE or line.top > height * (1 - MARGIN_SHARE)
-    return in_margin and bool(re.fullmatch(r"(page\s*|p\.\s*)?\d{1,4}(\s*/\s*\d{1,4})?", line.text.strip(), re.I))
+    return in_margin and bool(_PAGE_NUMBER_RE.fullmatch(line.text.strip()))
+
+
+# "7", "Page 7", "p. 7", "Pág. 7", "7 / 31", "7 of 31", "7 sur 31", "— 7 —"
+_PAGE_NUMBER_RE = re.compile(r"[-–—·\s]*(?:page\s*|p\.\s*|pág\.?\s*|página\s*)?\d{1,4}(?:\s*(?:/|of|de|sur)\s*\d{1,4})?[-–—·\s]*", re.I)
 
 
 # --------------------------------------------------------------------------- entry point

@@ -528,6 +528,11 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             last_field_line = ln
             i += 1
             continue
+        if not cur.description_lines and _late_title(ln, tg, cur, boxes, body):
+            # the date and fields in a sidebar read before the main column's title
+            cur.title_lines.append(ln)
+            i += 1
+            continue
         if _image_text(ln, boxes) or not is_body(ln, body) or _off_colour(ln, body_color):
             cur.figure_lines.append(ln)
         else:
@@ -575,6 +580,20 @@ def _cover_period(lines: list[Line], vocabs: list[Vocabulary]) -> tuple[str | No
         if start and single is None:
             single = (ln.text.strip(), [ln])
     return single if single else (None, [])
+
+
+def _late_title(ln: Line, tg: LineTags, block: ActivityBlock, boxes: dict[int, list[tuple[float, float, float, float]]], body: float) -> bool:
+    """A title-sized line met after the header, before any description: the title of an
+    activity whose date sits apart from it (or the next line of that title)."""
+    if tg.whole is not None or tg.runin is not None or _image_text(ln, boxes):
+        return False
+    if ln.size < 1.15 * body or not is_heading(ln, body) or ln.size >= 3 * body:
+        return False
+    if not block.title_lines:
+        return True
+    last = block.title_lines[-1]
+    same_look = abs(last.size - ln.size) < 0.6 and last.bold == ln.bold
+    return same_look and last.page == ln.page and 0 <= ln.top - last.bottom < 0.8 * ln.size
 
 
 def _table_row_owner(ln: Line, stack: list[tuple[str, Line]], last: Line | None) -> str | None:
