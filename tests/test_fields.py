@@ -19,6 +19,9 @@ ALL = list(all_vocabularies().values())
         (FR, "15-21 février", ("2021-01", "2021-04"), [date(2021, 2, 15), date(2021, 2, 21)]),
         (FR, "7 et 20 avril", ("2021-01", "2021-04"), [date(2021, 4, 7), date(2021, 4, 20)]),
         (FR, "Les 7 et 20 avril", ("2021-01", "2021-04"), [date(2021, 4, 7), date(2021, 4, 20)]),
+        (FR, "03/02/2021", ("2021-01", "2021-04"), [date(2021, 2, 3)]),
+        (FR, "15/02 - 21/02", ("2021-01", "2021-04"), [date(2021, 2, 15), date(2021, 2, 21)]),
+        (EN, "2021-02-03", ("2021-01", "2021-04"), [date(2021, 2, 3)]),
         (FR, "1er janvier", ("2021-01", "2021-04"), [date(2021, 1, 1)]),
         (FR, "du 15 au 26 mars", ("2021-01", "2021-04"), [date(2021, 3, 15), date(2021, 3, 26)]),
         (FR, "12 janvier", ("2021-10", "2022-01"), [date(2022, 1, 12)]),
@@ -45,7 +48,7 @@ def test_parse_dates(vocab, text, period, expected) -> None:
     assert (parsed.start, parsed.end) == (min(expected), max(expected))
 
 
-@pytest.mark.parametrize("text", ["Lancement du guide", "2021", "Membres activés", "45 février", "mars"])
+@pytest.mark.parametrize("text", ["Lancement du guide", "2021", "Membres activés", "45 février", "mars", "2.1", "1.1 Résilience sociale", "12/13/2021"])
 def test_not_dates(text) -> None:
     assert parse_dates(text, FR, "2021-01", "2021-04") is None
 

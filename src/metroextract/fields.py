@@ -57,6 +57,24 @@ def month_year(month: int, period_start: str | None, period_end: str | None) -> 
     return best[1] if best else None
 
 
+# Dates in digits: day/month(/year) as printed in Europe ("03/02/2021", "3.2.2021") and ISO
+# ("2021-02-03"). The month becomes a "#<n>" token so the parser reads it as a month.
+# "2.1" alone is a challenge code, not the 2nd of January: dots need the year.
+_NUMERIC_DATE_RE = re.compile(r"\b(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})(?:/(\d{4}))?|(\d{1,2})\.(\d{1,2})\.(\d{4}))\b")
+
+
+def _spell_numeric_date(m: re.Match[str]) -> str:
+    if m.group(1):
+        year, month, day = m.group(1), m.group(2), m.group(3)
+    elif m.group(4):
+        day, month, year = m.group(4), m.group(5), m.group(6)
+    else:
+        day, month, year = m.group(7), m.group(8), m.group(9)
+    if not 1 <= int(month) <= 12:
+        return m.group(0)
+    return f"{int(day)} #{int(month)}" + (f" {year}" if year else "")
+
+
 def _date_tokens(text: str, vocab: Vocabulary) -> list[tuple[str, object]] | None:
     """Tokens of a date expression, or None when the text is not only a date."""
     months = {_plain(k): v for k, v in vocab.months.items()}
@@ -64,9 +82,13 @@ def _date_tokens(text: str, vocab: Vocabulary) -> list[tuple[str, object]] | Non
     ranges = {_plain(w) for w in vocab.date_range}
     fillers = {_plain(w) for w in vocab.date_prefix} | {_plain(w) for w in vocab.weekdays} | {"de", "of", "the", "d"}
     suffixes = sorted((_plain(s) for s in vocab.ordinal_suffixes), key=len, reverse=True)
-    raw = re.findall(r"\d+[^\W\d_]*|[^\W\d_]+|[-–—&]|>", _plain(text).replace(".", " "))
+    plain = _NUMERIC_DATE_RE.sub(_spell_numeric_date, _plain(text))
+    raw = re.findall(r"\d+[^\W\d_]*|[^\W\d_]+|[-–—&]|>|#\d+", plain.replace(".", " "))
     out: list[tuple[str, object]] = []
     for tok in raw:
+        if tok[0] == "#":  # a month written as a number ("03/02/2021")
+            out.append(("month", int(tok[1:])))
+            continue
         if tok[0].isdigit():
             m = re.fullmatch(r"(\d+)(\D*)", tok)
             assert m
