@@ -169,6 +169,11 @@ def _style(ln: Line) -> tuple[float, bool, str]:
     return (round(ln.size), ln.bold, ln.color)
 
 
+def _same_look(a: Line, b: Line, size_tolerance: float = 0.6) -> bool:
+    """Set in one style: the same weight and (nearly) the same size."""
+    return abs(a.size - b.size) < size_tolerance and a.bold == b.bold
+
+
 def _date_style(ln: Line) -> tuple[float, bool, bool]:
     # colour may change per action line, so it is left out
     return (round(ln.size * 2) / 2, ln.bold, is_italic(ln.font))
@@ -237,6 +242,8 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
         if top_count >= 3:
             date_idx = {i for i in date_idx if _date_style(lines[i]) == top_style}
 
+    n = len(lines)
+
     def titleish(j: int, page: int) -> bool:
         """A line that can be part of an activity title (or its series kicker)."""
         if not 0 <= j < n:
@@ -253,15 +260,11 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             and not _image_text(lj, boxes)
         )
 
-    n = len(lines)
     # Most reports print the date, then the title; some print the title, then the date.
     # The report decides by majority: what sits right after its dates, or right before.
     after = sum(1 for i in date_idx if titleish(i + 1, lines[i].page))
     before = sum(1 for i in date_idx if not titleish(i + 1, lines[i].page) and titleish(i - 1, lines[i].page))
     title_first = before > after
-
-    def same_look(a: Line, b: Line) -> bool:
-        return abs(a.size - b.size) < 0.6 and a.bold == b.bold
 
     def title_run_before(d: int) -> int | None:
         """In a title-first report: where the title run just above date line d starts.
@@ -274,9 +277,9 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
         if not titleish(j, page) or lines[d].top - lines[j].bottom > 1.5 * lines[d].size:
             return None
         k = j
-        while j - k < 4 and titleish(k - 1, page) and same_look(lines[k - 1], lines[j]) and 0 <= lines[k].top - lines[k - 1].bottom < 0.8 * lines[j].size:
+        while j - k < 4 and titleish(k - 1, page) and _same_look(lines[k - 1], lines[j]) and 0 <= lines[k].top - lines[k - 1].bottom < 0.8 * lines[j].size:
             k -= 1
-        if titleish(k - 1, page) and not same_look(lines[k - 1], lines[j]) and lines[k - 1].size < lines[j].size and 0 <= lines[k].top - lines[k - 1].bottom < 0.8 * lines[j].size:
+        if titleish(k - 1, page) and not _same_look(lines[k - 1], lines[j]) and lines[k - 1].size < lines[j].size and 0 <= lines[k].top - lines[k - 1].bottom < 0.8 * lines[j].size:
             k -= 1
         return k
 
@@ -322,6 +325,16 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             if label and all(code != action for code, _ in action_lines):
                 action_lines.append((action, label))
         action_label = None
+
+    def open_activity(block: ActivityBlock, next_state: str) -> None:
+        """Start a new activity block: nothing of the previous one's fields carries over."""
+        nonlocal cur, dangling, state, field, last_field_line
+        close_action_label()
+        close_activity()
+        cur = block
+        dangling = None
+        label_stack.clear()
+        state, field, last_field_line = next_state, None, None
 
     def close_activity() -> None:
         nonlocal cur, field
@@ -408,13 +421,9 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
         run_end = title_runs.get(i) if section == "activities" else None
         if run_end is not None:
             # "TITRE" then "03 février": the title run opens the activity its date closes
-            close_action_label()
-            close_activity()
-            cur = ActivityBlock(action_line=action, date_line=lines[run_end], title_lines=lines[i:run_end])
-            _split_series(cur)
-            dangling = None
-            label_stack.clear()
-            state, field, last_field_line = "body", None, None
+            block = ActivityBlock(action_line=action, date_line=lines[run_end], title_lines=lines[i:run_end])
+            _split_series(block)
+            open_activity(block, "body")
             i = run_end + 1
             continue
         if action_label is not None and heading and i not in date_idx and tg.whole is None and _date_split(ln, vocab) is None:
@@ -437,21 +446,11 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
         split = None if i in date_idx or not heading else _date_split(ln, vocab)
         if split is not None:
             # "03 février — TITRE" or "TITRE — 03 février": a date and its title on one line
-            close_action_label()
-            close_activity()
-            cur = ActivityBlock(action_line=action, date_line=split[0], title_lines=[split[1]])
-            dangling = None
-            label_stack.clear()
-            state, field, last_field_line = "header", None, None
+            open_activity(ActivityBlock(action_line=action, date_line=split[0], title_lines=[split[1]]), "header")
             i += 1
             continue
         if i in date_idx:
-            close_action_label()
-            close_activity()
-            cur = ActivityBlock(action_line=action, date_line=ln)
-            dangling = None
-            label_stack.clear()
-            state, field, last_field_line = "header", None, None
+            open_activity(ActivityBlock(action_line=action, date_line=ln), "header")
             i += 1
             continue
         if cur is None:
@@ -508,7 +507,7 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             values = cur.fields[field]
             # Values keep one style; a run-in line carries its label's style, so it sets none.
             ref = values[-1] if values and not (field_runin and len(values) == 1) else None
-            same_style = ref is None or (abs(ref.size - ln.size) < size_tolerance and ref.bold == ln.bold)
+            same_style = ref is None or _same_look(ref, ln, size_tolerance)
             continues = _looks_like_value(field, ln.text) and (field == "challenges" or not is_body_prose(ln))
             if (same_block and same_style and ln.top - last_field_line.bottom < 2.5 * ln.size and not _image_text(ln, boxes)) or (
                 not same_block and continues and same_style
@@ -592,8 +591,7 @@ def _late_title(ln: Line, tg: LineTags, block: ActivityBlock, boxes: dict[int, l
     if not block.title_lines:
         return True
     last = block.title_lines[-1]
-    same_look = abs(last.size - ln.size) < 0.6 and last.bold == ln.bold
-    return same_look and last.page == ln.page and 0 <= ln.top - last.bottom < 0.8 * ln.size
+    return _same_look(last, ln) and last.page == ln.page and 0 <= ln.top - last.bottom < 0.8 * ln.size
 
 
 def _table_row_owner(ln: Line, stack: list[tuple[str, Line]], last: Line | None) -> str | None:
@@ -607,7 +605,7 @@ def _table_row_owner(ln: Line, stack: list[tuple[str, Line]], last: Line | None)
     if not labels or ln.x0 < max(lab.x1 for lab in labels) - 1.0:
         return None
     if last is not None and not any(last is lab for _, lab in stack):
-        if abs(last.size - ln.size) >= 0.6 or last.bold != ln.bold:
+        if not _same_look(last, ln):
             return None  # values keep one style
         if last.page == ln.page and ln.top - last.bottom > 2.5 * ln.size:
             return None  # a gap: the table has ended
