@@ -22,6 +22,7 @@ class QuarantineCode(StrEnum):
     TOO_MANY_PAGES = "too_many_pages"
     TIMEOUT = "timeout"
     NOT_A_PROGRESS_REPORT = "not_a_progress_report"
+    LOW_QUALITY = "low_quality"  # only with --strict: the quality verdict was needs_review
     INTERNAL_ERROR = "internal_error"
 
 
@@ -43,6 +44,11 @@ class WarningCode(StrEnum):
     NAME_UNRESOLVED = "name_unresolved"
     LANGUAGE_UNCERTAIN = "language_uncertain"
     PERIOD_MISSING = "period_missing"
+    PAGE_UNREADABLE = "page_unreadable"  # a page skipped: its content could not be read
+    STRAY_ACTIVITY_BLOCK = "stray_activity_block"  # dated title + field labels outside activities
+    SECTION_IMPLAUSIBLE = "section_implausible"  # a section far beyond its kind's usual size
+    NO_ACTIVITIES = "no_activities"  # no activity found in a report that should have some
+    QUALITY_NEEDS_REVIEW = "quality_needs_review"  # the quality verdict, with its reasons
 
 
 class MetroextractError(Exception):

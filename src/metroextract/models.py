@@ -30,6 +30,17 @@ class _Frozen(BaseModel):
 # --------------------------------------------------------------------------- layout stage
 
 
+class Warning_(_Frozen):
+    """A problem found in a report: data, never a print."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="Warning")
+
+    page: int | None
+    code: str
+    message: str
+
+
+
 class Line(_Frozen):
     """One visual line of text: words sharing a baseline inside one column."""
 
@@ -78,19 +89,10 @@ class DocumentLayout(_Frozen):
     body_size: float  # the most common font size of running text
     page_count: int
     removed_furniture: int = 0  # running headers/footers and page numbers dropped
+    warnings: list[Warning_] = Field(default_factory=list)  # pages skipped, text repaired
 
 
 # --------------------------------------------------------------------------- published contract
-
-
-class Warning_(_Frozen):
-    """A problem found in a report: data, never a print."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", title="Warning")
-
-    page: int | None
-    code: str
-    message: str
 
 
 class Source(_Frozen):
@@ -240,6 +242,27 @@ class Contact(_Frozen):
     website: str | None
 
 
+class Quality(_Frozen):
+    """Measures that tell an extraction went wrong, and the verdict they give.
+
+    Thresholds live in `quality.py`; `reasons` names each measure that failed, so an
+    archivist knows where to look.
+    """
+
+    verdict: Literal["ok", "needs_review"]
+    reasons: list[str] = Field(default_factory=list)
+    body_chars: int  # letters of running text on the report's pages
+    unplaced_share: float  # share of those letters placed in no activity or section
+    activities: int
+    activities_without_date: int
+    activities_without_title: int
+    stray_activity_blocks: int  # dated title + field-label blocks left outside activities
+    implausible_sections: list[str] = Field(default_factory=list)
+    unresolved_name_share: float | None  # None: no names to resolve
+    pages_unreadable: list[int] = Field(default_factory=list)
+    ocr_mean_confidence: float | None = None  # 0..100; None for text PDFs
+
+
 class Report(_Frozen):
     """One progress report as data: the document downstream tools load."""
 
@@ -264,6 +287,7 @@ class Report(_Frozen):
     regions: list[Region] = Field(default_factory=list)
     secretariat: list[StaffMember] = Field(default_factory=list)
     contact: Contact | None = None
+    quality: Quality | None = None  # set by the pipeline once the report is assembled
     warnings: list[Warning_] = Field(default_factory=list)
 
 

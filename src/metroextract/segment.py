@@ -60,6 +60,12 @@ class SegmentedReport(BaseModel):
     action_lines: list[tuple[str, str]]
     activities: list[ActivityBlock]
     unplaced: list[Line]
+    # What the quality verdict reads: every body line of the report, field labels met
+    # inside non-activity sections (per section), and dated title+label blocks that
+    # could not be made activities.
+    all_body_lines: list[Line] = Field(default_factory=list)
+    field_labels_in_sections: dict[str, int] = Field(default_factory=dict)
+    stray_activity_blocks: int = 0
 
 
 # --------------------------------------------------------------------------- spaCy rules

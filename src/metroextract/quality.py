@@ -1,0 +1,107 @@
+"""The quality verdict: measures that tell an extraction went wrong, thresholds in one place.
+
+A JSON that looks complete but is not is the worst outcome for an archivist, so every
+stage that can drop or misfile text counts what it did, and this module reads those
+counts. `report_quality` is pure: the segmented report (what was placed where), the
+assembled report (names resolved) and the OCR confidence in, a `Quality` out.
+"""
+
+from __future__ import annotations
+
+from .errors import WarningCode
+from .models import Quality, Report
+from .segment import SegmentedReport, is_body
+
+# Share of running-text letters that may sit in no activity and no section (captions
+# and introductions between activities are unplaced by design; measured on the
+# fixtures: at most 3 %).
+MAX_UNPLACED_SHARE = 0.10
+# Share of activities that may lack a date or a title (one odd block in a long report).
+MAX_INCOMPLETE_ACTIVITY_SHARE = 0.20
+# Share of member/alliance names the registry could not place.
+MAX_UNRESOLVED_NAME_SHARE = 0.25
+# Tesseract mean word confidence (0..100) below which OCR text is not trusted.
+MIN_OCR_CONFIDENCE = 60.0
+# How many pages each kind of section plausibly spans; far beyond that, the section
+# swallowed what follows it (a missed heading). Fixtures span at most half of these.
+MAX_SECTION_PAGES = {
+    "toc": 3,
+    "note": 4,
+    "media": 6,
+    "engagement": 4,
+    "meetings": 6,
+    "key_results": 4,
+    "challenge_taxonomy": 4,
+    "plan": 8,
+    "who": 16,
+    "secretariat": 5,
+    "contact": 3,
+}
+# Field labels inside a non-activity section: that section holds activities.
+MAX_FIELD_LABELS_IN_SECTION = 2
+
+
+def _letters(text: str) -> int:
+    return sum(c.isalpha() for c in text)
+
+
+def implausible_sections(seg: SegmentedReport) -> list[str]:
+    """Sections far beyond their kind's shape: too many pages, or activity field labels inside."""
+    out = []
+    for name, lines in seg.sections.items():
+        if name == "activities" or not lines:
+            continue
+        pages = {ln.page for ln in lines}
+        span = max(pages) - min(pages) + 1
+        labels = seg.field_labels_in_sections.get(name, 0)
+        if span > MAX_SECTION_PAGES.get(name, 6) or labels > MAX_FIELD_LABELS_IN_SECTION:
+            out.append(name)
+    return out
+
+
+def report_quality(seg: SegmentedReport, report: Report, ocr_confidence: float | None = None) -> Quality:
+    """Measure the extraction and give the verdict, with a reason per failed measure."""
+    body = seg.body_size
+    body_chars = sum(_letters(ln.text) for ln in seg.all_body_lines if is_body(ln, body))
+    unplaced_chars = sum(_letters(ln.text) for ln in seg.unplaced if is_body(ln, body))
+    unplaced_share = round(unplaced_chars / body_chars, 4) if body_chars else 0.0
+    acts = report.activities
+    without_date = sum(1 for a in acts if a.date_start is None)
+    without_title = sum(1 for a in acts if not a.title)
+    refs = [r for a in acts for r in (*a.members, *a.alliances)]
+    unresolved = sum(1 for r in refs if r.method == "unresolved")
+    unresolved_share = round(unresolved / len(refs), 4) if refs else None
+    bad_pages = sorted({w.page for w in report.warnings if w.code == WarningCode.PAGE_UNREADABLE and w.page is not None})
+    sections = implausible_sections(seg)
+
+    reasons: list[str] = []
+    if not acts:
+        reasons.append("no activity found")
+    if unplaced_share > MAX_UNPLACED_SHARE:
+        reasons.append(f"{unplaced_share:.0%} of the running text is in no activity or section")
+    if acts and (without_date + without_title) / len(acts) > MAX_INCOMPLETE_ACTIVITY_SHARE:
+        reasons.append(f"{without_date} activities without a date, {without_title} without a title (of {len(acts)})")
+    if seg.stray_activity_blocks:
+        reasons.append(f"{seg.stray_activity_blocks} dated blocks with field labels outside the activities")
+    if sections:
+        reasons.append("sections of implausible size or content: " + ", ".join(sections))
+    if unresolved_share is not None and unresolved_share > MAX_UNRESOLVED_NAME_SHARE:
+        reasons.append(f"{unresolved_share:.0%} of member and alliance names unresolved")
+    if bad_pages:
+        reasons.append("pages that could not be read: " + ", ".join(map(str, bad_pages)))
+    if ocr_confidence is not None and ocr_confidence < MIN_OCR_CONFIDENCE:
+        reasons.append(f"OCR mean word confidence {ocr_confidence:.0f} < {MIN_OCR_CONFIDENCE:.0f}")
+    return Quality(
+        verdict="needs_review" if reasons else "ok",
+        reasons=reasons,
+        body_chars=body_chars,
+        unplaced_share=unplaced_share,
+        activities=len(acts),
+        activities_without_date=without_date,
+        activities_without_title=without_title,
+        stray_activity_blocks=seg.stray_activity_blocks,
+        implausible_sections=sections,
+        unresolved_name_share=unresolved_share,
+        pages_unreadable=bad_pages,
+        ocr_mean_confidence=None if ocr_confidence is None else round(ocr_confidence, 1),
+    )
