@@ -555,13 +555,14 @@ def words_to_layout(pages_words: list[tuple[int, float, float, list[Word], list]
     removed = 0
     out = []
     for pno, width, height, lines, boxes in pages:
-        kept = []
+        kept, dropped = [], []
         for ln in lines:
             if _is_page_number(ln, height) or _furniture_key(ln, height) in furniture:
                 removed += 1
+                dropped.append(ln)
                 continue
             kept.append(ln)
-        out.append(PageLayout(page=pno, width=width, height=height, lines=kept, image_boxes=boxes))
+        out.append(PageLayout(page=pno, width=width, height=height, lines=kept, image_boxes=boxes, furniture=dropped))
     return DocumentLayout(pages=out, body_size=body, page_count=page_count, removed_furniture=removed)
 
 

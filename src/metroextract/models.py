@@ -80,6 +80,9 @@ class PageLayout(_Frozen):
     height: float
     lines: list[Line]
     image_boxes: list[BBox] = Field(default_factory=list)
+    # Running headers/footers taken out of the body: kept, because a running kicker
+    # ("Ligne d'action 2 · …") in them is what marks a page's action line in some designs.
+    furniture: list[Line] = Field(default_factory=list)
 
 
 class DocumentLayout(_Frozen):

@@ -11,6 +11,7 @@ from .assemble import segments_to_report
 from .errors import LimitExceeded, NoTextLayer, NotAProgressReport, QuarantineCode
 from .layout import cid_share, pdf_to_layout, text_chars
 from .models import Report, ReviewItem, Source
+from .quality import report_quality
 from .sections import cross_check
 from .segment import SegmentedReport, layout_to_segments
 from .settings import Settings
@@ -83,6 +84,8 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
         from .models import Warning_
 
         report = report.model_copy(update={"warnings": [Warning_(page=None, code=WarningCode.OCR_USED, message="no text layer: text recognised by OCR (tesseract)"), *report.warnings]})
+    if layout.warnings:  # pages skipped or read another way: said first, page by page
+        report = report.model_copy(update={"warnings": [*layout.warnings, *report.warnings]})
     timings["fields"] = time.perf_counter() - t2
 
     t3 = time.perf_counter()
@@ -95,6 +98,7 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
     # Consistency checks run on resolved names, so spellings of one member agree.
     report = report.model_copy(update={"warnings": [*report.warnings, *cross_check(report)]})
     timings["normalize"] = time.perf_counter() - t3
+    report = report.model_copy(update={"quality": report_quality(seg, report)})
     return Extraction(report=report, review=review, timings=timings)
 
 
