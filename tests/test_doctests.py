@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["metroextract.fields", "metroextract.vocab", "metroextract.layout", "metroextract.assemble"]
+MODULES = ["metroextract.fields", "metroextract.vocab", "metroextract.layout", "metroextract.assemble", "metroextract.repair"]
 
 
 @pytest.mark.parametrize("name", MODULES)

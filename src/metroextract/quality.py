@@ -34,11 +34,9 @@ MAX_SECTION_PAGES = {
     "challenge_taxonomy": 4,
     "plan": 8,
     "who": 16,
-    "secretariat": 5,
+    "secretariat": 16,  # the regions' pages are often read under it
     "contact": 3,
 }
-# Field labels inside a non-activity section: that section holds activities.
-MAX_FIELD_LABELS_IN_SECTION = 2
 
 
 def _letters(text: str) -> int:
@@ -46,15 +44,18 @@ def _letters(text: str) -> int:
 
 
 def implausible_sections(seg: SegmentedReport) -> list[str]:
-    """Sections far beyond their kind's shape: too many pages, or activity field labels inside."""
+    """Sections far beyond their kind's shape (pages of activities inside a "note").
+
+    Field labels inside a section are no sign on their own (meetings print "Membres :"
+    run-in labels); dated blocks with labels are, and are counted as stray blocks.
+    """
     out = []
     for name, lines in seg.sections.items():
         if name == "activities" or not lines:
             continue
         pages = {ln.page for ln in lines}
         span = max(pages) - min(pages) + 1
-        labels = seg.field_labels_in_sections.get(name, 0)
-        if span > MAX_SECTION_PAGES.get(name, 6) or labels > MAX_FIELD_LABELS_IN_SECTION:
+        if span > MAX_SECTION_PAGES.get(name, 6):
             out.append(name)
     return out
 

@@ -296,6 +296,47 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             if k is not None:
                 title_runs[k] = d
 
+    def section_heading_at(j: int) -> bool:
+        """A line tagged as a section heading and set as one (cheap check, no joining)."""
+        t = next((x for x in (tags[j].whole, *tags[j].also) if x and x.startswith("SECTION:")), None)
+        return t is not None and is_heading(lines[j], body) and lines[j].size >= 0.95 * body
+
+    def labelled_fields_follow(d: int) -> bool:
+        """Field labels after date line d, before the next date or section heading.
+
+        A dated block with a title and labelled fields is an activity wherever it is
+        printed: this is the evidence that lets one open outside an activities region.
+        """
+        for j in range(d + 1, min(n, d + 80)):
+            if j in date_idx or section_heading_at(j):
+                return False
+            tj = tags[j]
+            if tj.runin or any(t and t.startswith("FIELD:") for t in (tj.whole, *tj.also)):
+                return True
+        return False
+
+    # Where activities start, whatever section the reading order is in.
+    evidenced: set[int] = {d for d in date_idx if labelled_fields_follow(d)}
+    evidenced |= {k for k, d in title_runs.items() if d in evidenced}
+    for j, (ln_j, tg_j) in enumerate(zip(lines, tags)):
+        if j not in date_idx and is_heading(ln_j, body) and tg_j.whole is None and _date_split(ln_j, vocab) is not None and labelled_fields_follow(j):
+            evidenced.add(j)
+    first_evidence = sorted(evidenced)
+
+    def activity_follows(j: int) -> bool:
+        """An evidenced activity start after line j, before any section heading."""
+        for k in first_evidence:
+            if k > j:
+                return not any(section_heading_at(m) for m in range(j + 1, k))
+        return False
+
+    # A running kicker in the page header ("Ligne d'action 2 · …") marks every page it is on.
+    page_kicker: dict[int, tuple[int, str]] = {}
+    furniture = [ln for p in layout.pages for ln in p.furniture]
+    for ln_f, tg_f in zip(furniture, tag_lines([ln.text for ln in furniture], lang)):
+        if tg_f.kicker_number is not None:
+            page_kicker[ln_f.page] = (tg_f.kicker_number, tg_f.kicker_rest)
+
     # Cover: the period and the title are on the first pages, before any section.
     period_text, period_lines = _cover_period(lines, list(vocabs.values()))
     first_page = [ln for ln in lines if ln.page == (lines[0].page if lines else 1)]
@@ -305,6 +346,7 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
         title_lines = [ln for ln in first_page if ln.size >= 0.6 * big and ln.size >= 1.3 * body and not any(ln is p for p in period_lines)]
 
     sections: dict[str, list[Line]] = {}
+    field_labels_in_sections: Counter[str] = Counter()
     action_lines: list[tuple[str, str]] = []
     activities: list[ActivityBlock] = []
     unplaced: list[Line] = []
@@ -348,10 +390,35 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             activities.append(cur)
         cur, field = None, None
 
+    def enter_activities() -> None:
+        """The reading order reached activities without a heading saying so."""
+        nonlocal section, action
+        if section != "activities":
+            close_action_label()
+            close_activity()
+            if section not in (None, "activities"):
+                action = None  # an action line does not carry over a section
+            section = "activities"
+            sections.setdefault("activities", [])
+
+    def set_action(number: int, label: str) -> None:
+        nonlocal action
+        action = f"L{number}"
+        label = label.strip(" :.–—-·|")
+        if label and all(code != action for code, _ in action_lines):
+            action_lines.append((action, label))
+
+    kicker_page = None
     i = 0
     while i < n:
         ln, tg = lines[i], tags[i]
         heading = is_heading(ln, body)
+        if ln.page != kicker_page and ln.page in page_kicker:
+            kicker_page = ln.page
+            if section == "activities" or activity_follows(i - 1):
+                set_action(*page_kicker[ln.page])
+        if i in evidenced and section != "activities":
+            enter_activities()
 
         # A multi-line heading: try joining the next heading-styled lines.
         whole = next((t for t in (tg.whole, *tg.also) if t and t.startswith("SECTION:")), tg.whole)
@@ -403,17 +470,22 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
                 action_lines.append((action, tg.kicker_rest.strip(" :.–—-")))
             i += 1
             continue
-        if section in (None, "activities") and tg.kicker_number is not None and heading:
+        if tg.kicker_number is not None and cur is not None and action == f"L{tg.kicker_number}" and len(ln.text.split()) <= 14:
+            # the same action line again: a running kicker at the top of a page
+            i += 1
+            continue
+        short_line = len(ln.text.split()) <= 14 and not is_body_prose(ln)
+        if tg.kicker_number is not None and (heading or short_line) and (section in (None, "activities") or activity_follows(i)):
+            # a divider, in display type or set as running text: activities follow
+            enter_activities()
             close_activity()
             close_action_label()
-            section = "activities"
-            sections.setdefault("activities", [])
             action = f"L{tg.kicker_number}"
-            action_label = [tg.kicker_rest] if tg.kicker_rest else []
+            action_label = [tg.kicker_rest.strip(" :.–—-·|")] if tg.kicker_rest else []
             i += 1
             continue
         m_al = re.match(r"^(L\d+)\s+(\S.*)$", ln.text.strip())
-        if section == "activities" and m_al and ln.size >= 1.4 * body and heading:
+        if section == "activities" and m_al and ((ln.size >= 1.4 * body and heading) or (action_label is not None and m_al.group(1) == action and cur is None)):
             close_activity()
             if action != m_al.group(1):
                 close_action_label()
@@ -444,6 +516,8 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             if section is None:
                 i += 1
                 continue
+            if field_tag or tg.runin:
+                field_labels_in_sections[section] += 1
             sections[section].append(ln)
             i += 1
             continue
@@ -551,6 +625,8 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
     for a in activities:
         if a.series is None and a.title_lines:
             _split_series(a)
+    placed = {id(ln) for a in activities for ln in a.all_lines}
+    stray = sum(1 for d in date_idx if id(lines[d]) not in placed and labelled_fields_follow(d) and any(lines[d] is x for name, xs in sections.items() if name != "activities" for x in xs))
     return SegmentedReport(
         language=lang,
         body_size=body,
@@ -560,6 +636,9 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
         action_lines=action_lines,
         activities=activities,
         unplaced=unplaced,
+        all_body_lines=[ln for ln in lines if is_body(ln, body)],
+        field_labels_in_sections=dict(field_labels_in_sections),
+        stray_activity_blocks=stray,
     )
 
 
