@@ -49,6 +49,7 @@ class WarningCode(StrEnum):
     SECTION_IMPLAUSIBLE = "section_implausible"  # a section far beyond its kind's usual size
     NO_ACTIVITIES = "no_activities"  # no activity found in a report that should have some
     QUALITY_NEEDS_REVIEW = "quality_needs_review"  # the quality verdict, with its reasons
+    PAGE_FALLBACK_READER = "page_fallback_reader"  # a page pdfminer could not read, read with pypdfium2
 
 
 class MetroextractError(Exception):

@@ -12,26 +12,18 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 
-from .errors import CorruptPdf, EncryptedPdf, LimitExceeded, NotAPdf
-from .models import DocumentLayout, Line, PageLayout
+from .errors import CorruptPdf, EncryptedPdf, LimitExceeded, NotAPdf, WarningCode
+from .models import DocumentLayout, Line, PageLayout, Warning_
+from .repair import repair_text
 
-LIGATURES = {
-    "\ufb00": "ff",
-    "\ufb01": "fi",
-    "\ufb02": "fl",
-    "\ufb03": "ffi",
-    "\ufb04": "ffl",
-    "\ufb05": "st",
-    "\ufb06": "st",
-    "\u00ad": "",  # soft hyphen: a break opportunity, never printed text
-}
-_LIGATURE_RE = re.compile("|".join(map(re.escape, LIGATURES)))
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _ITALIC_RE = re.compile(r"italic|oblique|kursiv", re.I)
 # Type foundries abbreviate the style after the family: "HelveticaNeueLTStd-Bd",
@@ -62,12 +54,12 @@ class Word:
 
 
 def fix_text(text: str) -> str:
-    """Normalise ligatures and drop soft hyphens.
+    """Undo producers' Unicode mistakes (see `repair.py`): ligatures, soft hyphens, bullets.
 
     >>> fix_text("ﬁnancement ﬂuide")
     'financement fluide'
     """
-    return _LIGATURE_RE.sub(lambda m: LIGATURES[m.group(0)], text)
+    return repair_text(text)
 
 
 def _color_hex(color: object) -> str:
@@ -501,30 +493,262 @@ def _is_page_number(line: Line, height: float) -> bool:
 _PAGE_NUMBER_RE = re.compile(r"[-–—·\s]*(?:page\s*|p\.\s*|pág\.?\s*|página\s*)?\d{1,4}(?:\s*(?:/|of|de|sur)\s*\d{1,4})?[-–—·\s]*", re.I)
 
 
+# --------------------------------------------------------------------------- damaged pages
+#
+# A damaged page must not lose the report: a page pdfminer cannot read is read again with
+# pypdfium2 (PDFium: another parser, more forgiving of broken streams); a page neither can
+# read is skipped. Each is a warning on the layout (`page_fallback_reader`,
+# `page_unreadable`). Only a file with too few readable pages is quarantined.
+
+PageWords = tuple[int, float, float, list[Word], list]  # page number, width, height, words, image boxes
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:160]}" if text else type(exc).__name__
+
+
+def _lost_content(page: pdfplumber.page.Page) -> str | None:
+    """A content stream of the page whose Flate data cannot be decompressed, else None.
+
+    pdfminer does not raise on such a stream: it reads it as empty and the page's text is
+    silently lost. Checked before the page is read (pdfminer drops the raw bytes once it
+    has decoded them).
+    """
+    try:
+        streams = list(getattr(page.page_obj, "contents", None) or [])
+    except Exception:  # noqa: BLE001 - the page read itself will say what is wrong
+        return None
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, resolve1
+
+    for ref in streams:
+        try:
+            stream = resolve1(ref)
+            raw = getattr(stream, "rawdata", None)
+            if raw is None or getattr(stream, "data", None) is not None:
+                continue  # not a stream, or already decoded (a stream shared by pages)
+            filters = stream.get_filters()
+            if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
+                continue  # other filters raise on bad data: pdfminer says so itself
+            if stream.decipher:
+                raw = stream.decipher(stream.objid, stream.genno, raw, stream.attrs)
+        except Exception:  # noqa: BLE001 - left to the page read
+            continue
+        try:
+            zlib.decompress(raw)
+        except zlib.error as exc:
+            d = zlib.decompressobj()
+            try:  # pdfminer keeps data whose only fault is the final checksum
+                d.decompress(raw[:-4])
+                continue
+            except zlib.error:
+                pass
+            return f"content stream {getattr(stream, 'objid', '?')} cannot be decompressed ({exc}): its text cannot be read"
+    return None
+
+
+def _pdfium_font(textpage: Any, index: int) -> str:
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    flags = ctypes.c_int()
+    size = pdfium_c.FPDFText_GetFontInfo(textpage, index, None, 0, ctypes.byref(flags))
+    if size <= 0:
+        return ""
+    buf = ctypes.create_string_buffer(size)
+    pdfium_c.FPDFText_GetFontInfo(textpage, index, buf, size, ctypes.byref(flags))
+    return buf.value.decode("utf-8", "replace")
+
+
+def pdfium_page_words(page: Any, x_tolerance: float = 1.5, y_tolerance: float = 2.0) -> tuple[float, float, list[Word], list]:
+    """A pypdfium2 page → (width, height, words, image boxes), in the same shape as
+    `page_to_words` gives: top-left origin, font, size and fill colour per word.
+
+    Characters join into a word while they share a baseline (within `y_tolerance`), follow
+    each other (gap within `x_tolerance`) and keep their font, size and colour, as with
+    pdfplumber's `extract_words`. A font name PDFium cannot give is "" (never bold).
+    """
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    width, height = float(page.get_width()), float(page.get_height())
+    textpage = page.get_textpage()
+    words: list[Word] = []
+    try:
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        cur: Word | None = None
+        for i in range(textpage.count_chars()):
+            code = pdfium_c.FPDFText_GetUnicode(textpage, i)
+            ch = "-" if code == 2 else (chr(code) if 0 < code < 0x110000 else "")  # 2: PDFium's end-of-line hyphen
+            if pdfium_c.FPDFText_IsGenerated(textpage, i) == 1 or not ch or ch.isspace() or not ch.isprintable():
+                if cur is not None:
+                    words.append(cur)
+                    cur = None
+                continue
+            left, bottom, right, top = textpage.get_charbox(i, loose=True)
+            size = round(float(pdfium_c.FPDFText_GetFontSize(textpage, i)), 1)
+            font = _pdfium_font(textpage, i)
+            if pdfium_c.FPDFText_GetFillColor(textpage, i, r, g, b, a):
+                color = "#%02x%02x%02x" % (r.value & 255, g.value & 255, b.value & 255)
+            else:
+                color = "#000000"
+            x0, x1, y1 = float(left), float(right), height - float(bottom)
+            # pdfminer's box is one font size tall above the descent; PDFium's loose box
+            # follows the glyph's font bounds (taller over accents): use pdfminer's.
+            y0 = y1 - size if size > 0 else height - float(top)
+            if (
+                cur is not None
+                and abs(y1 - cur.bottom) <= y_tolerance
+                and -x_tolerance <= x0 - cur.x1 <= x_tolerance
+                and (size, font, color) == (cur.size, cur.font, cur.color)
+            ):
+                cur.text += ch
+                cur.x1 = max(cur.x1, x1)
+                cur.top = min(cur.top, y0)
+                continue
+            if cur is not None:
+                words.append(cur)
+            cur = Word(text=ch, x0=x0, x1=x1, top=y0, bottom=y1, size=size, font=font, color=color)
+        if cur is not None:
+            words.append(cur)
+    finally:
+        textpage.close()
+    out = []
+    for w in words:
+        w.text = fix_text(w.text)
+        if w.text.strip():
+            w.x0, w.x1, w.top, w.bottom = round(w.x0, 2), round(w.x1, 2), round(w.top, 2), round(w.bottom, 2)
+            out.append(w)
+    boxes = []
+    try:
+        for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+            left, bottom, right, top = obj.get_pos()
+            area = (right - left) * (top - bottom)
+            if 400 < area < 0.6 * width * height:  # as page_image_boxes
+                boxes.append((round(left, 1), round(height - top, 1), round(right, 1), round(height - bottom, 1)))
+    except Exception:  # noqa: BLE001 - image boxes only refine the layout
+        boxes = []
+    return width, height, out, boxes
+
+
+class _FallbackReader:
+    """pypdfium2 on the same file, opened on first use (most files never need it)."""
+
+    def __init__(self, path: Path, pages: int) -> None:
+        self.path, self.pages = path, pages
+        self.doc: Any = None
+        self.error: str | None = None
+
+    def read(self, pno: int) -> PageWords:
+        if self.doc is None and self.error is None:
+            try:
+                import pypdfium2
+
+                self.doc = pypdfium2.PdfDocument(str(self.path))
+                if len(self.doc) != self.pages:  # pages cannot be matched one to one
+                    self.error = f"it sees {len(self.doc)} pages where pdfminer sees {self.pages}"
+            except Exception as exc:  # noqa: BLE001 - PdfiumError and friends
+                self.error = f"cannot open the file ({_reason(exc)})"
+        if self.error is not None:
+            raise RuntimeError(self.error)
+        page = self.doc[pno - 1]
+        try:
+            width, height, words, boxes = pdfium_page_words(page)
+        finally:
+            page.close()
+        return pno, width, height, words, boxes
+
+    def close(self) -> None:
+        if self.doc is not None:
+            try:
+                self.doc.close()
+            except Exception:  # noqa: BLE001
+                pass
+
+
+def _read_page(page: pdfplumber.page.Page, pno: int, fallback: _FallbackReader) -> tuple[PageWords | None, Warning_ | None]:
+    """One page's words, read by pdfminer or else by pypdfium2; None when neither can."""
+    lost = _lost_content(page)
+    words: list[Word] = []
+    boxes: list = []
+    try:
+        words = page_to_words(page)
+        boxes = page_image_boxes(page)
+        problem = lost
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises anything on a broken stream
+        problem = _reason(exc)
+    if problem is None:
+        return (pno, float(page.width), float(page.height), words, boxes), None
+    try:
+        rescued = fallback.read(pno)
+    except Exception as exc:  # noqa: BLE001
+        second = _reason(exc) if not isinstance(exc, RuntimeError) else str(exc)
+        rescued = None
+    else:
+        second = "no text found"
+    rescued_chars = sum(len(w.text) for w in rescued[3]) if rescued else 0
+    if rescued is not None and rescued_chars > sum(len(w.text) for w in words):
+        message = f"page {pno} read with pypdfium2 after pdfminer failed: {problem}"
+        return rescued, Warning_(page=pno, code=WarningCode.PAGE_FALLBACK_READER, message=message)
+    if words:  # a lost stream beside readable ones: keep what pdfminer read
+        message = f"page {pno} partly unreadable, its other text is kept: {problem}"
+        return (pno, float(page.width), float(page.height), words, boxes), Warning_(page=pno, code=WarningCode.PAGE_UNREADABLE, message=message)
+    message = f"page {pno} skipped: it cannot be read (pdfminer: {problem}; pypdfium2: {second})"
+    return None, Warning_(page=pno, code=WarningCode.PAGE_UNREADABLE, message=message)
+
+
 # --------------------------------------------------------------------------- entry point
 
 
-def pdf_to_layout(path: Path, max_pages: int | None = None) -> DocumentLayout:
-    """Read a PDF into body lines per page, in reading order, with furniture removed."""
-    pages_words: list[tuple[int, float, float, list[Word], list]] = []
+def pdf_to_layout(path: Path, max_pages: int | None = None, min_readable_share: float | None = None) -> DocumentLayout:
+    """Read a PDF into body lines per page, in reading order, with furniture removed.
+
+    A page that cannot be read is read with pypdfium2 instead, or skipped; both are
+    warnings on the layout. `CorruptPdf` when the file has pages but fewer than
+    `min_readable_share` of them (default: `Settings().min_readable_page_share`) can be read.
+    """
+    if min_readable_share is None:
+        from .settings import Settings
+
+        min_readable_share = Settings().min_readable_page_share
+    path = Path(path)
+    pages_words: list[PageWords] = []
+    warnings: list[Warning_] = []
     with open_pdf(path) as pdf:
         n = len(pdf.pages)
         if max_pages is not None and n > max_pages:  # refuse before reading any page
             raise LimitExceeded(f"{n} pages, over the {max_pages}-page limit", code="too_many_pages")
-        for i, page in enumerate(pdf.pages, start=1):
-            if max_pages is not None and i > max_pages:
-                break
-            try:
-                words = page_to_words(page)
-                boxes = page_image_boxes(page)
-            except Exception as exc:  # one bad content stream must not lose the report
-                raise CorruptPdf(f"page {i} cannot be read ({type(exc).__name__}: {str(exc)[:160]})") from exc
-            pages_words.append((i, float(page.width), float(page.height), words, boxes))
-            page.close()  # pdfplumber caches layout objects per page: free them now
-    return words_to_layout(pages_words, n)
+        fallback = _FallbackReader(path, n)
+        try:
+            for i, page in enumerate(pdf.pages, start=1):
+                read, warning = _read_page(page, i, fallback)
+                if read is not None:
+                    pages_words.append(read)
+                if warning is not None:
+                    warnings.append(warning)
+                try:
+                    page.close()  # pdfplumber caches layout objects per page: free them now
+                except Exception:  # noqa: BLE001
+                    pass
+        finally:
+            fallback.close()
+    layout = words_to_layout(pages_words, n)
+    warnings = sorted([*warnings, *layout.warnings], key=lambda w: w.page or 0)
+    readable = len(layout.pages)
+    if n and readable < max(1e-9, min_readable_share) * n:
+        skipped = [w.message for w in warnings if w.code == WarningCode.PAGE_UNREADABLE and "skipped" in w.message]
+        first = "; ".join(skipped[:2]) + (f"; … ({len(skipped) - 2} more)" if len(skipped) > 2 else "")
+        if readable == 0:
+            what = "no page can be read" if n > 1 else "its only page cannot be read"
+        else:
+            what = f"only {readable} of {n} pages can be read (at least {min_readable_share:.0%} needed: min_readable_page_share)"
+        raise CorruptPdf(f"{what}: {first}", stage="layout")
+    return layout.model_copy(update={"warnings": warnings})
 
 
-def body_size_of(pages_words: list[tuple[int, float, float, list[Word], list]]) -> float:
+def body_size_of(pages_words: list[PageWords]) -> float:
     sizes: Counter[float] = Counter()
     for _, _, _, words, _ in pages_words:
         for w in words:
@@ -532,17 +756,22 @@ def body_size_of(pages_words: list[tuple[int, float, float, list[Word], list]]) 
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
-def words_to_layout(pages_words: list[tuple[int, float, float, list[Word], list]], page_count: int) -> DocumentLayout:
+def words_to_layout(pages_words: list[PageWords], page_count: int) -> DocumentLayout:
     """Pure part of the layout stage: words per page → DocumentLayout."""
     body = body_size_of(pages_words)
     col_gap = max(6.0, 1.1 * body)
     pages: list[tuple[int, float, float, list[Line], list]] = []
+    warnings: list[Warning_] = []
     for pno, width, height, words, boxes in pages_words:
-        lines: list[Line] = []
-        for b, block in enumerate(xy_cut(words, col_gap)):
-            for row in _group_rows(block):
-                lines.append(_row_to_line(row, pno, b))
-        lines = _merge_drop_caps(lines, body)
+        try:
+            lines: list[Line] = []
+            for b, block in enumerate(xy_cut(words, col_gap)):
+                for row in _group_rows(block):
+                    lines.append(_row_to_line(row, pno, b))
+            lines = _merge_drop_caps(lines, body)
+        except Exception as exc:  # noqa: BLE001 - one odd page must not lose the report
+            warnings.append(Warning_(page=pno, code=WarningCode.PAGE_UNREADABLE, message=f"page {pno} skipped: its layout failed ({_reason(exc)})"))
+            continue
         pages.append((pno, width, height, lines, boxes))
 
     # Running headers/footers: the same text at the same height in the margin of many pages.
@@ -563,7 +792,7 @@ def words_to_layout(pages_words: list[tuple[int, float, float, list[Word], list]
                 continue
             kept.append(ln)
         out.append(PageLayout(page=pno, width=width, height=height, lines=kept, image_boxes=boxes, furniture=dropped))
-    return DocumentLayout(pages=out, body_size=body, page_count=page_count, removed_furniture=removed)
+    return DocumentLayout(pages=out, body_size=body, page_count=page_count, removed_furniture=removed, warnings=warnings)
 
 
 def text_chars(layout: DocumentLayout) -> int:

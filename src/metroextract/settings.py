@@ -20,6 +20,11 @@ class Settings(BaseSettings):
     resolve_names: bool = Field(True, description="resolve members and alliances against the registry")
     ocr: bool = Field(True, description="run OCR (ocrmypdf + tesseract) on PDFs without a text layer")
     ocr_languages: str = Field("fra+eng+spa", description="tesseract language packs used by OCR")
+    min_readable_page_share: float = Field(
+        0.5,
+        description="a damaged PDF is extracted from its readable pages (each page skipped is a warning) "
+        "unless fewer than this share of its pages can be read: then it is quarantined as corrupt",
+    )
 
     @field_validator("max_bytes", "max_pages")
     @classmethod
@@ -33,4 +38,11 @@ class Settings(BaseSettings):
     def _positive_time(cls, v: float) -> float:
         if v <= 0:
             raise ValueError("must be positive")
+        return v
+
+    @field_validator("min_readable_page_share")
+    @classmethod
+    def _share(cls, v: float) -> float:
+        if not 0 < v <= 1:
+            raise ValueError("must be a share in (0, 1]")
         return v
