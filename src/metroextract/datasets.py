@@ -16,6 +16,14 @@ What `rebuild_datasets(output_dir)` writes (see the README, "Output layout"):
 - `manifest.json` — every source file with its status and counts; the only file with
   timestamps.
 
+Every row goes through one guard, `check_row`, against its table's declaration (the
+same field list `datapackage.json` publishes): empty strings become null where a field
+is nullable, a row missing a required value, a column header read as a value ("Role",
+"Nom", "Cargo"…) or several person names run into one is left out, and each row left out
+becomes a `warnings` row (code `row_rejected`, with the page when known) and is counted
+in the summary and the manifest (`tables.<table>.rejected`). So the package always
+passes `frictionless validate datapackage.json`, constraints and foreign keys included.
+
 Every row and document carries `schema_version` (`models.SCHEMA_VERSION`, semantic
 versioning: a breaking change — a field removed, renamed or retyped, a meaning changed —
 bumps the major; a new table or field bumps the minor).
@@ -30,14 +38,17 @@ import argparse
 import contextlib
 import ctypes
 import errno
+import functools
 import hashlib
 import json
 import logging
+import math
 import os
 import re
 import shutil
 import sys
 import tempfile
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -62,10 +73,13 @@ __all__ = [
     "DATAPACKAGE_NAME",
     "MANIFEST_NAME",
     "TABLES",
+    "ROW_REJECTED",
     "DatasetSummary",
     "Manifest",
     "ManifestSource",
+    "RejectedRow",
     "SkippedFile",
+    "check_row",
     "datapackage_descriptor",
     "main",
     "rebuild_datasets",
@@ -100,6 +114,10 @@ class _Row(BaseModel):
     # as (fields, referenced table, referenced fields).
     primary_key: ClassVar[tuple[str, ...]] = ()
     foreign_keys: ClassVar[tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]] = ()
+    # Row guard (`check_row`): fields whose value must not be a column header ("Role",
+    # "Nom", "Cargo"…), and fields that must hold exactly one person's name.
+    header_fields: ClassVar[tuple[str, ...]] = ()
+    person_fields: ClassVar[tuple[str, ...]] = ()
 
     schema_version: str = Field(
         SCHEMA_VERSION, pattern=_SEMVER, description="version of the dataset contract (semver)"
@@ -123,6 +141,14 @@ _D_ALLIANCE_ID = "registry id of the alliance; null when the name could not be r
 _D_CANONICAL = "the registry's English name for the id; null when unresolved"
 _D_METHOD = "how the name was resolved: exact, alias, fuzzy or unresolved; null if never resolved"
 _D_SCORE = "resolution score 0-100 (best fuzzy score when unresolved)"
+_D_ROLE = (
+    "role as printed (e.g. President); null when the report prints the person without a "
+    "readable role (a scanned card, a table row without its role cell): still a real entry"
+)
+_D_PERSON = (
+    "one person's name as printed; a column header or several names run together is never "
+    "a row (it becomes a warnings row, code row_rejected)"
+)
 
 
 class ReportRow(_Row):
@@ -133,7 +159,10 @@ class ReportRow(_Row):
     report_id: str = Field(description=_D_REPORT)
     language: Literal["fr", "en", "es"]
     title: str | None
-    period_text: str = Field(description="the report period as printed")
+    period_text: str | None = Field(
+        description="the report period as printed; null when none was found on the first "
+        "pages (warning period_missing): the report is still extracted"
+    )
     period_start: str | None = Field(description="first month of the period, YYYY-MM")
     period_end: str | None = Field(description="last month of the period, YYYY-MM")
     source_file_name: str
@@ -146,7 +175,18 @@ class ReportRow(_Row):
     contact_email: str | None
     contact_website: str | None
     activity_count: int
-    warning_count: int
+    warning_count: int = Field(
+        description="rows in warnings for the report: its own warnings plus rows the datasets "
+        "left out (code row_rejected)"
+    )
+    quality_verdict: Literal["ok", "needs_review"] | None = Field(
+        description="the pipeline's quality verdict; needs_review reports stay in the datasets, "
+        "flagged here; null for a report extracted without a quality check"
+    )
+    quality_reasons: str | None = Field(
+        description="why the verdict is needs_review, the reasons joined with '; '; null when "
+        "there is none"
+    )
 
 
 class ActivityRow(_Row):
@@ -161,12 +201,15 @@ class ActivityRow(_Row):
     action_line: str | None = Field(description="action line code (L1, L2, …) it is printed under")
     action_line_label: str | None
     series: str | None = Field(description="kicker printed before the title")
-    title: str
+    title: str | None = Field(
+        description="title as printed; null when none could be read (warning "
+        "activity_without_title): the activity is still a printed, dated activity"
+    )
     date_text: str = Field(description="the date as printed")
     date_start: date | None
     date_end: date | None
     dates: list[date] = Field(description="every day the printed date names")
-    description: str
+    description: str | None = Field(description="running text; null when none is printed")
     figure_text: list[str] = Field(description="captions and text inside pictures")
     pages: list[int] = Field(description="PDF pages the activity is printed on")
 
@@ -216,7 +259,9 @@ class ActivityChallengeRow(_Row):
     activity_id: str = Field(description=_D_ACTIVITY)
     seq: int = Field(description=_D_SEQ)
     code: str = Field(description="challenge code, e.g. 2.1")
-    label: str
+    label: str | None = Field(
+        description="label printed with the code; null when only the code is printed"
+    )
 
 
 class ActivityAllianceRow(_Row):
@@ -354,13 +399,15 @@ class BoardRow(_Row):
 
     primary_key: ClassVar[tuple[str, ...]] = ("report_id", "region_seq", "seq")
     foreign_keys = _REPORT_FK
+    header_fields = ("role", "name", "position")
+    person_fields = ("name",)
 
     report_id: str = Field(description=_D_REPORT)
     region_seq: int = Field(description="1-based position of the region in the report")
     region: str = Field(description="region name as printed")
     seq: int = Field(description=_D_SEQ)
-    role: str
-    name: str
+    role: str | None = Field(description=_D_ROLE)
+    name: str = Field(description=_D_PERSON)
     position: str | None = Field(description="the person's office, as printed")
 
 
@@ -369,14 +416,16 @@ class FocalPointRow(_Row):
 
     primary_key: ClassVar[tuple[str, ...]] = ("report_id", "region_seq", "seq")
     foreign_keys = _REPORT_FK
+    header_fields = ("role", "name", "place")
+    person_fields = ("name",)
 
     report_id: str = Field(description=_D_REPORT)
     region_seq: int = Field(description="1-based position of the region in the report")
     region: str = Field(description="region name as printed")
     seq: int = Field(description=_D_SEQ)
-    role: str
-    name: str
-    place: str | None
+    role: str | None = Field(description=_D_ROLE)
+    name: str = Field(description=_D_PERSON)
+    place: str | None = Field(description="city or organisation printed with the name")
 
 
 class SecretariatRow(_Row):
@@ -384,15 +433,18 @@ class SecretariatRow(_Row):
 
     primary_key: ClassVar[tuple[str, ...]] = ("report_id", "seq")
     foreign_keys = _REPORT_FK
+    header_fields = ("name", "position")
+    person_fields = ("name",)
 
     report_id: str = Field(description=_D_REPORT)
     seq: int = Field(description=_D_SEQ)
-    name: str
+    name: str = Field(description=_D_PERSON)
     position: str | None = Field(description="the person's job title, as printed")
 
 
 class WarningRow(_Row):
-    """A problem found in a report that was extracted anyway (codes: errors.WarningCode)."""
+    """A problem found in a report that was extracted anyway (codes: errors.WarningCode), or
+    a row the datasets left out because it broke its table's declaration (code row_rejected)."""
 
     primary_key: ClassVar[tuple[str, ...]] = ("report_id", "seq")
     foreign_keys = _REPORT_FK
@@ -515,6 +567,10 @@ class ManifestTable(_Doc):
     rows: int
     bytes: int
     sha256: str
+    rejected: int = Field(
+        description="rows left out because they broke the table's declaration (each one is a "
+        "warnings row, code row_rejected)"
+    )
 
 
 class SkippedFile(_Doc):
@@ -544,6 +600,7 @@ class DatasetSummary:
     tables: dict[str, int]  # table → rows
     sources: int
     skipped: list[SkippedFile] = field(default_factory=list)
+    rejected: dict[str, int] = field(default_factory=dict)  # table → rows left out (row guard)
 
 
 # --------------------------------------------------------------------------- schemas
@@ -673,6 +730,128 @@ def datapackage_descriptor(tables: dict[str, ManifestTable]) -> dict[str, Any]:
     }
 
 
+# --------------------------------------------------------------------------- row guard
+
+ROW_REJECTED = "row_rejected"  # warnings code of a row the datasets left out
+
+# Column headers of the person tables (board, focal points, secretariat) in the report
+# languages, accent- and case-folded: a cell holding one of them is a table's header row
+# read as data.
+_HEADER_WORDS = frozenset({
+    "role", "roles", "rol", "function", "fonction", "funcion",
+    "name", "names", "full name", "nom", "noms", "nom et prenom", "prenom", "nombre",
+    "nombres", "nombre y apellido", "nombre y apellidos", "apellido", "apellidos",
+    "position", "poste", "cargo", "puesto", "title", "titre", "titulo", "office",
+    "place", "lieu", "lugar", "city", "ville", "ciudad", "location",
+})  # fmt: skip
+# Words that do not count towards a name's length: particles and honorifics.
+_NAME_MINOR_WORDS = frozenset({
+    "de", "del", "della", "der", "den", "di", "da", "das", "do", "dos", "du", "la", "las",
+    "le", "les", "los", "el", "al", "van", "von", "ter", "y", "e", "i", "bin", "ben", "ibn",
+    "mr", "mrs", "ms", "dr", "prof", "m", "mme", "mlle", "sr", "sra", "dra", "he", "se",
+})  # fmt: skip
+_MAX_NAME_WORDS = 5  # longest single name in the fixtures: 4 ("Octavi de la Varga" counts 2)
+_NAME_SEPARATOR = re.compile(r"[\n\t|;•·]|\s/\s|\s&\s|\s(?:and|et)\s", re.I)
+_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
+
+
+def _fold(text: str) -> str:
+    """Lower case, accents removed, spaces collapsed, trailing colon dropped."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split()).rstrip(" :：")
+
+
+def _show(value: str, limit: int = 120) -> str:
+    """A value quoted for a warning, cut short when long."""
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
+def _person_problem(field_name: str, value: str) -> str | None:
+    """Why `value` is not one person's name, or None."""
+    words = _WORD.findall(value)
+    if words and _fold(words[0]) in _HEADER_WORDS and len(words) > 1:
+        return f"{field_name} {_show(value)} starts with the column header {words[0]!r}"
+    if _NAME_SEPARATOR.search(value) or value.count(",") > 1:
+        return f"{field_name} {_show(value)} holds several names"
+    counted = [w for w in words if _fold(w).replace(".", "") not in _NAME_MINOR_WORDS]
+    if len(counted) > _MAX_NAME_WORDS:
+        return f"{field_name} {_show(value)} holds several names ({len(counted)} words)"
+    return None
+
+
+@functools.cache
+def _declared(model: type[_Row]) -> dict[str, dict[str, Any]]:
+    """Field name → its Frictionless field descriptor, exactly as `datapackage.json` has it."""
+    return {f["name"]: f for f in _fl_schema(model)["fields"]}
+
+
+def check_row(table: str, values: dict[str, Any]) -> tuple[_Row | None, str | None]:
+    """The row `values` make in `table` if it keeps the table's declaration, else why not.
+
+    Returns `(row, None)` or `(None, reason)`. The one place every table row goes through,
+    so no table can violate `datapackage.json`:
+
+    - an empty or blank string is a missing value (Frictionless reads "" as null): it is
+      written as null where the field is nullable, and rejects the row where the field is
+      required (`constraints.required`);
+    - a value in `header_fields` that is a column header ("Role", "Nom", "Cargo"…) rejects
+      the row: it is a table's header row read as data;
+    - a value in `person_fields` must be one person's name: not a header word run into
+      names ("Name David Makhura …"), not several names joined by separators or more than
+      five name words;
+    - then the row model checks types, enums and patterns, and numbers must be finite.
+
+    >>> check_row("board", {"report_id": "r-1", "region_seq": 1, "region": "Africa",
+    ...                     "seq": 2, "role": " ", "name": "David Makhura", "position": ""})[0].role is None
+    True
+    >>> check_row("board", {"report_id": "r-1", "region_seq": 1, "region": "Africa",
+    ...                     "seq": 1, "role": "", "name": "Role", "position": None})[1]
+    "name 'Role' is a column header, not a value"
+    """
+    model = TABLES[table]
+    declared = _declared(model)
+    values = dict(values)
+    for name, value in values.items():
+        if isinstance(value, str) and not value.strip():
+            values[name] = None
+    for name, value in values.items():
+        if value is None and declared.get(name, {}).get("constraints", {}).get("required"):
+            return None, f"{name} is empty"
+    for name in model.header_fields:
+        value = values.get(name)
+        if isinstance(value, str) and _fold(value) in _HEADER_WORDS:
+            return None, f"{name} {_show(value)} is a column header, not a value"
+    for name in model.person_fields:
+        value = values.get(name)
+        if isinstance(value, str) and (problem := _person_problem(name, value)):
+            return None, problem
+    try:
+        row = model(**values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(x) for x in err["loc"]) or table
+        return None, f"{where}: {err['msg']}"
+    for name, value in row.model_dump(mode="json").items():
+        if isinstance(value, float) and not math.isfinite(value):
+            return None, f"{name} is not a finite number ({value})"
+    return row, None
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A row `check_row` left out, and where it came from."""
+
+    table: str
+    report_id: str | None
+    page: int | None
+    where: str  # e.g. "region 2 (Africa), seq 3"
+    reason: str
+
+    def message(self) -> str:
+        return f"{self.table} row left out ({self.where}): {self.reason}"
+
+
 # --------------------------------------------------------------------------- rows
 
 
@@ -697,7 +876,7 @@ def _result_parts(code: str) -> tuple[str | None, str | None]:
 
 
 class _Tables:
-    """Rows of every table, filled report by report."""
+    """Rows of every table, filled report by report; every row goes through `check_row`."""
 
     def __init__(self) -> None:
         self.rows: dict[str, list[_Row]] = {t: [] for t in TABLES}
@@ -706,9 +885,21 @@ class _Tables:
         self.reports_of: dict[tuple[str, str], set[str]] = defaultdict(set)
         # (report_id, kind, name) -> [occurrences, tables, resolved ids, any unresolved]
         self.names: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.rejected: list[RejectedRow] = []
+        self.report_warnings: dict[str, list[Any]] = {}  # report id -> Report.warnings
 
-    def _add(self, table: str, **values: Any) -> None:
-        self.rows[table].append(TABLES[table](**values))
+    def _add(self, table: str, *, at_page: int | None = None, **values: Any) -> bool:
+        """Add the row if `check_row` keeps it; else record why (a warnings row later).
+        `at_page`: the page the row was printed on, when known, for the warning."""
+        row, reason = check_row(table, values)
+        if row is None:
+            rejected = RejectedRow(table=table, report_id=values.get("report_id"), page=at_page,
+                                   where=_where(values), reason=reason or "")  # fmt: skip
+            log.info("datasets: %s", rejected.message())
+            self.rejected.append(rejected)
+            return False
+        self.rows[table].append(row)
+        return True
 
     def _ref(self, report_id: str, table: str, ref: MemberRef | AllianceRef) -> None:
         kind = "member" if isinstance(ref, MemberRef) else "alliance"
@@ -733,7 +924,8 @@ class _Tables:
         plan_labels = {p.code: p.label for p in report.plan}
         note = report.secretary_general_note
         contact = report.contact
-        self._add(
+        quality = getattr(report, "quality", None)
+        added = self._add(
             "reports",
             report_id=rid,
             language=report.language,
@@ -751,11 +943,26 @@ class _Tables:
             contact_email=contact.email if contact else None,
             contact_website=contact.website if contact else None,
             activity_count=len(report.activities),
-            warning_count=len(report.warnings),
+            warning_count=len(report.warnings),  # final count set by `finish`
+            quality_verdict=quality.verdict if quality else None,
+            quality_reasons="; ".join(quality.reasons) if quality and quality.reasons else None,
         )
+        if not added:  # every other row of the report would reference a missing report
+            return
+        self.report_warnings[rid] = list(report.warnings)
         for i, a in enumerate(report.activities, 1):
-            self._add(
+            page = a.provenance.pages[0] if a.provenance.pages else None
+            ids = {"report_id": rid, "activity_id": a.id}
+            children = {
+                "activity_members": a.members,
+                "activity_mentions": a.mentioned_members,
+                "activity_results": a.results,
+                "activity_challenges": a.challenges,
+                "activity_alliances": a.alliances,
+            }
+            if not self._add(
                 "activities",
+                at_page=page,
                 activity_id=a.id,
                 report_id=rid,
                 seq=i,
@@ -770,31 +977,38 @@ class _Tables:
                 description=a.description,
                 figure_text=a.figure_text,
                 pages=a.provenance.pages,
-            )
-            ids = {"report_id": rid, "activity_id": a.id}
+            ):
+                for table, items in children.items():
+                    for j, _ in enumerate(items, 1):
+                        self.rejected.append(RejectedRow(
+                            table=table, report_id=rid, page=page,
+                            where=f"activity {a.id}, seq {j}", reason="its activity was left out",
+                        ))  # fmt: skip
+                continue
+            where = {"at_page": page, **ids}
             for j, m in enumerate(a.members, 1):
-                self._add("activity_members", **ids, seq=j, **_ref_cols(m))
-                self._ref(rid, "activity_members", m)
+                if self._add("activity_members", **where, seq=j, **_ref_cols(m)):
+                    self._ref(rid, "activity_members", m)
             for j, m in enumerate(a.mentioned_members, 1):
-                self._add("activity_mentions", **ids, seq=j, **_ref_cols(m))
-                self._ref(rid, "activity_mentions", m)
+                if self._add("activity_mentions", **where, seq=j, **_ref_cols(m)):
+                    self._ref(rid, "activity_mentions", m)
             for j, code in enumerate(a.results, 1):
                 line, axis = _result_parts(code)
-                self._add("activity_results", **ids, seq=j, code=code, line=line, axis=axis,
+                self._add("activity_results", **where, seq=j, code=code, line=line, axis=axis,
                           label=plan_labels.get(code))  # fmt: skip
             for j, c in enumerate(a.challenges, 1):
-                self._add("activity_challenges", **ids, seq=j, code=c.code, label=c.label)
+                self._add("activity_challenges", **where, seq=j, code=c.code, label=c.label)
             for j, x in enumerate(a.alliances, 1):
-                self._add("activity_alliances", **ids, seq=j, **_ref_cols(x))
-                self._ref(rid, "activity_alliances", x)
+                if self._add("activity_alliances", **where, seq=j, **_ref_cols(x)):
+                    self._ref(rid, "activity_alliances", x)
         for i, mm in enumerate(report.media_mentions, 1):
             self._add("media_mentions", report_id=rid, seq=i, month=mm.month, outlet=mm.outlet,
                       title=mm.title)  # fmt: skip
         for i, m in enumerate(report.member_engagement, 1):
-            self._add("member_engagement", report_id=rid, seq=i, **_ref_cols(m))
-            self._ref(rid, "member_engagement", m)
+            if self._add("member_engagement", report_id=rid, seq=i, **_ref_cols(m)):
+                self._ref(rid, "member_engagement", m)
         for i, b in enumerate(report.bilateral_meetings, 1):
-            self._add(
+            if self._add(
                 "bilateral_meetings",
                 report_id=rid,
                 seq=i,
@@ -804,9 +1018,9 @@ class _Tables:
                 member_ids=[m.member_id for m in b.members],
                 alliance_names=[x.name for x in b.alliances],
                 alliance_ids=[x.alliance_id for x in b.alliances],
-            )
-            for ref in (*b.members, *b.alliances):
-                self._ref(rid, "bilateral_meetings", ref)
+            ):
+                for ref in (*b.members, *b.alliances):
+                    self._ref(rid, "bilateral_meetings", ref)
         for i, k in enumerate(report.key_figures, 1):
             self._add("key_figures", report_id=rid, seq=i, period=report.key_figures_period,
                       text=k.text, value=k.value, label=k.label)  # fmt: skip
@@ -818,22 +1032,19 @@ class _Tables:
         for i, al in enumerate(report.action_lines, 1):
             self._add("action_lines", report_id=rid, seq=i, code=al.code, label=al.label)
         for r, g in enumerate(report.regions, 1):
-            where = {"report_id": rid, "region_seq": r, "region": g.name}
+            region = {"report_id": rid, "region_seq": r, "region": g.name}
             listed = [(m, False) for m in g.members] + [(m, True) for m in g.honorary_members]
             for j, (m, honorary) in enumerate(listed, 1):
-                self._add("regions_members", **where, seq=j, honorary=honorary, **_ref_cols(m))
-                self._ref(rid, "regions_members", m)
+                if self._add("regions_members", **region, seq=j, honorary=honorary, **_ref_cols(m)):
+                    self._ref(rid, "regions_members", m)
             for j, bm in enumerate(g.board, 1):
-                self._add("board", **where, seq=j, role=bm.role, name=bm.name,
+                self._add("board", **region, seq=j, role=bm.role, name=bm.name,
                           position=bm.position)  # fmt: skip
             for j, fp in enumerate(g.focal_points, 1):
-                self._add("focal_points", **where, seq=j, role=fp.role, name=fp.name,
+                self._add("focal_points", **region, seq=j, role=fp.role, name=fp.name,
                           place=fp.place)  # fmt: skip
         for i, s in enumerate(report.secretariat, 1):
             self._add("secretariat", report_id=rid, seq=i, name=s.name, position=s.position)
-        for i, w in enumerate(report.warnings, 1):
-            self._add("warnings", report_id=rid, seq=i, page=w.page, code=w.code,
-                      message=w.message)  # fmt: skip
 
     def add_registry(self, registry: Any) -> None:
         """`members` and `alliances` rows: every registry entity, plus ids the reports use
@@ -900,6 +1111,59 @@ class _Tables:
                 best_candidate_score=cands[0].score if cands else None,
             )
 
+    def _enforce_foreign_keys(self) -> None:
+        """Leave out rows whose foreign key finds no row (never expected: a safety net so
+        the package's foreign keys always hold), until every key holds."""
+        changed = True
+        while changed:
+            changed = False
+            for table, model in TABLES.items():
+                for fields, ref_table, ref_fields in model.foreign_keys:
+                    keys = {tuple(getattr(r, f) for f in ref_fields) for r in self.rows[ref_table]}
+                    kept = []
+                    for row in self.rows[table]:
+                        key = tuple(getattr(row, f) for f in fields)
+                        if None in key or key in keys:
+                            kept.append(row)
+                            continue
+                        values = row.model_dump()
+                        self.rejected.append(RejectedRow(
+                            table=table, report_id=values.get("report_id"), page=None,
+                            where=_where(values),
+                            reason=f"{', '.join(fields)} {key!r} not found in {ref_table}",
+                        ))  # fmt: skip
+                        changed = True
+                    self.rows[table] = kept
+
+    def _add_warnings(self) -> None:
+        """`warnings` rows of every report: its own warnings, then one per row left out
+        (code row_rejected); `reports.warning_count` counts them."""
+        left_out: dict[str, list[RejectedRow]] = defaultdict(list)
+        for rejected in self.rejected:
+            if rejected.report_id in self.report_warnings:
+                left_out[rejected.report_id].append(rejected)
+        count: Counter[str] = Counter()
+        for rid, warnings in self.report_warnings.items():
+            items = [(w.page, w.code, w.message) for w in warnings]
+            items += [(x.page, ROW_REJECTED, x.message()) for x in left_out[rid]]
+            for seq, (page, code, message) in enumerate(items, 1):
+                if self._add("warnings", report_id=rid, seq=seq, page=page, code=code,
+                             message=message):  # fmt: skip
+                    count[rid] += 1
+        self.rows["reports"] = [r.model_copy(update={"warning_count": count[r.report_id]})
+                                for r in self.rows["reports"]]  # fmt: skip
+
+    def finish(self) -> dict[str, list[_Row]]:
+        """Every table's rows, sorted by primary key, after the foreign-key check and the
+        warnings rows (call once, after every report, the registry and the review)."""
+        self._enforce_foreign_keys()
+        self._add_warnings()
+        return self.sorted_rows()
+
+    def rejected_counts(self) -> dict[str, int]:
+        counts = Counter(r.table for r in self.rejected)
+        return {t: counts[t] for t in TABLES}
+
     def sorted_rows(self) -> dict[str, list[_Row]]:
         out = {}
         for table, rows in self.rows.items():
@@ -909,6 +1173,21 @@ class _Tables:
                     raise ValueError(f"{table}: duplicate primary key {a.sort_key()!r}")
             out[table] = rows
         return out
+
+
+def _where(values: dict[str, Any]) -> str:
+    """Where a row was printed, for a warning: region, activity, position."""
+    parts = []
+    if values.get("region_seq") is not None:
+        parts.append(f"region {values['region_seq']} ({values.get('region')})")
+    if values.get("activity_id"):
+        parts.append(f"activity {values['activity_id']}")
+    if values.get("seq") is not None:
+        parts.append(f"seq {values['seq']}")
+    for key in ("member_id", "alliance_id", "name"):
+        if not parts and values.get(key):
+            parts.append(f"{key} {values[key]}")
+    return ", ".join(parts) or f"report {values.get('report_id')}"
 
 
 def _entities(registry: Any, kind: str) -> Iterable[Any]:
@@ -1116,7 +1395,9 @@ def _swap_in(new_dir: Path, target: Path) -> None:
     _fsync_dir(target.parent)
 
 
-def _write_tables(output_dir: Path, rows: dict[str, list[_Row]]) -> dict[str, ManifestTable]:
+def _write_tables(
+    output_dir: Path, rows: dict[str, list[_Row]], rejected: dict[str, int]
+) -> dict[str, ManifestTable]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{DATASETS_DIR}.tmp-", dir=output_dir))
     try:
         info: dict[str, ManifestTable] = {}
@@ -1127,7 +1408,10 @@ def _write_tables(output_dir: Path, rows: dict[str, list[_Row]]) -> dict[str, Ma
                 fh.flush()
                 os.fsync(fh.fileno())
             info[table] = ManifestTable(
-                rows=len(rows[table]), bytes=len(data), sha256=hashlib.sha256(data).hexdigest()
+                rows=len(rows[table]),
+                bytes=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                rejected=rejected.get(table, 0),
             )
         os.chmod(tmp, 0o755)
         _fsync_dir(tmp)
@@ -1167,9 +1451,10 @@ def rebuild_datasets(output_dir: Path, registry: Any = None) -> DatasetSummary:
             tables.add_report(report)
         tables.add_registry(registry)
         tables.add_unresolved(inputs.review)
-        rows = tables.sorted_rows()
+        rows = tables.finish()
+        rejected = tables.rejected_counts()
 
-        info = _write_tables(output_dir, rows)
+        info = _write_tables(output_dir, rows, rejected)
         write_schema_files(output_dir / SCHEMA_DIR)
         atomic_write_bytes(output_dir / DATAPACKAGE_NAME, dumps_json(datapackage_descriptor(info)))
         sources = _manifest_sources(output_dir, inputs)
@@ -1187,6 +1472,7 @@ def rebuild_datasets(output_dir: Path, registry: Any = None) -> DatasetSummary:
         tables={t: i.rows for t, i in info.items()},
         sources=len(sources),
         skipped=list(inputs.skipped),
+        rejected={t: n for t, n in rejected.items() if n},
     )
 
 
@@ -1217,7 +1503,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         registry = load_registry(args.registry)
     summary = rebuild_datasets(args.output_dir, registry)
     for table, n in summary.tables.items():
-        print(f"{table:22} {n:7} rows")
+        left_out = summary.rejected.get(table, 0)
+        print(f"{table:22} {n:7} rows" + (f", {left_out} left out (see warnings)" if left_out else ""))
     print(f"{summary.reports} reports, {summary.sources} sources, {len(summary.skipped)} skipped")
     for s in summary.skipped:
         print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
