@@ -182,7 +182,29 @@ def page_image_boxes(page: pdfplumber.page.Page) -> list[tuple[float, float, flo
         # background, and the text over it is the page's own text.
         if 400 < area < 0.6 * float(page.width) * float(page.height):
             boxes.append((round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1)))
-    return boxes
+    return boxes + _drawn_pictures(page)
+
+
+def _drawn_pictures(page: pdfplumber.page.Page) -> list[tuple[float, float, float, float]]:
+    """Filled vector shapes drawn as pictures (placeholders, charts, maps): no text on them.
+
+    A tinted panel or a date tag holds text and is no picture; a shape almost free of
+    letters (under 5 % of its area) is one, so the reading order goes around it.
+    """
+    limit = 0.6 * float(page.width) * float(page.height)
+    chars = [(0.5 * (c["x0"] + c["x1"]), 0.5 * (c["top"] + c["bottom"]), (c["x1"] - c["x0"]) * (c["bottom"] - c["top"])) for c in page.chars]
+    out = []
+    for r in page.rects:
+        if not r.get("fill"):
+            continue
+        x0, top, x1, bottom = float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"])
+        area = (x1 - x0) * (bottom - top)
+        if x1 - x0 < 40 or bottom - top < 40 or area > limit:
+            continue
+        inked = sum(a for cx, cy, a in chars if x0 <= cx <= x1 and top <= cy <= bottom)
+        if inked < 0.05 * area:
+            out.append((round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1)))
+    return out
 
 
 # --------------------------------------------------------------------------- geometry
@@ -285,6 +307,39 @@ def _compatible(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> l
     return out
 
 
+def _row_cut(words: list[Word], gut: list[tuple[float, float]], join_gap: float) -> float | None:
+    """Where columns side by side are really two rows of columns, the height to cut at.
+
+    Text balanced in two columns, then a line in one column only ("L3 · label"), then
+    more balanced columns: one gutter runs the whole height, yet reading each column
+    whole would take the upper right part (the first item's end) after the lower left
+    one (the next item). The sign is a hole in one column, far taller than any spacing
+    of running text, beside which another column has a gap: the cut goes through that
+    gap, and each row is read on its own.
+    """
+    cols = _split(words, gut, "x")
+    if len(cols) < 2:
+        return None
+    hole_min = 2.0 * join_gap
+    for k, col in enumerate(cols):
+        for a, b in _gaps([(w.top, w.bottom) for w in col], hole_min):
+            best = None
+            for j, other in enumerate(cols):
+                if j == k:
+                    continue
+                for ga, gb in _gaps([(w.top, w.bottom) for w in other], 0.5):
+                    mid = (ga + gb) / 2
+                    if a < mid < b and (best is None or gb - ga > best[1] - best[0]):
+                        best = (ga, gb)
+            # The gap must be wider than line spacing (a paragraph or item break), and
+            # the columns must resume together below it: a new row starts across them.
+            # (A picture in one column leaves a hole too, but the text under it
+            # resumes wherever the picture ends.)
+            if best is not None and best[1] - best[0] >= 0.4 * join_gap and -0.5 * join_gap <= b - best[1] <= 1.5 * join_gap:
+                return (best[0] + best[1]) / 2
+    return None
+
+
 def _full_gutters(words: list[Word], col_gap: float) -> list[tuple[float, float]]:
     return _vgaps(words, col_gap)
 
@@ -329,6 +384,10 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
         return out
     # One visual block: columns running its whole height?
     gut = _full_gutters(words, col_gap)
+    if gut and (row := _row_cut(words, gut, join_gap)) is not None:
+        return xy_cut([w for w in words if (w.top + w.bottom) / 2 < row], col_gap, join_gap, depth + 1) + xy_cut(
+            [w for w in words if (w.top + w.bottom) / 2 >= row], col_gap, join_gap, depth + 1
+        )
     if gut:
         out = []
         for part in _split(words, gut, "x"):
@@ -373,6 +432,29 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
     if plain:
         out.append(plain)
     return out
+
+
+_PICTURE = "\x00picture"  # the text of a stand-in word: a picture's box in the XY-cut
+
+
+def reading_blocks(words: list[Word], boxes: list, width: float, height: float, col_gap: float) -> list[list[Word]]:
+    """Blocks of words in reading order, pictures counted as content.
+
+    A picture inside a column is part of that column: without it, a picture in each of
+    two columns at the same height leaves a band of white across the page, and the cut
+    there would read the tops of both columns before their bottoms (an activity's fields
+    then land in the next activity). Pictures as wide or tall as most of the page
+    (backgrounds, scans) stay out: they would hide every gutter.
+    """
+    pictures = [
+        Word(_PICTURE, x0, x1, top, bottom, 0.0, "", "")
+        for x0, top, x1, bottom in boxes
+        if 20 <= x1 - x0 <= 0.6 * width and 20 <= bottom - top <= 0.6 * height
+    ]
+    if not pictures:
+        return xy_cut(words, col_gap)
+    blocks = [[w for w in block if w.text != _PICTURE] for block in xy_cut(words + pictures, col_gap)]
+    return [b for b in blocks if b]
 
 
 def _group_rows(words: list[Word]) -> list[list[Word]]:
@@ -765,7 +847,7 @@ def words_to_layout(pages_words: list[PageWords], page_count: int) -> DocumentLa
     for pno, width, height, words, boxes in pages_words:
         try:
             lines: list[Line] = []
-            for b, block in enumerate(xy_cut(words, col_gap)):
+            for b, block in enumerate(reading_blocks(words, boxes, width, height, col_gap)):
                 for row in _group_rows(block):
                     lines.append(_row_to_line(row, pno, b))
             lines = _merge_drop_caps(lines, body)

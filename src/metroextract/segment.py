@@ -496,6 +496,17 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             action_label.append(m_al.group(2))
             i += 1
             continue
+        marker = _code_marker(ln.text) if tg.whole is None else None
+        next_start = next((k for k in first_evidence if k > i), None) if marker else None
+        if marker and next_start is not None and next_start - i <= 3 and all(_same_look(lines[j], ln) and lines[j].page == ln.page for j in range(i + 1, next_start) if j not in title_runs):
+            # "L2 · label" set as a plain line right before an activity: that action line opens
+            enter_activities()
+            close_activity()
+            close_action_label()
+            rest = [lines[j].text for j in range(i + 1, next_start) if j not in title_runs and not any(j >= k for k in title_runs if k > i)]
+            set_action(int(marker[0][1:]), " ".join([marker[1], *rest]))
+            i += 1 + len(rest)
+            continue
         run_end = title_runs.get(i) if section == "activities" else None
         if run_end is not None:
             # "TITRE" then "03 février": the title run opens the activity its date closes
@@ -664,6 +675,17 @@ def _cover_period(lines: list[Line], vocabs: list[Vocabulary]) -> tuple[str | No
         if start and single is None:
             single = (ln.text.strip(), [ln])
     return single if single else (None, [])
+
+
+_CODE_MARKER_RE = re.compile(r"^(L\d{1,2})\s*[·:.–—|-]?\s+(\S.*)$")
+
+
+def _code_marker(text: str) -> tuple[str, str] | None:
+    """("L2", "label") for a short line printing an action line's code and label."""
+    m = _CODE_MARKER_RE.match(" ".join(text.split()))
+    if not m or len(m.group(2).split()) > 14 or not m.group(2)[:1].isalpha():
+        return None
+    return m.group(1), m.group(2)
 
 
 def _late_title(ln: Line, tg: LineTags, block: ActivityBlock, boxes: dict[int, list[tuple[float, float, float, float]]], body: float) -> bool:
