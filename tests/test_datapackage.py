@@ -138,7 +138,7 @@ def test_guard_checks_types_enums_and_numbers():
     report = {
         "report_id": "r-1", "language": "fr", "title": None, "period_text": "", "period_start": None,
         "period_end": None, "source_file_name": "a.pdf", "source_sha256": "0" * 64, "source_pages": 3,
-        "parser_version": "t", "document_schema_version": "1.0.0", "key_figures_period": None,
+        "parser_version": "t", "document_schema_version": "1.1.0", "key_figures_period": None,
         "secretary_general": None, "contact_email": None, "contact_website": None, "activity_count": 0,
         "warning_count": 0, "quality_verdict": "needs_review", "quality_reasons": "a; b",
     }  # fmt: skip

@@ -58,6 +58,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .errors import WarningCode
 from .export import atomic_write_bytes, dumps_json
 from .export import fsync_dir as _fsync_dir
 from .models import (
@@ -732,7 +733,7 @@ def datapackage_descriptor(tables: dict[str, ManifestTable]) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- row guard
 
-ROW_REJECTED = "row_rejected"  # warnings code of a row the datasets left out
+ROW_REJECTED = WarningCode.ROW_REJECTED.value  # warnings code of a row the datasets left out
 
 # Column headers of the person tables (board, focal points, secretariat) in the report
 # languages, accent- and case-folded: a cell holding one of them is a table's header row

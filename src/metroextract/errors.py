@@ -50,6 +50,7 @@ class WarningCode(StrEnum):
     NO_ACTIVITIES = "no_activities"  # no activity found in a report that should have some
     QUALITY_NEEDS_REVIEW = "quality_needs_review"  # the quality verdict, with its reasons
     PAGE_FALLBACK_READER = "page_fallback_reader"  # a page pdfminer could not read, read with pypdfium2
+    ROW_REJECTED = "row_rejected"  # a dataset row left out: it broke its table's declaration
 
 
 class MetroextractError(Exception):
