@@ -33,15 +33,15 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 try:
-    from flows.ingest import Job, _notify, check_dask, make_settings, parser_version, publish_artifact, rebuild, run_extractions
+    from flows.ingest import Job, _notify, check_dask, log_outcome, make_settings, parser_version, publish_artifact, rebuild, run_extractions, run_logger
     from flows.pull import ManifestEntry, entry_name, fetch, read_manifest
 except ModuleNotFoundError:  # loaded by file path (`prefect deploy`, a worker, `python flows/backfill.py`)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from flows.ingest import Job, _notify, check_dask, make_settings, parser_version, publish_artifact, rebuild, run_extractions
+    from flows.ingest import Job, _notify, check_dask, log_outcome, make_settings, parser_version, publish_artifact, rebuild, run_extractions, run_logger
     from flows.pull import ManifestEntry, entry_name, fetch, read_manifest
 
 from metroextract.export import report_path
-from metroextract.inbox import FileResult, RunSummary, durable_move, is_candidate_name, processed_path, read_source_record, report_id_for, reusable_outcome
+from metroextract.inbox import FileResult, RunSummary, durable_move, is_candidate_name, processed_path, read_source_record, report_id_for, reusable_outcome, run_log
 from metroextract.settings import Settings
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -164,13 +164,24 @@ def backfill(
         timeout_seconds: longest extraction of one file.
     """
     t0 = time.monotonic()
-    logger = get_run_logger()
     check_dask(dask_address)
     since, until = check_month(since, "since"), check_month(until, "until")
     if since and until and since > until:
         raise ValueError(f"since ({since}) is after until ({until})")
     source, output = Path(source).absolute(), Path(output).absolute()
     output.mkdir(parents=True, exist_ok=True)
+    with run_log(output, "backfill") as log_path:
+        summary = _backfill(source, output, since, until, force, concurrency, dask_address, timeout_seconds)
+        summary.log = str(log_path)
+        summary.seconds = round(time.monotonic() - t0, 3)
+        c = summary.counts()
+        run_logger.info("backfill: %d parsed (%d need review), %d unchanged, %d filtered, %d quarantined; datasets %s; %.1f s",
+                        c["parsed"], c["needs_review"], c["unchanged"], c["filtered"], c["quarantined"], summary.datasets, summary.seconds)  # fmt: skip
+    return summary
+
+
+def _backfill(source: Path, output: Path, since: str | None, until: str | None, force: bool, concurrency: int, dask_address: str | None, timeout_seconds: float | None) -> RunSummary:
+    logger = get_run_logger()
     settings = make_settings(timeout_seconds)
     version = parser_version()
     summary = RunSummary(flow="backfill")
@@ -201,6 +212,7 @@ def backfill(
             res = FileResult.from_record(rec, parsed=False)
             res.period = f"{start or '?'}/{end or '?'}" if (start or end) else None
             summary.files.append(res)
+            log_outcome(res)
             continue
         jobs.append(Job(path=str(pdf), sha256=sha, file_name=original_name(output, sha, name)))
     _notify("start", len(jobs))
@@ -208,7 +220,6 @@ def backfill(
     summary.files.sort(key=lambda f: f.file_name)
     if summary.parsed or not (output / "manifest.json").exists():
         summary.datasets = rebuild(output)
-    summary.seconds = round(time.monotonic() - t0, 3)
     publish_artifact(summary, "backfill-summary")
     c = summary.counts()
     logger.info("backfill: %d parsed, %d unchanged, %d filtered, %d quarantined", c["parsed"], c["unchanged"], c["filtered"], c["quarantined"])

@@ -13,6 +13,12 @@ Steps (each one a library call, see `metroextract.inbox`):
    `processed/<report_id>.pdf` or `quarantine/<sha256>.pdf` (+ `.error.json`);
 6. rebuild the datasets; publish a table artifact `ingest-summary`; return a `RunSummary`.
 
+Every report carries a quality verdict (`ok` or `needs_review`, with reasons): reports that
+need review are extracted and stay in the datasets, listed in the summary; with
+`strict=True` they are quarantined instead (code `low_quality`). Each run writes a log file,
+`<output>/logs/ingest-<time>-<id>.log`: every file's outcome and the messages the PDF
+libraries and Prefect logged, which the terminal does not show.
+
 Extraction runs on a thread pool (`concurrency` files at once, each in its own worker
 process) or, with `dask_address`, on an existing Dask cluster (`prefect_dask`): its
 scheduler and workers need this repository on their `PYTHONPATH` (Prefect ships the flow
@@ -23,6 +29,7 @@ Outputs are always written by the flow's own process.
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -46,12 +53,15 @@ from metroextract.inbox import (
     finish_processed,
     quarantine,
     read_source_record,
+    report_id_for,
     reusable_outcome,
+    run_log,
     store_extraction,
     store_failure,
     wait_for_settled,
+    withdraw_report,
 )
-from metroextract.isolate import Outcome, extract_outcome, retry_only_transient, shutdown_workers
+from metroextract.isolate import Outcome, emit_worker_log, extract_outcome, retry_only_transient, shutdown_workers
 from metroextract.models import QuarantineRecord
 from metroextract.settings import Settings
 
@@ -115,6 +125,22 @@ def task_runner(concurrency: int = 2, dask_address: str | None = None):
     return ThreadPoolTaskRunner(max_workers=max(1, int(concurrency)))
 
 
+# The run log's own lines (outcomes); the libraries' lines come on their own loggers.
+run_logger = logging.getLogger("metroextract.run")
+run_logger.setLevel(logging.INFO)
+
+
+def log_outcome(res: FileResult, lines: list[str] | None = None) -> None:
+    """One file's outcome in the run log, with what the libraries said about it."""
+    if lines:
+        emit_worker_log(res.file_name, lines)
+    if res.status == "extracted":
+        verdict = f"needs_review: {'; '.join(res.quality_reasons)}" if res.quality == "needs_review" else (res.quality or "no verdict")
+        run_logger.info("%s: extracted → %s (%d activities, %d warnings; %s)%s", res.file_name, res.report_id, res.activities, res.warnings, verdict, "" if res.parsed else " [unchanged]")
+    else:
+        run_logger.warning("%s: %s: %s%s", res.file_name, res.code, res.message, "" if res.parsed else " [unchanged]")
+
+
 def period_of(report: Any) -> str | None:
     p = getattr(report, "period", None)
     if p is None or not (p.start or p.end):
@@ -145,14 +171,16 @@ def publish_artifact(summary: RunSummary, key: str) -> None:
             "activities": f.activities,
             "warnings": f.warnings,
             "unresolved": f.unresolved,
+            "quality": f.quality or "",
             "parsed": "yes" if f.parsed else "no (unchanged)",
-            "message": f.message or "",
+            "message": f.message or ("; ".join(f.quality_reasons) if f.quality == "needs_review" else ""),
         }
         for f in summary.files
     ]
     c = summary.counts()
+    review = f" ({c['needs_review']} needs review)" if c["needs_review"] else ""
     description = (
-        f"{c['found']} files: {c['extracted']} extracted, {c['quarantined']} quarantined, "
+        f"{c['found']} files: {c['extracted']} extracted{review}, {c['quarantined']} quarantined, "
         f"{c['parsed']} parsed, {c['unchanged']} unchanged; datasets {summary.datasets}"
     )
     try:
@@ -211,13 +239,27 @@ def _keep_original_name(extraction: Any, file_name: str) -> None:
         extraction.report = extraction.report.model_copy(update={"source": source.model_copy(update={"file_name": file_name})})
 
 
-def store_outcome(job: Job, outcome: Outcome, output: Path, version: str, mode: Literal["ingest", "backfill"]) -> FileResult:
+def low_quality(report: Any) -> tuple[str, str, str] | None:
+    """(code, stage, message) quarantining a report whose verdict is needs_review (`strict`)."""
+    quality = getattr(report, "quality", None)
+    if quality is None or quality.verdict != "needs_review":
+        return None
+    return str(QuarantineCode.LOW_QUALITY), "quality", "needs review (strict): " + "; ".join(quality.reasons)
+
+
+def store_outcome(job: Job, outcome: Outcome, output: Path, version: str, mode: Literal["ingest", "backfill"], strict: bool = False) -> FileResult:
     """Write one file's outputs, then (ingest) move the PDF out of its claim folder.
 
-    Ingest: extracted → `processed/<report_id>.pdf`; otherwise → `quarantine/`.
+    Ingest: extracted → `processed/<report_id>.pdf`; otherwise → `quarantine/`. With
+    `strict`, a report that needs review goes to quarantine (`low_quality`) unwritten.
     Backfill: the source stays where it is; only the outputs and records are written.
     """
     claimed = Path(job.path)
+    rejected = low_quality(outcome.extraction.report) if strict and outcome.extraction is not None else None
+    if rejected is not None:
+        outcome = Outcome(code=rejected[0], stage=rejected[1], message=rejected[2], seconds=outcome.seconds, log=outcome.log)
+        with contextlib.suppress(OSError):
+            withdraw_report(output, report_id_for(job.sha256))  # written by an earlier, lenient run
     try:
         if outcome.extraction is not None:
             _keep_original_name(outcome.extraction, job.file_name)
@@ -226,6 +268,7 @@ def store_outcome(job: Job, outcome: Outcome, output: Path, version: str, mode: 
                 _with_io_retries(lambda: finish_processed(claimed, output, job.sha256))
             res = FileResult.from_record(rec, file_name=job.file_name, parsed=True, seconds=outcome.seconds)
             res.period = period_of(outcome.extraction.report)
+            log_outcome(res, outcome.log)
             return res
         code, stage, message = outcome.code or "internal_error", outcome.stage or "extract", outcome.message or "unknown error"
     except Exception as exc:  # noqa: BLE001 - writing the outputs failed: quarantine as internal error
@@ -233,11 +276,13 @@ def store_outcome(job: Job, outcome: Outcome, output: Path, version: str, mode: 
     rec = store_failure(output, file_name=job.file_name, sha256=job.sha256, code=code, stage=stage, message=message, parser_version=version)
     if mode == "ingest":
         quarantine(claimed, output, QuarantineRecord(file_name=job.file_name, sha256=job.sha256, stage=stage, code=code, message=message))
-    return FileResult.from_record(rec, file_name=job.file_name, parsed=True, seconds=outcome.seconds)
+    res = FileResult.from_record(rec, file_name=job.file_name, parsed=True, seconds=outcome.seconds)
+    log_outcome(res, outcome.log)
+    return res
 
 
 @flow(name="extract-files", description="Extract PDFs as parallel tasks and store each result as it comes.")
-def extract_files(jobs: list[Job], output: Path, settings: Settings, version: str, mode: str = "ingest") -> list[FileResult]:
+def extract_files(jobs: list[Job], output: Path, settings: Settings, version: str, mode: str = "ingest", strict: bool = False) -> list[FileResult]:
     """Submit one `extract-pdf` task per job to this flow's task runner; store each result
     in this process as soon as it is ready (a crash loses only files still in flight)."""
     output = Path(output)
@@ -246,7 +291,7 @@ def extract_files(jobs: list[Job], output: Path, settings: Settings, version: st
     futures = {extract_pdf.submit(job.path, settings, job.file_name): i for i, job in enumerate(jobs)}
     results: list[tuple[int, FileResult]] = []
     try:
-        results = _collect(futures, jobs, output, version, mode)
+        results = _collect(futures, jobs, output, version, mode, strict)
     except BaseException:  # interrupted (Ctrl-C): drop the queued extractions, stop those in flight
         for fut in futures:
             with contextlib.suppress(Exception):
@@ -256,7 +301,7 @@ def extract_files(jobs: list[Job], output: Path, settings: Settings, version: st
     return [res for _, res in sorted(results, key=lambda pair: pair[0])]
 
 
-def _collect(futures: dict, jobs: list[Job], output: Path, version: str, mode: str) -> list[tuple[int, FileResult]]:
+def _collect(futures: dict, jobs: list[Job], output: Path, version: str, mode: str, strict: bool = False) -> list[tuple[int, FileResult]]:
     """Store each task's result as soon as it is ready."""
     results: list[tuple[int, FileResult]] = []
     for fut in as_completed(list(futures)):
@@ -268,7 +313,7 @@ def _collect(futures: dict, jobs: list[Job], output: Path, version: str, mode: s
         else:  # the task failed: a transient error after its retries, a timeout, a bug
             code, stage, message = _failure_of(value)
             outcome = Outcome(code=code, stage=stage, message=message)
-        res = store_outcome(job, outcome, output, version, mode)  # type: ignore[arg-type]
+        res = store_outcome(job, outcome, output, version, mode, strict)  # type: ignore[arg-type]
         results.append((index, res))
         _notify("file", res)
     return results
@@ -281,7 +326,7 @@ def _size(job: Job) -> int:
         return 0
 
 
-def run_extractions(jobs: list[Job], output: Path, settings: Settings, version: str, mode: str, concurrency: int, dask_address: str | None) -> list[FileResult]:
+def run_extractions(jobs: list[Job], output: Path, settings: Settings, version: str, mode: str, concurrency: int, dask_address: str | None, strict: bool = False) -> list[FileResult]:
     """Extract `jobs` in a subflow on the chosen task runner. The largest files go first:
     a long file started last would otherwise keep the whole run waiting."""
     if not jobs:
@@ -289,7 +334,7 @@ def run_extractions(jobs: list[Job], output: Path, settings: Settings, version: 
     jobs = sorted(jobs, key=_size, reverse=True)
     sub = extract_files.with_options(task_runner=task_runner(concurrency, dask_address))
     try:
-        return sub(jobs=jobs, output=output, settings=settings, version=version, mode=mode)
+        return sub(jobs=jobs, output=output, settings=settings, version=version, mode=mode, strict=strict)
     except RuntimeError as exc:
         if dask_address and "deserialization" in str(exc):
             raise RuntimeError(
@@ -300,8 +345,15 @@ def run_extractions(jobs: list[Job], output: Path, settings: Settings, version: 
         raise
 
 
-def reuse_outcome(claimed: Path, sha256: str, rec: Any, output: Path) -> FileResult:
-    """An unchanged file: move it where its stored outcome says, without parsing it."""
+def reuse_outcome(claimed: Path, sha256: str, rec: Any, output: Path, strict: bool = False) -> FileResult:
+    """An unchanged file: move it where its stored outcome says, without parsing it.
+
+    With `strict`, a stored report that needs review is quarantined (`low_quality`) and
+    withdrawn from the outputs instead."""
+    if strict and rec.status == "extracted" and rec.quality == "needs_review":
+        message = "needs review (strict): " + "; ".join(rec.quality_reasons)
+        withdraw_report(output, rec.report_id)
+        rec = store_failure(output, file_name=claimed.name, sha256=sha256, code=str(QuarantineCode.LOW_QUALITY), stage="quality", message=message, parser_version=rec.parser_version)
     if rec.status == "extracted":
         finish_processed(claimed, output, sha256)
     else:
@@ -310,7 +362,9 @@ def reuse_outcome(claimed: Path, sha256: str, rec: Any, output: Path) -> FileRes
             output,
             QuarantineRecord(file_name=claimed.name, sha256=sha256, stage=rec.stage or "extract", code=rec.code or "internal_error", message=rec.message or "(unchanged file)"),
         )
-    return FileResult.from_record(rec, file_name=claimed.name, parsed=False)
+    res = FileResult.from_record(rec, file_name=claimed.name, parsed=False)
+    log_outcome(res)
+    return res
 
 
 # --------------------------------------------------------------------------- the flow
@@ -329,6 +383,7 @@ def ingest(
     dask_address: str | None = None,
     concurrency: int = 2,
     max_settle_wait: float = 30.0,
+    strict: bool = False,
 ) -> RunSummary:
     """Ingest the inbox.
 
@@ -340,11 +395,25 @@ def ingest(
         dask_address: `tcp://host:8786` of a Dask scheduler to extract on; default: local threads.
         concurrency: files extracted at once on the local runner.
         max_settle_wait: how long to wait for files still being written (0: leave them for the next run).
+        strict: quarantine reports whose quality verdict is needs_review (code `low_quality`)
+            instead of extracting them.
     """
     t0 = time.monotonic()
-    logger = get_run_logger()
     check_dask(dask_address)
     inbox, output = Path(inbox).absolute(), Path(output).absolute()
+    output.mkdir(parents=True, exist_ok=True)
+    with run_log(output, "ingest") as log_path:
+        summary = _ingest(inbox, output, settle_seconds, timeout_seconds, dask_address, concurrency, max_settle_wait, strict)
+        summary.log = str(log_path)
+        summary.seconds = round(time.monotonic() - t0, 3)
+        c = summary.counts()
+        run_logger.info("ingest: %d files, %d extracted (%d need review), %d quarantined, %d parsed, %d unchanged; datasets %s; %.1f s",
+                        c["found"], c["extracted"], c["needs_review"], c["quarantined"], c["parsed"], c["unchanged"], summary.datasets, summary.seconds)  # fmt: skip
+    return summary
+
+
+def _ingest(inbox: Path, output: Path, settle_seconds: float, timeout_seconds: float | None, dask_address: str | None, concurrency: int, max_settle_wait: float, strict: bool) -> RunSummary:
+    logger = get_run_logger()
     settings = make_settings(timeout_seconds)
     version = parser_version()
     summary = RunSummary(flow="ingest")
@@ -370,14 +439,14 @@ def ingest(
                 continue
             rec = reusable_outcome(output, sha, version)
             if rec is not None:
-                res = reuse_outcome(path, sha, rec, output)
+                res = reuse_outcome(path, sha, rec, output, strict)
                 summary.files.append(res)
                 _notify("file", res)
             elif any(job.sha256 == sha for job in jobs):
                 duplicates.append((path, sha))
             else:
                 jobs.append(Job(path=str(path), sha256=sha, file_name=path.name))
-        summary.files.extend(run_extractions(jobs, output, settings, version, "ingest", concurrency, dask_address))
+        summary.files.extend(run_extractions(jobs, output, settings, version, "ingest", concurrency, dask_address, strict))
         for path, sha in duplicates:
             rec = read_source_record(output, sha)
             if rec is not None:
@@ -388,10 +457,9 @@ def ingest(
     summary.files.sort(key=lambda f: f.file_name)
     if summary.files or not (output / "manifest.json").exists():
         summary.datasets = rebuild(output)
-    summary.seconds = round(time.monotonic() - t0, 3)
     publish_artifact(summary, "ingest-summary")
     c = summary.counts()
-    logger.info("ingest: %d extracted, %d quarantined, %d parsed, %d unchanged", c["extracted"], c["quarantined"], c["parsed"], c["unchanged"])
+    logger.info("ingest: %d extracted (%d need review), %d quarantined, %d parsed, %d unchanged", c["extracted"], c["needs_review"], c["quarantined"], c["parsed"], c["unchanged"])
     return summary
 
 

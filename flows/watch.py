@@ -54,7 +54,8 @@ def watch(
 ) -> list[RunSummary]:
     """Poll `inbox` every `interval` seconds; run the ingest flow when there is work.
 
-    `ingest_options` go to the flow (`timeout_seconds`, `concurrency`, `dask_address`).
+    `ingest_options` go to the flow (`timeout_seconds`, `concurrency`, `dask_address`,
+    `strict`).
     A run that fails is passed to `on_error` and the loop goes on (without `on_error`, it
     raises). Returns the summaries of the runs made.
     """

@@ -170,10 +170,10 @@ def test_untrusted_file_names(tmp_path: Path) -> None:
         if f.status == "extracted":
             doc = json.loads((out / "reports" / f"{f.report_id}.json").read_text(encoding="utf-8"))
             assert doc["source"]["file_name"] == f.file_name
-    # every path written derives from an id: r-<16 hex>, <64 hex>, or fixed names
+    # every path written derives from an id: r-<16 hex>, <64 hex>, fixed names, or the run log's time
     import re
 
-    ok = re.compile(r"^(r-[0-9a-f]{16}(\.json|\.jsonl|\.pdf)|[0-9a-f]{64}(\.json|\.pdf|\.error\.json)|[a-z_]+(\.schema)?\.jsonl?|[a-z_.]+\.json|\.datasets\.lock)$")
+    ok = re.compile(r"^(r-[0-9a-f]{16}(\.json|\.jsonl|\.pdf)|[0-9a-f]{64}(\.json|\.pdf|\.error\.json)|[a-z_]+(\.schema)?\.jsonl?|[a-z_.]+\.json|\.datasets\.lock|ingest-\d{8}T\d{6}Z-[0-9a-f]{6}\.log)$")
     for p in out.rglob("*"):
         if p.is_file():
             assert ok.match(p.name), p

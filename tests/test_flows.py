@@ -56,7 +56,7 @@ def test_ingest_new_files_then_unchanged_then_parser_bump(tmp_path: Path, monkey
     assert sorted(calls) == ["broken download.pdf", "r2021.pdf", "r2023.pdf"]
     by_name = {f.file_name: f for f in s1.files}
     assert sorted(by_name) == ["broken download.pdf", "r2021.pdf", "r2023.pdf"]
-    assert s1.counts() == {"found": 3, "parsed": 3, "extracted": 2, "quarantined": 1, "unchanged": 0, "filtered": 0}
+    assert s1.counts() == {"found": 3, "parsed": 3, "extracted": 2, "needs_review": 0, "quarantined": 1, "unchanged": 0, "filtered": 0}
     assert (by_name["broken download.pdf"].status, by_name["broken download.pdf"].code) == ("quarantined", "not_a_pdf")
     assert s1.datasets == "rebuilt"
     assert list(inbox.iterdir()) == []
@@ -85,7 +85,7 @@ def test_ingest_new_files_then_unchanged_then_parser_bump(tmp_path: Path, monkey
         (inbox / name).write_bytes(data)
     (inbox / "copy of r2021.pdf").write_bytes(keep["r2021.pdf"])  # same content, another name
     s3 = ingest(inbox=inbox, output=out, settle_seconds=0)
-    assert s3.counts() == {"found": 4, "parsed": 0, "extracted": 3, "quarantined": 1, "unchanged": 4, "filtered": 0}
+    assert s3.counts() == {"found": 4, "parsed": 0, "extracted": 3, "needs_review": 0, "quarantined": 1, "unchanged": 4, "filtered": 0}
     assert len(calls) == 3  # the parser was not called again
     assert _sources(out) == src1  # not rewritten: same extracted_at
     assert list(inbox.iterdir()) == []
@@ -155,7 +155,7 @@ def test_backfill_filters_by_period_and_force(tmp_path: Path, monkeypatch: pytes
 
     # nothing changed: a backfill parses nothing
     s1 = backfill(source=archive, output=out)
-    assert s1.counts() == {"found": 3, "parsed": 0, "extracted": 3, "quarantined": 0, "unchanged": 3, "filtered": 0}
+    assert s1.counts() == {"found": 3, "parsed": 0, "extracted": 3, "needs_review": 0, "quarantined": 0, "unchanged": 3, "filtered": 0}
 
     # a period filter with force: only the reports of the period are parsed again
     before = _sources(out)
@@ -192,7 +192,7 @@ def test_backfill_on_a_dask_cluster_matches_the_local_run(tmp_path: Path) -> Non
     s_local = backfill(source=src, output=local, concurrency=2)
     with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
         s_dask = backfill(source=src, output=remote, dask_address=cluster.scheduler_address)
-    assert s_local.counts() == s_dask.counts() == {"found": 4, "parsed": 4, "extracted": 3, "quarantined": 1, "unchanged": 0, "filtered": 0}
+    assert s_local.counts() == s_dask.counts() == {"found": 4, "parsed": 4, "extracted": 3, "needs_review": 0, "quarantined": 1, "unchanged": 0, "filtered": 0}
 
     def files(root: Path, sub: str) -> dict[str, bytes]:
         return {p.name: p.read_bytes() for p in sorted((root / sub).glob("*")) if p.is_file()}

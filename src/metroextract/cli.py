@@ -36,9 +36,17 @@ def extract(
     pdf: Path = typer.Argument(..., help="the report PDF"),
     output: str = typer.Option("-", "-o", "--output", help="'-' for stdout, or a folder: writes DIR/reports/<id>.json"),
     registry: Optional[Path] = typer.Option(None, "--registry", help="member/alliance registry YAML"),
-    debug: bool = typer.Option(False, "--debug", help="show tracebacks"),
+    debug: bool = typer.Option(False, "--debug", help="show tracebacks and the PDF libraries' messages"),
 ) -> None:
-    """Extract one report PDF to JSON."""
+    """Extract one report PDF to JSON.
+
+    Prints the report (or the path written) and nothing else; a file that cannot be
+    extracted prints one line `file: code: message`. Pages skipped or read another way
+    are warnings in the report (`page_unreadable`, `page_fallback_reader`).
+    """
+    from .isolate import quiet_libraries
+
+    quiet_libraries(debug)  # pdfminer's messages about a damaged file: only with --debug
     from .export import write_report_outputs
     from .pipeline import extract as run
     from .settings import Settings

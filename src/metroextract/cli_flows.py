@@ -109,20 +109,32 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _quality(f: Any) -> str:
+    return "needs review" if f.quality == "needs_review" else (f.quality or "")
+
+
 def _print_summary(summary: Any, title: str) -> None:
+    """The table, the counts line, one `file: needs_review: reasons` line per report to
+    review (stdout: they are extracted), then one `file: code: message` line per failure
+    (stderr)."""
     table = Table(title=title, show_lines=False)
     table.add_column("file", overflow="fold", ratio=1)
-    for col, just in (("status", "left"), ("code", "left"), ("activities", "right"), ("warnings", "right"), ("unresolved", "right"), ("parsed", "left")):
+    for col, just in (("status", "left"), ("code", "left"), ("quality", "left"), ("activities", "right"), ("warnings", "right"), ("unresolved", "right"), ("parsed", "left")):
         table.add_column(col, justify=just, no_wrap=True)  # type: ignore[arg-type]
     for f in summary.files:
-        style = "red" if f.status == "quarantined" else None
-        table.add_row(escape(f.file_name), f.status, f.code or "", str(f.activities), str(f.warnings), str(f.unresolved), "yes" if f.parsed else "unchanged", style=style)
+        style = "red" if f.status == "quarantined" else ("yellow" if f.quality == "needs_review" else None)
+        table.add_row(escape(f.file_name), f.status, f.code or "", _quality(f), str(f.activities), str(f.warnings), str(f.unresolved), "yes" if f.parsed else "unchanged", style=style)
     if summary.files:
         out.print(table)
     c = summary.counts()
-    line = f"{c['found']} files: {c['extracted']} extracted, {c['quarantined']} quarantined ({c['parsed']} parsed, {c['unchanged']} unchanged"
+    review = f" ({c['needs_review']} needs review)" if c.get("needs_review") else ""
+    line = f"{c['found']} files: {c['extracted']} extracted{review}, {c['quarantined']} quarantined ({c['parsed']} parsed, {c['unchanged']} unchanged"
     line += f", {c['filtered']} outside the period)" if summary.flow == "backfill" else ")"
     out.print(f"{line}; datasets {summary.datasets}; {summary.seconds:.1f} s", highlight=False)
+    for f in summary.to_review:
+        out.print(f"[yellow]{escape(f.file_name)}[/]: needs_review: {escape('; '.join(f.quality_reasons) or 'see the report quality')}", highlight=False, soft_wrap=True)
+    if getattr(summary, "log", None):
+        out.print(f"log: {escape(summary.log)}", highlight=False, soft_wrap=True)
     for f in summary.failed:
         _fail(f.file_name, f.code or "internal_error", f.message or "")
 
@@ -163,13 +175,17 @@ def ingest(
     concurrency: int = typer.Option(2, "--concurrency", min=1, help="files extracted at once (local runner)"),
     settle: float = typer.Option(1.0, "--settle", min=0.0, help="a file modified in the last S seconds is still being written"),
     summary_json: Optional[Path] = typer.Option(None, "--summary-json", help="also write the run summary as JSON"),
-    debug: bool = typer.Option(False, "--debug", help="show tracebacks and Prefect's logs"),
+    strict: bool = typer.Option(False, "--strict", help="quarantine reports whose quality verdict is needs_review (code low_quality) instead of extracting them"),
+    debug: bool = typer.Option(False, "--debug", help="show tracebacks, Prefect's logs and the PDF libraries' messages"),
 ) -> None:
     """Extract every PDF in INBOX: reports into OUTPUT, bad files into OUTPUT/quarantine.
 
     Files already extracted by this parser version are not parsed again. Each file is
     extracted in a worker process with a time limit; the PDF then moves to
     OUTPUT/processed/<report_id>.pdf or OUTPUT/quarantine/<sha256>.pdf (+ .error.json).
+    A report whose quality verdict is needs_review is extracted and listed
+    (`file: needs_review: reasons`); with --strict it is quarantined instead. Library
+    messages go to OUTPUT/logs/ingest-<time>-<id>.log, not to the terminal.
     """
     _flows(debug)
     _check_dir(inbox, "inbox")
@@ -178,7 +194,7 @@ def ingest(
     _check_dask(dask_address)
 
     summary = _run(
-        lambda: ingest_flow(inbox=inbox, output=output, settle_seconds=settle, timeout_seconds=timeout, dask_address=dask_address, concurrency=concurrency),
+        lambda: ingest_flow(inbox=inbox, output=output, settle_seconds=settle, timeout_seconds=timeout, dask_address=dask_address, concurrency=concurrency, strict=strict),
         debug,
         "ingest",
     )
@@ -196,6 +212,7 @@ def watch(
     concurrency: int = typer.Option(2, "--concurrency", min=1),
     dask_address: Optional[str] = typer.Option(None, "--dask-address"),
     iterations: Optional[int] = typer.Option(None, "--iterations", min=1, help="stop after N looks (default: run until Ctrl-C)"),
+    strict: bool = typer.Option(False, "--strict", help="quarantine reports whose quality verdict is needs_review (code low_quality)"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     """Watch INBOX and ingest every PDF dropped there, until Ctrl-C.
@@ -213,9 +230,11 @@ def watch(
     def on_summary(summary: Any) -> None:
         for f in summary.files:
             if f.status == "extracted":
-                err.print(f"[green]extracted[/] {escape(f.file_name)} → {f.report_id} ({f.activities} activities)", highlight=False)
+                review = f"; needs review: {'; '.join(f.quality_reasons)}" if f.quality == "needs_review" else ""
+                err.print(f"[green]extracted[/] {escape(f.file_name)} → {f.report_id} ({f.activities} activities{escape(review)})", highlight=False)
         c = summary.counts()
-        err.print(f"{c['extracted']} extracted, {c['quarantined']} quarantined; datasets {summary.datasets}", highlight=False)
+        review = f" ({c['needs_review']} needs review)" if c.get("needs_review") else ""
+        err.print(f"{c['extracted']} extracted{review}, {c['quarantined']} quarantined; datasets {summary.datasets}", highlight=False)
         for f in summary.failed:
             _fail(f.file_name, f.code or "internal_error", f.message or "")
 
@@ -228,7 +247,7 @@ def watch(
     _run(
         lambda: watch_loop(
             inbox, output, interval=interval, settle_seconds=settle, iterations=iterations, on_summary=on_summary, on_error=on_error,
-            timeout_seconds=timeout, concurrency=concurrency, dask_address=dask_address,
+            timeout_seconds=timeout, concurrency=concurrency, dask_address=dask_address, strict=strict,
         ),
         debug,
         "watch",

@@ -23,6 +23,9 @@ Guarantees, and how they are kept:
 - **File names are data, never paths.** Every output path derives from the sha256 or the
   report id: `reports/<report_id>.json`, `sources/<sha256>.json`,
   `processed/<report_id>.pdf`, `quarantine/<sha256>.pdf` + `<sha256>.error.json`.
+- **The terminal shows outcomes, the log file the rest.** A run writes
+  `logs/<flow>-<UTC time>-<id>.log` (`run_log`): each file's outcome and every message
+  the PDF libraries and Prefect logged about it.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import logging
 import os
 import re
 import shutil
@@ -53,6 +57,7 @@ except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
 CLAIMS_DIR = ".claims"
+LOGS_DIR = "logs"
 PROCESSED_DIR = "processed"
 QUARANTINE_DIR = "quarantine"
 SOURCES_DIR = "sources"
@@ -120,6 +125,8 @@ class SourceRecord(BaseModel):
     stage: str | None = None
     message: str | None = None
     counts: Counts = Field(default_factory=Counts)
+    quality: Literal["ok", "needs_review"] | None = Field(None, description="the report's quality verdict (extracted files)")
+    quality_reasons: list[str] = Field(default_factory=list)
 
 
 def source_record_path(output: Path, sha256: str) -> Path:
@@ -168,6 +175,7 @@ def store_extraction(output: Path, extraction, *, file_name: str, sha256: str, p
 
     report = extraction.report
     write_report_outputs(Path(output), report, extraction.review)
+    quality = getattr(report, "quality", None)
     record = SourceRecord(
         file_name=file_name,
         sha256=sha256,
@@ -176,9 +184,22 @@ def store_extraction(output: Path, extraction, *, file_name: str, sha256: str, p
         extracted_at=utc_now(),
         status="extracted",
         counts=Counts(activities=len(report.activities), warnings=len(report.warnings), unresolved=len(extraction.review)),
+        quality=quality.verdict if quality is not None else None,
+        quality_reasons=list(quality.reasons) if quality is not None else [],
     )
     write_source_record(output, record)
     return record
+
+
+def withdraw_report(output: Path, report_id: str) -> None:
+    """Remove a report and its review list written by an earlier run (a file `--strict`
+    now quarantines): the datasets are built from `reports/`."""
+    from .export import report_path
+
+    for path in (report_path(Path(output), report_id), Path(output) / "review" / f"{report_id}.jsonl"):
+        if path.is_file():
+            path.unlink()
+            _fsync_dir(path.parent)
 
 
 def store_failure(output: Path, *, file_name: str, sha256: str, code: str, stage: str, message: str, parser_version: str) -> SourceRecord:
@@ -597,6 +618,8 @@ class FileResult(BaseModel):
     activities: int = 0
     warnings: int = 0
     unresolved: int = 0
+    quality: Literal["ok", "needs_review"] | None = None  # the report's verdict (extracted files)
+    quality_reasons: list[str] = Field(default_factory=list)
     period: str | None = None
     parsed: bool = False  # parsed in this run (False: the stored outcome was reused)
     seconds: float = 0.0
@@ -614,6 +637,8 @@ class FileResult(BaseModel):
             activities=rec.counts.activities,
             warnings=rec.counts.warnings,
             unresolved=rec.counts.unresolved,
+            quality=rec.quality if rec.status == "extracted" else None,
+            quality_reasons=list(rec.quality_reasons) if rec.status == "extracted" else [],
             parsed=parsed,
             seconds=round(seconds, 3),
         )
@@ -627,6 +652,7 @@ class RunSummary(BaseModel):
     filtered: int = 0  # backfill: files left out by the period filter
     datasets: str = "not rebuilt"  # "rebuilt" | "not rebuilt" | "unavailable" | "failed: …"
     seconds: float = 0.0
+    log: str | None = None  # the run's log file (see `run_log`)
 
     @property
     def found(self) -> int:
@@ -645,6 +671,15 @@ class RunSummary(BaseModel):
         return sum(f.status == "quarantined" for f in self.files)
 
     @property
+    def needs_review(self) -> int:
+        """Extracted, but the quality verdict asks a person to look (kept in the datasets)."""
+        return sum(f.status == "extracted" and f.quality == "needs_review" for f in self.files)
+
+    @property
+    def to_review(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "extracted" and f.quality == "needs_review"]
+
+    @property
     def unchanged(self) -> int:
         return sum(not f.parsed for f in self.files)
 
@@ -657,6 +692,7 @@ class RunSummary(BaseModel):
             "found": self.found,
             "parsed": self.parsed,
             "extracted": self.extracted,
+            "needs_review": self.needs_review,
             "quarantined": self.quarantined,
             "unchanged": self.unchanged,
             "filtered": self.filtered,
@@ -671,3 +707,42 @@ def load_json(path: Path) -> dict | None:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+# --------------------------------------------------------------------------- run log
+
+
+# Loggers that do not pass their records up to the root logger: the run log listens to
+# them directly (Prefect's internals and server, and the quieted PDF libraries).
+_NON_PROPAGATING = ("prefect._internal", "prefect.extra", "uvicorn", "fastapi")
+
+
+@contextlib.contextmanager
+def run_log(output: Path, flow: str):
+    """Write everything logged while the block runs to `<output>/logs/<flow>-<time>-<id>.log`.
+
+    The PDF libraries' messages (see `isolate.quiet_libraries`), the workers' messages
+    about each file, Prefect's run logs: what the terminal does not show. Yields the path.
+    """
+    from .isolate import LIBRARY_LOGGERS
+
+    folder = Path(output) / LOGS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    path = folder / f"{flow}-{stamp}-{uuid.uuid4().hex[:6]}.log"
+    handler = logging.FileHandler(path, encoding="utf-8", delay=False)
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    targets = [logging.getLogger()]
+    for name in (*LIBRARY_LOGGERS, *_NON_PROPAGATING):
+        logger = logging.getLogger(name)
+        if not logger.propagate:
+            targets.append(logger)
+    for logger in targets:
+        logger.addHandler(handler)
+    try:
+        yield path
+    finally:
+        for logger in targets:
+            logger.removeHandler(handler)
+        handler.close()

@@ -27,6 +27,12 @@ crash and recycled after `MAX_FILES_PER_WORKER` files. A worker whose parent die
 The protocol is length-prefixed pickles on the worker's stdin/stdout; the worker moves
 its own stdout to stderr first, so a stray print in a library cannot corrupt it, and its
 stderr goes to a temporary file that is quoted when the worker dies.
+
+Library log messages (pdfminer's "Data-loss while decompressing corrupted data", PIL,
+Python warnings) never reach a terminal: the worker collects those of each file and sends
+them back with the result (`extract_isolated(..., log=[...])`, `Outcome.log`); the flows
+write them to the run's log file. `quiet_libraries()` does the same for a process that
+extracts in-process (`metroextract extract`).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import errno
+import logging
 import os
 import pickle
 import select
@@ -44,7 +51,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +69,70 @@ _PARENT_ENV = "METROEXTRACT_ISOLATE_PARENT"
 
 # OSErrors that say something about the file, not about the storage: retrying cannot help.
 _PERMANENT_OS_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
+
+
+# Loggers of the libraries metroextract drives. Their messages are for a log file, never
+# for the terminal (unless --debug): one damaged PDF makes pdfminer print dozens of lines.
+LIBRARY_LOGGERS = (
+    "pdfminer",
+    "pdfplumber",
+    "pypdfium2",
+    "PIL",
+    "ocrmypdf",
+    "fontTools",
+    "reportlab",
+    "py.warnings",  # warnings.warn(), once logging.captureWarnings(True)
+    "metroextract.worker",  # messages a worker process sent back (see extract_isolated)
+)
+WORKER_LOG_LIMIT = 200  # distinct messages kept per file
+
+
+def quiet_libraries(debug: bool = False) -> None:
+    """Keep library log messages (and Python warnings) off the terminal.
+
+    Without `debug` the loggers of `LIBRARY_LOGGERS` stop propagating: their messages
+    reach only handlers attached to them on purpose (a run's log file, see
+    `inbox.run_log`). With `debug` they propagate and show on stderr from WARNING up.
+    """
+    logging.captureWarnings(True)
+    for name in LIBRARY_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.WARNING)  # pdfminer's debug calls stay cheap
+        logger.propagate = debug
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())  # no "last resort" print to stderr
+    if debug and not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+class LogBuffer(logging.Handler):
+    """Formatted log lines in memory, each distinct message once with its count."""
+
+    def __init__(self, limit: int = WORKER_LOG_LIMIT) -> None:
+        super().__init__(logging.WARNING)
+        self.limit = limit
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s: %(message)s"))
+        self._counts: dict[str, int] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = " ".join(self.format(record).split())[:500]
+        except Exception:  # noqa: BLE001 - a bad log call must not fail the extraction
+            return
+        if line in self._counts or len(self._counts) < self.limit:
+            self._counts[line] = self._counts.get(line, 0) + 1
+
+    def take(self) -> list[str]:
+        lines = [line if n == 1 else f"{line} (×{n})" for line, n in self._counts.items()]
+        self._counts = {}
+        return lines
+
+
+def emit_worker_log(file_name: str, lines: list[str]) -> None:
+    """A worker's messages about one file, on the `metroextract.worker` logger."""
+    logger = logging.getLogger("metroextract.worker")
+    for line in lines:
+        logger.warning("%s: %s", file_name, line)
 
 
 class _WorkerTimeout(Exception):
@@ -275,7 +346,7 @@ def shutdown_workers(kill_busy: bool = False) -> None:
 
 def _rebuild_error(payload: tuple[Any, ...]) -> MetroextractError:
     """The worker's error, as the same class with the same code, stage and message."""
-    _, module, qualname, code, stage, message = payload
+    _, module, qualname, code, stage, message = payload[:6]
     cls: type[MetroextractError] = MetroextractError
     if module and qualname and "." not in qualname:
         try:
@@ -293,13 +364,16 @@ def _rebuild_error(payload: tuple[Any, ...]) -> MetroextractError:
     return err
 
 
-def extract_isolated(path: Path | str, settings: Settings | None = None, *, timeout: float | None = None):  # -> Extraction
+def extract_isolated(path: Path | str, settings: Settings | None = None, *, timeout: float | None = None, log: list[str] | None = None):  # -> Extraction
     """`pipeline.extract(path, settings)` in a worker process, killed after the time limit.
 
     Raises the worker's `MetroextractError` (same class, code and message),
     `ExtractionTimeout` when the limit is reached, `TransientIOError` when the worker could
     not be started or hit an I/O error, and a `MetroextractError` with code
     `internal_error` for anything else.
+
+    The libraries' log messages about the file are appended to `log` when given, else
+    logged on `metroextract.worker` (see `quiet_libraries`).
     """
     settings = settings or Settings()
     limit = float(timeout if timeout is not None else settings.timeout_seconds)
@@ -326,6 +400,12 @@ def extract_isolated(path: Path | str, settings: Settings | None = None, *, time
             raise
         worker.files_done += 1
         _POOL.release(worker)
+        at = 2 if reply[0] == "ok" else 6  # the worker's log lines follow the result
+        lines = list(reply[at] or []) if len(reply) > at else []
+        if log is not None:
+            log.extend(lines)
+        else:
+            emit_worker_log(Path(path).name, lines)
         if reply[0] == "ok":
             return reply[1]
         raise _rebuild_error(reply)
@@ -341,6 +421,7 @@ class Outcome:
     stage: str | None = None
     message: str | None = None
     seconds: float = 0.0
+    log: list[str] = field(default_factory=list)  # the libraries' messages about the file
 
 
 def extract_outcome(path: Path | str, settings: Settings | None = None, label: str = "") -> Outcome:
@@ -351,13 +432,14 @@ def extract_outcome(path: Path | str, settings: Settings | None = None, label: s
     names the call (the flows use it as the task-run name).
     """
     t0 = time.perf_counter()
+    log: list[str] = []
     try:
-        extraction = extract_isolated(path, settings)
+        extraction = extract_isolated(path, settings, log=log)
     except MetroextractError as exc:
         if exc.transient:
             raise
-        return Outcome(code=str(exc.code), stage=exc.stage, message=exc.message, seconds=time.perf_counter() - t0)
-    return Outcome(extraction=extraction, seconds=time.perf_counter() - t0)
+        return Outcome(code=str(exc.code), stage=exc.stage, message=exc.message, seconds=time.perf_counter() - t0, log=log)
+    return Outcome(extraction=extraction, seconds=time.perf_counter() - t0, log=log)
 
 
 def retry_only_transient(task: Any, task_run: Any, state: Any) -> bool:
@@ -426,9 +508,15 @@ def _serve() -> int:
             return 1
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="watch-parent").start()
 
-    import logging
-
-    logging.basicConfig(level=logging.ERROR)  # pdfminer's chatter stays out of the log
+    # Library messages are collected per file and sent back with the reply (the parent
+    # writes them to the run's log file), never printed: root holds only the buffer.
+    buffer = LogBuffer()
+    logging.captureWarnings(True)
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    root.addHandler(buffer)
+    root.setLevel(logging.WARNING)
     from .pipeline import extract
 
     _send(out, ("ready", os.getpid()))
@@ -440,12 +528,13 @@ def _serve() -> int:
         if message is None:
             return 0
         _, path, settings_data = message
+        buffer.take()  # nothing of the previous file
         try:
-            reply: tuple[Any, ...] = ("ok", extract(path, Settings(**settings_data)))
+            reply: tuple[Any, ...] = ("ok", extract(path, Settings(**settings_data)), buffer.take())
         except BaseException as exc:  # noqa: BLE001 - every failure is reported, the worker lives on
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
-            reply = _error_reply(exc)
+            reply = (*_error_reply(exc), buffer.take())
         try:
             _send(out, reply)
         except OSError as exc:
