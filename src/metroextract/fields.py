@@ -268,21 +268,44 @@ def join_lines(lines: list[str]) -> str:
     return out
 
 
+# List separators other than commas, rewritten to ";" before splitting: a middle dot
+# set between spaces ("Abidjan · Accra"; never the Catalan "l·l" inside a word), bullets
+# and vertical bars used as separators inside a line.
+_SEPARATOR_RE = re.compile(r"\s+·\s*|\s*·\s+|\s*[•▪◦|]\s*")
+
+
 def split_names(lines: list[str]) -> list[str]:
     """Names of a members/alliances field, one per listed name, in printed order.
 
-    Commas separate names, but not inside parentheses ("Barcelone (aire métropolitaine)");
-    a list printed one name per line has no commas at all.
+    Commas, semicolons, middle dots and bullets separate names, but not inside
+    parentheses ("Barcelone (aire métropolitaine)"); a list printed one name per line has
+    no separator at all; in a list whose items open with a dash or bullet, a line
+    without one continues the item above it.
 
     >>> split_names(["Barcelone (ville), Buenos Aires,", "Johannesbourg, Santiago du", "Chili"])
     ['Barcelone (ville)', 'Buenos Aires', 'Johannesbourg', 'Santiago du Chili']
     >>> split_names(["Abidjan", "Barcelone (aire", "métropolitaine)", "Berlin"])
     ['Abidjan', 'Barcelone (aire métropolitaine)', 'Berlin']
+    >>> split_names(["Abidjan · Barcelone (ville) · Col·legi", "d'Arquitectes; Dakar • Lima"])
+    ['Abidjan', 'Barcelone (ville)', "Col·legi d'Arquitectes", 'Dakar', 'Lima']
+    >>> split_names(["- Montevideo global", "- Ville de", "  Mexico", "• Dakar"])
+    ['Montevideo global', 'Ville de Mexico', 'Dakar']
     """
-    lines = [_BULLET_RE.sub("", ln).strip() for ln in lines if ln.strip()]
-    if not lines:
+    raw = [ln for ln in lines if ln.strip()]
+    if not raw:
         return []
-    text = join_lines(lines)
+    opened = [bool(_BULLET_RE.match(ln)) for ln in raw]
+    if sum(opened) >= 2 and opened[0]:
+        # one item per dash or bullet; a line without one continues the item above it
+        groups: list[list[str]] = []
+        for ln, new in zip(raw, opened):
+            if new or not groups:
+                groups.append([_BULLET_RE.sub("", ln).strip()])
+            else:
+                groups[-1].append(ln.strip())
+        return [n for g in groups for n in split_names([join_lines(g)]) if n]
+    lines = [_BULLET_RE.sub("", ln).strip() for ln in raw]
+    text = _SEPARATOR_RE.sub(";", join_lines(lines))
     if any(c in text for c in ",;") or len(lines) == 1:
         return _split_outside_parens(text, ",;")
     items: list[str] = []

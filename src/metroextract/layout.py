@@ -51,6 +51,7 @@ class Word:
     size: float
     font: str
     color: str
+    cell: tuple[int, int, int] | None = None  # (table, row, column) inside a ruled table
 
 
 def fix_text(text: str) -> str:
@@ -183,6 +184,35 @@ def page_image_boxes(page: pdfplumber.page.Page) -> list[tuple[float, float, flo
         if 400 < area < 0.6 * float(page.width) * float(page.height):
             boxes.append((round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1)))
     return boxes + _drawn_pictures(page)
+
+
+def ruled_tables(page: pdfplumber.page.Page) -> list[list[list[tuple[float, float, float, float] | None]]]:
+    """Ruled tables (cells drawn with lines or thin rectangles): rows of cell boxes.
+
+    pdfplumber's table finder with its `lines` strategy only: a table without rules is
+    found later from its header row, by the sections that print tables.
+    """
+    if not (page.lines or page.rects):
+        return []
+    out = []
+    for table in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
+        rows = [list(r.cells) for r in table.rows]
+        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+            out.append(rows)
+    return out
+
+
+def assign_cells(words: list[Word], tables: list[list[list[tuple[float, float, float, float] | None]]]) -> None:
+    """Mark each word lying in a ruled table's cell with (table, row, column)."""
+    for t, rows in enumerate(tables):
+        for r, cells in enumerate(rows):
+            for c, box in enumerate(cells):
+                if box is None:
+                    continue
+                x0, top, x1, bottom = box
+                for w in words:
+                    if w.cell is None and x0 - 0.5 <= (w.x0 + w.x1) / 2 <= x1 + 0.5 and top - 0.5 <= (w.top + w.bottom) / 2 <= bottom + 0.5:
+                        w.cell = (t, r, c)
 
 
 def _drawn_pictures(page: pdfplumber.page.Page) -> list[tuple[float, float, float, float]]:
@@ -451,10 +481,37 @@ def reading_blocks(words: list[Word], boxes: list, width: float, height: float, 
         for x0, top, x1, bottom in boxes
         if 20 <= x1 - x0 <= 0.6 * width and 20 <= bottom - top <= 0.6 * height
     ]
-    if not pictures:
+    # A ruled table is one block, read row by row: its words stand in the cut as one box.
+    tables: dict[int, list[Word]] = {}
+    for w in words:
+        if w.cell is not None:
+            tables.setdefault(w.cell[0], []).append(w)
+    stand_ins = [
+        Word(f"{_PICTURE}{t}", min(w.x0 for w in ws), max(w.x1 for w in ws), min(w.top for w in ws), max(w.bottom for w in ws), 0.0, "", "")
+        for t, ws in tables.items()
+    ]
+    if not pictures and not stand_ins:
         return xy_cut(words, col_gap)
-    blocks = [[w for w in block if w.text != _PICTURE] for block in xy_cut(words + pictures, col_gap)]
-    return [b for b in blocks if b]
+    loose = [w for w in words if w.cell is None]
+    blocks = []
+    for block in xy_cut(loose + pictures + stand_ins, col_gap):
+        plain = [w for w in block if not w.text.startswith(_PICTURE)]
+        if plain:
+            blocks.append(plain)
+        for w in block:
+            if w.text.startswith(_PICTURE) and w.text != _PICTURE:
+                blocks.append(tables[int(w.text[len(_PICTURE) :])])
+    return blocks
+
+
+def block_rows(block: list[Word]) -> list[list[Word]]:
+    """Rows of words of one block: a table's cell by cell (row-major), else top to bottom."""
+    if block[0].cell is None:
+        return _group_rows(block)
+    cells: dict[tuple[int, int, int], list[Word]] = {}
+    for w in block:
+        cells.setdefault(w.cell, []).append(w)  # type: ignore[arg-type]
+    return [row for key in sorted(cells) for row in _group_rows(cells[key])]
 
 
 def _group_rows(words: list[Word]) -> list[list[Word]]:
@@ -523,6 +580,7 @@ def _row_to_line(row: list[Word], page: int, block: int) -> Line:
         spacing=round(spacing, 2),
         column=block,
         runs=runs,
+        cell=row[0].cell,
     )
 
 
@@ -758,6 +816,7 @@ def _read_page(page: pdfplumber.page.Page, pno: int, fallback: _FallbackReader) 
     try:
         words = page_to_words(page)
         boxes = page_image_boxes(page)
+        assign_cells(words, ruled_tables(page))
         problem = lost
     except Exception as exc:  # noqa: BLE001 - pdfminer raises anything on a broken stream
         problem = _reason(exc)
@@ -848,7 +907,7 @@ def words_to_layout(pages_words: list[PageWords], page_count: int) -> DocumentLa
         try:
             lines: list[Line] = []
             for b, block in enumerate(reading_blocks(words, boxes, width, height, col_gap)):
-                for row in _group_rows(block):
+                for row in block_rows(block):
                     lines.append(_row_to_line(row, pno, b))
             lines = _merge_drop_caps(lines, body)
         except Exception as exc:  # noqa: BLE001 - one odd page must not lose the report

@@ -58,6 +58,7 @@ class Line(_Frozen):
     spacing: float = 0.0  # mean extra gap between letters (letter-spaced headings)
     column: int = 0  # index of the text column the line belongs to on its page
     runs: list[tuple[str, bool]] = Field(default_factory=list)  # (text, bold) pieces, for run-in styles
+    cell: tuple[int, int, int] | None = None  # (table on its page, row, column) in a ruled table
 
     @property
     def bbox(self) -> BBox:
