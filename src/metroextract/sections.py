@@ -45,6 +45,7 @@ from .models import (
     Warning_,
 )
 from .segment import SegmentedReport, tag_lines
+from .tabular import Table, find_tables
 from .vocab import Vocabulary, all_vocabularies, fold
 
 # Sections that carry data parsed here (the others are dividers or pure graphics).
@@ -618,6 +619,7 @@ def parse_media(lines: list[Line], body: float, vocab: Vocabulary, period: Perio
     """Month heading (a month name alone) → outlet (bold) → title (the plain lines under it,
     None when the next line is another outlet or month). A layout setting no outlet in
     bold sets it apart otherwise: the style of the lines printed right under the months."""
+    from_tables, lines = _media_from_tables(lines, vocab, period)
     lines = [ln for ln in prepare(lines, body) if not (_is_heading(ln, body) and _month_heading(ln, vocab, period) is None)]
     months = [_month_heading(ln, vocab, period) for ln in lines]
     outlet_styles: set[tuple] = set()
@@ -645,7 +647,30 @@ def parse_media(lines: list[Line], body: float, vocab: Vocabulary, period: Perio
         else:
             continue  # a stray plain line: no outlet above it
         prev = ln
-    return [MediaMention(month=m["month"], outlet=join_lines(m["outlet"]), title=join_lines(m["title"]) or None) for m in out]
+    return from_tables + [MediaMention(month=m["month"], outlet=join_lines(m["outlet"]), title=join_lines(m["title"]) or None) for m in out]
+
+
+def _cell(lines: list[Line] | None) -> str:
+    return join_lines([_ws(ln.text) for ln in lines or []])
+
+
+def _without(lines: list[Line], tables: list[Table]) -> list[Line]:
+    used = {id(ln) for t in tables for ln in t.lines}
+    return [ln for ln in lines if id(ln) not in used]
+
+
+def _media_from_tables(lines: list[Line], vocab: Vocabulary, period: Period) -> tuple[list[MediaMention], list[Line]]:
+    """Mentions printed as a Month | Outlet | Title table; an empty month cell repeats the one above."""
+    tables = [t for t in find_tables(lines, vocab, ("month", "outlet", "title"), required=("outlet",)) if "outlet" in t.keys]
+    out: list[MediaMention] = []
+    for t in tables:
+        month = None
+        for rec in t.records():
+            if rec.get("month") and (m := _month_heading(rec["month"][0].model_copy(update={"text": _cell(rec["month"])}), vocab, period)):
+                month = m
+            if _cell(rec.get("outlet")):
+                out.append(MediaMention(month=month, outlet=_cell(rec.get("outlet")), title=_cell(rec.get("title")) or None))
+    return out, _without(lines, tables)
 
 
 # =========================================================================== names
@@ -694,7 +719,21 @@ def _runin(text: str, labels: dict[str, str]) -> tuple[str, str] | None:
 def parse_meetings(lines: list[Line], body: float, vocab: Vocabulary, period: Period) -> list[BilateralMeeting]:
     """Cards: month heading → format line ("En ligne") → labelled member/alliance lists."""
     labels = _label_map(vocab)
-    lines = [ln for ln in prepare(lines, body) if not (_is_heading(ln, body) and _month_heading(ln, vocab, period) is None)]
+    tables = [t for t in find_tables(lines, vocab, ("month", "format", "members", "alliances"), required=("month",)) if {"members", "alliances"} & set(t.keys)]
+    from_tables = []
+    for t in tables:
+        for rec in t.records():
+            month_lines = rec.get("month") or []
+            month = _month_heading(month_lines[0].model_copy(update={"text": _cell(month_lines)}), vocab, period) if month_lines else None
+            from_tables.append(
+                BilateralMeeting(
+                    month=month,
+                    format=_cell(rec.get("format")) or None,
+                    members=[MemberRef(name=n) for n in names_of(rec.get("members") or [])],
+                    alliances=[AllianceRef(name=n) for n in names_of(rec.get("alliances") or [])],
+                )
+            )
+    lines = [ln for ln in prepare(_without(lines, tables), body) if not (_is_heading(ln, body) and _month_heading(ln, vocab, period) is None)]
     cards: list[dict[str, Any]] = []
     field: str | None = None
     for ln in lines:
@@ -721,7 +760,7 @@ def parse_meetings(lines: list[Line], body: float, vocab: Vocabulary, period: Pe
                 card["format"] = text
             continue
         card[field].append(ln)
-    return [
+    return from_tables + [
         BilateralMeeting(
             month=c["month"],
             format=c["format"],
@@ -933,7 +972,7 @@ def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str) -> t
     for ln, tg in zip(lines, tags):
         region, sub = _tag(tg, "REGION:"), _tag(tg, "SUB:")
         if region and (_is_heading(ln, body) or ln.bold or ln.upper):
-            regions.append({"name": _region_name(ln.text, region[len("REGION:") :], vocab), "parts": {"members": [], "honorary": [], "focal": [], "board": []}})
+            regions.append({"name": _region_name(ln.text, region[len("REGION:") :], vocab), "parts": {"members": [], "honorary": [], "focal": [], "board": []}, "raw": []})
             mode = "members"
             continue
         if _tag(tg, "SECTION:") == "SECTION:secretariat" and _is_heading(ln, body):
@@ -942,6 +981,8 @@ def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str) -> t
         if mode == "secretariat":
             staff.append(ln)
             continue
+        if regions:
+            regions[-1]["raw"].append(ln)
         if not regions or _is_heading(ln, body):
             continue
         parts = regions[-1]["parts"]
@@ -965,7 +1006,20 @@ def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str) -> t
     for k, r in enumerate(regions):
         p = r["parts"]
         focal, _ = parse_cards(p["focal"], "focal")
+        # a board printed as a Role | Name | Position table
+        tables = [t for t in find_tables(r["raw"], vocab, ("role", "name", "position"), required=("role", "name")) if "name" in t.keys]
+        table_board = [
+            {"role": _cell(rec.get("role")) or None, "name": _cell(rec.get("name")), "detail": [_cell(rec.get("position"))] if _cell(rec.get("position")) else []}
+            for t in tables
+            for rec in t.records()
+            if _cell(rec.get("name"))
+        ]
+        used = {id(ln) for t in tables for ln in t.lines}
+        if used:
+            p["board"] = [ln for ln in p["board"] if id(ln) not in used]
+            p["members"] = [ln for ln in p["members"] if id(ln) not in used]
         board, rest = parse_cards(p["board"], "board")
+        board = table_board + board
         if rest and k == len(regions) - 1:
             staff = rest + staff
         if not (p["members"] or p["honorary"] or focal or board):
@@ -1033,8 +1087,17 @@ def _contact_lines(lines: list[Line]) -> tuple[Contact | None, set[int]]:
     return contact, box
 
 
-def parse_secretariat(lines: list[Line], body: float) -> tuple[list[StaffMember], Contact | None]:
-    """Staff as bold name + plain position lines; the contact box set apart first."""
+def parse_secretariat(lines: list[Line], body: float, vocab: Vocabulary | None = None) -> tuple[list[StaffMember], Contact | None]:
+    """Staff as a Name | Position table, or as bold name + plain position lines; the
+    contact box set apart first."""
+    from_tables: list[StaffMember] = []
+    if vocab is not None:
+        tables = [t for t in find_tables(lines, vocab, ("name", "position"), required=("name", "position")) if "name" in t.keys]
+        from_tables = [StaffMember(name=_cell(r["name"]), position=_cell(r.get("position")) or None) for t in tables for r in t.records() if _cell(r.get("name"))]
+        lines = _without(lines, tables)
+        if from_tables:
+            contact, _ = _contact_lines([ln for ln in prepare(lines, body) if not _is_heading(ln, body)])
+            return from_tables, contact
     lines = [ln for ln in prepare(lines, body) if not _is_heading(ln, body)]
     contact, box = _contact_lines(lines)
     staff: list[dict[str, Any]] = []
@@ -1110,7 +1173,7 @@ def sections_to_parts(seg: SegmentedReport, period: Period, lexicon: set[str], w
         who = run("who", "regions", parse_who, pool, body, vocab, seg.language, items=lambda v: v[0])
         if who is not None:
             parts["regions"], staff_lines = who
-    if staff_lines and (sec := run("secretariat", "staff", parse_secretariat, staff_lines, body, items=lambda v: v[0] or v[1])) is not None:
+    if staff_lines and (sec := run("secretariat", "staff", parse_secretariat, staff_lines, body, vocab, items=lambda v: v[0] or v[1])) is not None:
         parts["secretariat"], parts["contact"] = sec
     return parts
 

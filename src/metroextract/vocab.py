@@ -38,6 +38,7 @@ class Vocabulary(BaseModel):
     meeting_alliances: list[str]
     title_markers: list[str]
     period_arrow: list[str]
+    table_headers: dict[str, list[str]] = {}
 
 
 def fold(text: str) -> str:

@@ -1,0 +1,186 @@
+"""Tables as printed, for the sections that print them: header keys, rows, cells.
+
+Two kinds of table reach the sections:
+- ruled tables, found by the layout stage from their drawn rules: every line carries its
+  `cell` (table, row, column), so the grid is read off the lines;
+- unruled tables, found here from a header row: two or more lines on one baseline whose
+  texts are column headers of the section's vocabulary ("Mois | Média | Titre",
+  "Name | Position"). The header cells' left edges give the columns; the lines under
+  them fall into the column they start in, and into a new row where a gap opens above
+  them (wrapped lines of one cell sit closer than rows do).
+
+Either way a table is `Table(keys, rows)`: one key per column ("month", "outlet", …; ""
+for a column without a known header), rows of cells, each cell the lines printed in it.
+A transposed table (months across the top, "Format / Members / Alliances" down the
+first column) is turned so that its row headers become the keys. A table continued on
+the next page with its header repeated is one table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .models import Line
+from .vocab import Vocabulary, fold
+
+
+@dataclass
+class Table:
+    keys: list[str]
+    rows: list[list[list[Line]]] = field(default_factory=list)
+    header: list[Line] = field(default_factory=list)  # the header cells' lines (repeats included)
+
+    def records(self) -> list[dict[str, list[Line]]]:
+        """Each row as {key: lines}; columns without a key are left out."""
+        out = []
+        for row in self.rows:
+            rec: dict[str, list[Line]] = {}
+            for key, cell in zip(self.keys, row):
+                if key:
+                    rec.setdefault(key, []).extend(cell)
+            out.append(rec)
+        return out
+
+    @property
+    def lines(self) -> list[Line]:
+        """Every line the table holds, headers included."""
+        return self.header + [ln for row in self.rows for cell in row for ln in cell]
+
+
+def header_key(text: str, vocab: Vocabulary, keys: tuple[str, ...]) -> str | None:
+    """The column key a header cell names, among `keys` (in their order of preference)."""
+    folded = fold(text)
+    for key in keys:
+        if any(fold(v) == folded for v in vocab.table_headers.get(key, [])):
+            return key
+    return None
+
+
+# --------------------------------------------------------------------------- ruled
+
+
+def _grids(lines: list[Line]) -> list[list[list[list[Line]]]]:
+    """The ruled tables among the lines: rows × columns of cell lines, in page order."""
+    found: dict[tuple[int, int], dict[tuple[int, int], list[Line]]] = {}
+    for ln in lines:
+        if ln.cell is not None:
+            found.setdefault((ln.page, ln.cell[0]), {}).setdefault(ln.cell[1:], []).append(ln)
+    out = []
+    for key in sorted(found):
+        cells = found[key]
+        n_rows = 1 + max(r for r, _ in cells)
+        n_cols = 1 + max(c for _, c in cells)
+        out.append([[cells.get((r, c), []) for c in range(n_cols)] for r in range(n_rows)])
+    return out
+
+
+def _text(cell: list[Line]) -> str:
+    return " ".join(ln.text.strip() for ln in cell)
+
+
+def _oriented(grid: list[list[list[Line]]], vocab: Vocabulary, keys: tuple[str, ...]) -> Table | None:
+    """A grid as a Table: header keys across the top, or down the first column."""
+    top = [header_key(_text(c), vocab, keys) for c in grid[0]]
+    if sum(k is not None for k in top) >= 2 or (len(grid[0]) == 1 and top[0]):
+        return Table(keys=[k or "" for k in top], rows=[r for r in grid[1:] if any(r)], header=[ln for c in grid[0] for ln in c])
+    left = [header_key(_text(r[0]), vocab, keys) if r else None for r in grid]
+    if sum(k is not None for k in left) >= 2:
+        # transposed: each column after the first is one record; a top row of months
+        # (or any unlabelled first row) names the records
+        n_cols = max(len(r) for r in grid)
+        first_is_head = left[0] is None
+        head = grid[0] if first_is_head else None
+        body = grid[1:] if first_is_head else grid
+        row_keys = [k or "" for k in (left[1:] if first_is_head else left)]
+        rows = []
+        for c in range(1, n_cols):
+            cells = [r[c] if c < len(r) else [] for r in body]
+            if not any(cells):
+                continue
+            rows.append(([head[c]] if head is not None and c < len(head) else [[]]) + cells)
+        month_key = "month" if "month" in keys else ""
+        head_lines = [ln for r in body for ln in (r[0] if r else [])] + ([ln for c in head for ln in c] if head is not None else [])
+        rows = [[cell if j else [] for j, cell in enumerate(row)] if head is None else row for row in rows]
+        return Table(keys=[month_key, *row_keys], rows=rows, header=head_lines)
+    return None
+
+
+def ruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...]) -> list[Table]:
+    """The ruled tables of a section with known headers; a repeated header continues one."""
+    out: list[Table] = []
+    for grid in _grids(lines):
+        table = _oriented(grid, vocab, keys)
+        if table is None:
+            continue
+        if out and out[-1].keys == table.keys:
+            out[-1].rows.extend(table.rows)
+            out[-1].header.extend(table.header)
+        else:
+            out.append(table)
+    return out
+
+
+# --------------------------------------------------------------------------- unruled
+
+
+def _rows_by_baseline(lines: list[Line]) -> list[list[Line]]:
+    rows: list[list[Line]] = []
+    for ln in sorted(lines, key=lambda x: (x.page, x.top, x.x0)):
+        if rows and rows[-1][0].page == ln.page and abs(rows[-1][0].top - ln.top) <= 0.35 * ln.size:
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
+    return [sorted(r, key=lambda x: x.x0) for r in rows]
+
+
+def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> list[Table]:
+    """Tables found from a header row of known column headers, without rules.
+
+    Labels of cards set side by side ("Membres" beside "Alliances") also share a
+    baseline: a header row must name every `required` key (a meetings table its
+    months, a people table its names).
+    """
+    loose = [ln for ln in lines if ln.cell is None]
+    bands = _rows_by_baseline(loose)
+    out: list[Table] = []
+    k = 0
+    while k < len(bands):
+        band = bands[k]
+        hk = [header_key(ln.text, vocab, keys) for ln in band]
+        if len(band) < 2 or sum(h is not None for h in hk) < 2 or len(set(h for h in hk if h)) < 2 or not set(required) <= set(hk):
+            k += 1
+            continue
+        starts = [ln.x0 for ln in band]
+        table_keys = [h or "" for h in hk]
+        rows: list[list[list[Line]]] = []
+        prev_bottom = band[0].bottom
+        size = band[0].size
+        k += 1
+        while k < len(bands) and bands[k][0].page == band[0].page:
+            row = bands[k]
+            if row[0].x0 < starts[0] - 0.8 * size or row[0].top - prev_bottom > 3.0 * size:
+                break  # text left of the table, or a gap: the table has ended
+            cols = [max(j for j, x in enumerate(starts) if ln.x0 >= x - 0.6 * ln.size) if ln.x0 >= starts[0] - 0.6 * ln.size else 0 for ln in row]
+            if len(set(cols)) < len(cols):
+                break  # two lines in one column on one baseline: no longer this table
+            new_row = not rows or row[0].top - prev_bottom > 0.3 * row[0].size
+            if new_row:
+                rows.append([[] for _ in starts])
+            for j, ln in zip(cols, row):
+                rows[-1][j].append(ln)
+            prev_bottom = max(ln.bottom for ln in row)
+            k += 1
+        if not rows:
+            continue
+        if out and out[-1].keys == table_keys:
+            out[-1].rows.extend(rows)  # the header repeated on the next page
+            out[-1].header.extend(band)
+        else:
+            out.append(Table(keys=table_keys, rows=rows, header=list(band)))
+    return out
+
+
+def find_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> list[Table]:
+    """Ruled and unruled tables among a section's lines whose headers name `keys`
+    (unruled ones only with every `required` key in their header row)."""
+    return ruled_tables(lines, vocab, keys) + unruled_tables(lines, vocab, keys, required)
