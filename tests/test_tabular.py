@@ -1,0 +1,75 @@
+"""tabular.py on hand-built lines: unruled tables from a header row, ruled grids (also
+transposed and continued on the next page), and what is not a table."""
+
+from __future__ import annotations
+
+from metroextract.models import Line
+from metroextract.tabular import find_tables
+from metroextract.vocab import load_vocabulary
+
+FR = load_vocabulary("fr")
+EN = load_vocabulary("en")
+
+
+def L(text: str, x0: float, top: float, *, page: int = 1, size: float = 10.0, bold: bool = False, cell=None) -> Line:
+    return Line(page=page, text=text, x0=x0, top=top, x1=x0 + 6 * len(text), bottom=top + size, size=size, bold=bold, font="F-Bold" if bold else "F", color="#000000", upper=False, cell=cell)
+
+
+def cells(table) -> list[dict[str, str]]:
+    return [{k: " ".join(ln.text for ln in v) for k, v in rec.items()} for rec in table.records()]
+
+
+def test_unruled_table_from_header_row_with_wrapped_cell_and_empty_month():
+    lines = [
+        L("Mois", 50, 100, bold=True), L("Média", 150, 100, bold=True), L("Titre", 300, 100, bold=True),
+        L("Janvier", 50, 118), L("ALLAS", 150, 118), L("Montevideo global", 300, 118),
+        L("Cities Today", 150, 136), L("Entretien avec la maire", 300, 136),
+        L("Ada Colau", 300, 147),  # wrapped: 1 pt under the line above
+        L("Février", 50, 165), L("AMB", 150, 165), L("Assemblée générale", 300, 165),
+    ]
+    (table,) = find_tables(lines, FR, ("month", "outlet", "title"), required=("outlet",))
+    assert table.keys == ["month", "outlet", "title"]
+    assert cells(table) == [
+        {"month": "Janvier", "outlet": "ALLAS", "title": "Montevideo global"},
+        {"month": "", "outlet": "Cities Today", "title": "Entretien avec la maire Ada Colau"},
+        {"month": "Février", "outlet": "AMB", "title": "Assemblée générale"},
+    ]
+    assert len(table.lines) == len(lines)
+
+
+def test_header_repeated_on_the_next_page_continues_the_table():
+    lines = [
+        L("Name", 50, 100, bold=True), L("Position", 250, 100, bold=True),
+        L("Jordi Vaquer", 50, 118), L("Secretary General", 250, 118),
+        L("Name", 50, 60, page=2, bold=True), L("Position", 250, 60, page=2, bold=True),
+        L("Agnès Bickart", 50, 78, page=2), L("Director", 250, 78, page=2),
+    ]
+    (table,) = find_tables(lines, EN, ("name", "position"), required=("name", "position"))
+    assert cells(table) == [{"name": "Jordi Vaquer", "position": "Secretary General"}, {"name": "Agnès Bickart", "position": "Director"}]
+
+
+def test_card_labels_side_by_side_are_no_table():
+    """Two meeting cards printing "Membres" and "Alliances" on one baseline."""
+    lines = [L("Membres", 50, 100, bold=True), L("Alliances", 300, 100, bold=True), L("Abidjan", 50, 118), L("CGLU", 300, 118)]
+    assert find_tables(lines, FR, ("month", "format", "members", "alliances"), required=("month",)) == []
+
+
+def test_ruled_transposed_table_turns_months_into_records():
+    grid = [
+        ["", "Janvier", "Février"],
+        ["Format", "En ligne", "Présentiel"],
+        ["Membres", "Abidjan\nDakar", "Lima"],
+        ["Alliances", "CGLU", ""],
+    ]
+    lines = []
+    for r, row in enumerate(grid):
+        for c, text in enumerate(row):
+            for k, part in enumerate(t for t in text.split("\n") if t):
+                lines.append(L(part, 50 + 120 * c, 100 + 40 * r + 11 * k, cell=(0, r, c)))
+    (table,) = find_tables(lines, FR, ("month", "format", "members", "alliances"))
+    assert table.keys == ["month", "format", "members", "alliances"]
+    assert cells(table) == [
+        {"month": "Janvier", "format": "En ligne", "members": "Abidjan Dakar", "alliances": "CGLU"},
+        {"month": "Février", "format": "Présentiel", "members": "Lima", "alliances": ""},
+    ]
+    assert {ln.text for ln in table.header} == {"Janvier", "Février", "Format", "Membres", "Alliances"}
