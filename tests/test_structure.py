@@ -12,6 +12,7 @@ cannot be recognised must say so in its quality verdict.
 from __future__ import annotations
 
 import copy
+import json
 import io
 import sys
 from pathlib import Path
@@ -97,3 +98,29 @@ def test_soft_hyphen_between_digits_is_a_hyphen(tmp_path):
     path.write_bytes(buf.getvalue())
     layout = pdf_to_layout(path)
     assert [ln.text for p in layout.pages for ln in p.lines] == ["15-21 février, COVID-19, pluridisciplinaire"]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_ingest_reports_needs_review_and_strict_quarantines_it(tmp_path):
+    """The same unrecognisable report through the ingest flow: counted and shown as
+    needs_review (kept in the datasets), and quarantined as low_quality with --strict."""
+    from flows.ingest import ingest
+
+    src = copy.deepcopy(build.load_source(build.source_path("fr-2021-10-2022-01")))
+    for a in src["activities"]:
+        a["date_text"] = "Date à confirmer"
+    pdf, _ = build.render(src, "nohead")
+    for strict in (False, True):
+        inbox, out = tmp_path / f"inbox{strict}", tmp_path / f"out{strict}"
+        inbox.mkdir()
+        (inbox / "undated.pdf").write_bytes(pdf)
+        summary = ingest(inbox=inbox, output=out, settle_seconds=0, strict=strict)
+        (res,) = summary.files
+        if not strict:
+            assert (res.status, res.quality) == ("extracted", "needs_review")
+            assert "no activity found" in res.quality_reasons
+            assert summary.counts()["needs_review"] == 1
+            rows = [json.loads(x) for x in (out / "datasets" / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
+            assert [r["quality_verdict"] for r in rows] == ["needs_review"]
+        else:
+            assert (res.status, res.code) == ("quarantined", "low_quality")
