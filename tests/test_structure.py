@@ -77,6 +77,8 @@ def test_unrecognisable_activities_give_needs_review(tmp_path):
     assert "no activity found" in q.reasons
     assert q.implausible_sections == ["note"]
     assert any(r.startswith("sections of implausible size or content: note") for r in q.reasons)
+    codes = [w.code for w in report.warnings]
+    assert "section_implausible" in codes and "no_activities" in codes
 
 
 def test_every_committed_text_fixture_is_ok():

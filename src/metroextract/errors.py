@@ -48,7 +48,6 @@ class WarningCode(StrEnum):
     STRAY_ACTIVITY_BLOCK = "stray_activity_block"  # dated title + field labels outside activities
     SECTION_IMPLAUSIBLE = "section_implausible"  # a section far beyond its kind's usual size
     NO_ACTIVITIES = "no_activities"  # no activity found in a report that should have some
-    QUALITY_NEEDS_REVIEW = "quality_needs_review"  # the quality verdict, with its reasons
     PAGE_FALLBACK_READER = "page_fallback_reader"  # a page pdfminer could not read, read with pypdfium2
     ROW_REJECTED = "row_rejected"  # a dataset row left out: it broke its table's declaration
 

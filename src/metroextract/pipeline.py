@@ -11,7 +11,7 @@ from .assemble import segments_to_report
 from .errors import LimitExceeded, NoTextLayer, NotAProgressReport, QuarantineCode
 from .layout import cid_share, pdf_to_layout, text_chars
 from .models import Report, ReviewItem, Source
-from .quality import report_quality
+from .quality import quality_warnings, report_quality
 from .sections import cross_check
 from .segment import SegmentedReport, layout_to_segments
 from .settings import Settings
@@ -98,7 +98,8 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
     # Consistency checks run on resolved names, so spellings of one member agree.
     report = report.model_copy(update={"warnings": [*report.warnings, *cross_check(report)]})
     timings["normalize"] = time.perf_counter() - t3
-    report = report.model_copy(update={"quality": report_quality(seg, report)})
+    quality = report_quality(seg, report, getattr(layout, "ocr_confidence", None))
+    report = report.model_copy(update={"quality": quality, "warnings": [*report.warnings, *quality_warnings(seg, quality)]})
     return Extraction(report=report, review=review, timings=timings)
 
 

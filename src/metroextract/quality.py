@@ -9,7 +9,7 @@ assembled report (names resolved) and the OCR confidence in, a `Quality` out.
 from __future__ import annotations
 
 from .errors import WarningCode
-from .models import Quality, Report
+from .models import Quality, Report, Warning_
 from .segment import SegmentedReport, is_body
 
 # Share of running-text letters that may sit in no activity and no section (captions
@@ -106,3 +106,22 @@ def report_quality(seg: SegmentedReport, report: Report, ocr_confidence: float |
         pages_unreadable=bad_pages,
         ocr_mean_confidence=None if ocr_confidence is None else round(ocr_confidence, 1),
     )
+
+
+def quality_warnings(seg: SegmentedReport, quality: Quality) -> list[Warning_]:
+    """The structure problems behind a verdict, as warnings with their pages."""
+    out = []
+    for name in quality.implausible_sections:
+        pages = sorted({ln.page for ln in seg.sections.get(name, [])})
+        out.append(
+            Warning_(
+                page=pages[0] if pages else None,
+                code=WarningCode.SECTION_IMPLAUSIBLE,
+                message=f"section {name!r} spans pages {pages[0]}–{pages[-1]}, far beyond its kind's size: a heading was probably missed",
+            )
+        )
+    if quality.stray_activity_blocks:
+        out.append(Warning_(page=None, code=WarningCode.STRAY_ACTIVITY_BLOCK, message=f"{quality.stray_activity_blocks} dated blocks with field labels were left outside the activities"))
+    if quality.activities == 0:
+        out.append(Warning_(page=None, code=WarningCode.NO_ACTIVITIES, message="no activity was found in this report"))
+    return out
