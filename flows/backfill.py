@@ -171,6 +171,7 @@ def backfill(
     source, output = Path(source).absolute(), Path(output).absolute()
     output.mkdir(parents=True, exist_ok=True)
     with run_log(output, "backfill") as log_path:
+        run_logger.info("backfill %s → %s (since %s, until %s%s)", source, output, since or "-", until or "-", ", force" if force else "")
         summary = _backfill(source, output, since, until, force, concurrency, dask_address, timeout_seconds)
         summary.log = str(log_path)
         summary.seconds = round(time.monotonic() - t0, 3)

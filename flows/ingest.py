@@ -403,6 +403,7 @@ def ingest(
     inbox, output = Path(inbox).absolute(), Path(output).absolute()
     output.mkdir(parents=True, exist_ok=True)
     with run_log(output, "ingest") as log_path:
+        run_logger.info("ingest %s → %s (metroextract %s, parser %s%s)", inbox, output, metroextract.__version__, parser_version(), ", strict" if strict else "")
         summary = _ingest(inbox, output, settle_seconds, timeout_seconds, dask_address, concurrency, max_settle_wait, strict)
         summary.log = str(log_path)
         summary.seconds = round(time.monotonic() - t0, 3)
