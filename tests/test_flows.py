@@ -253,3 +253,64 @@ def test_transient_errors_are_retried_bad_input_is_not(tmp_path: Path, monkeypat
     s = ingest(inbox=inbox, output=out, settle_seconds=0)
     assert {f.file_name: (f.status, f.code) for f in s.files} == {"flaky.pdf": ("extracted", None), "empty.pdf": ("quarantined", "empty_file")}
     assert sorted(calls) == ["empty.pdf", "flaky.pdf", "flaky.pdf"]
+
+
+def test_ingest_shows_the_verdict_logs_the_noise_and_strict_quarantines(tmp_path: Path) -> None:
+    """A report with an unreadable page needs review: extracted and listed, or with
+    --strict quarantined as low_quality (also when dropped again unchanged). The PDF
+    libraries' messages go to the run log, never to the terminal."""
+    import random
+
+    from typer.testing import CliRunner
+
+    from metroextract.cli import app
+
+    try:  # tests/ may or may not be a package
+        from .test_damaged import FIXTURES, damage_page, make_mutation
+    except ImportError:
+        from test_damaged import FIXTURES, damage_page, make_mutation  # type: ignore[no-redef]
+
+    files = tmp_path / "files"
+    files.mkdir()
+    newsletter = (FIXTURES / "fr-2021-10-2022-01-newsletter.pdf").read_bytes()
+    (files / "page 4 lost.pdf").write_bytes(damage_page(newsletter, 4, "garbage", random.Random(4)))
+    make_mutation(files, "en-2021-01-04-digest.pdf", "flip", 0).rename(files / "noisy.pdf")  # pdfminer complains; read anyway
+
+    def drop(inbox: Path) -> None:
+        inbox.mkdir(exist_ok=True)
+        for p in files.iterdir():
+            shutil.copy(p, inbox / p.name)
+
+    runner = CliRunner()
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    drop(inbox)
+    r = runner.invoke(app, ["ingest", str(inbox), "-o", str(out), "--settle", "0"])
+    assert r.exit_code == 0, r.output
+    assert r.stderr == ""  # no failure, and no library message
+    assert "2 files: 2 extracted (1 needs review), 0 quarantined" in r.stdout
+    assert "page 4 lost.pdf: needs_review: pages that could not be read: 4" in r.stdout
+    (log,) = (out / "logs").glob("ingest-*.log")
+    text = log.read_text(encoding="utf-8")
+    assert "noisy.pdf: pdfminer" in text and "Data-loss while decompressing corrupted data" in text
+    assert "page 4 lost.pdf: extracted → " in text and "needs_review: pages that could not be read: 4" in text
+    records = _sources(out)
+    assert sorted((rec["file_name"], rec["quality"]) for rec in records.values()) == [("noisy.pdf", "ok"), ("page 4 lost.pdf", "needs_review")]
+    assert len(list((out / "reports").glob("*.json"))) == 2  # the report to review stays in the datasets
+
+    # --strict: the same files, a fresh output
+    inbox2, out2 = tmp_path / "inbox2", tmp_path / "out2"
+    drop(inbox2)
+    r = runner.invoke(app, ["ingest", str(inbox2), "-o", str(out2), "--settle", "0", "--strict"])
+    assert r.exit_code == 1, r.output
+    assert r.stderr.splitlines() == ["page 4 lost.pdf: low_quality: needs review (strict): pages that could not be read: 4"]
+    assert "2 files: 1 extracted, 1 quarantined" in r.stdout
+    assert len(list((out2 / "reports").glob("*.json"))) == 1
+    (rec,) = [json.loads(p.read_text()) for p in (out2 / "quarantine").glob("*.error.json")]
+    assert (rec["file_name"], rec["code"], rec["stage"]) == ("page 4 lost.pdf", "low_quality", "quality")
+
+    # --strict on files extracted before, dropped again unchanged: not parsed, quarantined, withdrawn
+    drop(inbox)
+    r = runner.invoke(app, ["ingest", str(inbox), "-o", str(out), "--settle", "0", "--strict"])
+    assert r.exit_code == 1, r.output
+    assert "0 parsed, 2 unchanged" in r.stdout and "low_quality" in r.stderr
+    assert len(list((out / "reports").glob("*.json"))) == 1 and len(list((out / "quarantine").glob("*.pdf"))) == 1
