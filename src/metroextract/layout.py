@@ -306,12 +306,15 @@ def _band_gap(upper: list[Word], lower: list[Word]) -> float:
 
 def _leads_next_block(bands: list[list[Word]], j: int, gut: list[tuple[float, float]], col_gap: float) -> bool:
     """One-column bands that sit closer to a following cross-column band than to the
-    region above them open the next block (a date tag above a wide title)."""
+    region above them, or are set in bold, open the next block (a date tag above a wide
+    title, a sub-heading above a list)."""
     k = j
     while k < len(bands) and not _crosses(bands[k], gut) and not _compatible(gut, _vgaps(bands[k], col_gap)):
         k += 1
     if k == j or k >= len(bands) or not _crosses(bands[k], gut) or j == 0:
         return False
+    if all(is_bold(w.font) for m in range(j, k) for w in bands[m]):
+        return True  # a sub-heading ("Focal points") belongs to what it heads
     before = _band_gap(bands[j - 1], bands[j])
     inner = max(_band_gap(bands[m], bands[m + 1]) for m in range(j, k))
     return before > inner + 2
@@ -335,6 +338,29 @@ def _compatible(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> l
             if hi - lo > 0.5:
                 out.append((lo, hi))
     return out
+
+
+def _structure_changes(bands: list[list[Word]], full: list[tuple[float, float]], col_gap: float) -> bool:
+    """A column structure that ends inside the block: at least three bands share a gutter
+    that a later band runs across (a grid of names, then a bulleted list under its own
+    sub-heading). Cutting the whole block at the one gutter left would read the list
+    inside the grid's columns."""
+    run: list[tuple[float, float]] = []
+    length = 0
+    for band in bands:
+        own = [g for g in _vgaps(band, col_gap) if not _compatible([g], full)]
+        if run and length >= 3 and _crosses(band, run):
+            return True
+        common = _compatible(run, own) if run else own
+        if common:
+            run, length = common, (length + 1 if run else 1)
+        elif own:
+            run, length = own, 1
+        elif not _crosses(band, run):
+            continue  # a one-column band inside the structure (a short line)
+        else:
+            run, length = [], 0
+    return False
 
 
 def _row_cut(words: list[Word], gut: list[tuple[float, float]], join_gap: float) -> float | None:
@@ -414,6 +440,8 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
         return out
     # One visual block: columns running its whole height?
     gut = _full_gutters(words, col_gap)
+    if gut and _structure_changes(bands, gut, col_gap):
+        gut = []  # a grid, then text across its columns: read band by band below
     if gut and (row := _row_cut(words, gut, join_gap)) is not None:
         return xy_cut([w for w in words if (w.top + w.bottom) / 2 < row], col_gap, join_gap, depth + 1) + xy_cut(
             [w for w in words if (w.top + w.bottom) / 2 >= row], col_gap, join_gap, depth + 1
@@ -448,7 +476,10 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
             # start at the end of short lines and would narrow it wrongly.
             candidate = group + bands[j]
             common = _compatible(gut, _vgaps(candidate, col_gap))
-            if not common or _leads_next_block(bands, j, gut, col_gap):
+            # A bold band that has to narrow the gutter to fit is a sub-heading set
+            # across it: it heads what follows, not the columns above.
+            heading_across = _crosses(bands[j], gut) and all(is_bold(w.font) for w in bands[j])
+            if not common or heading_across or _leads_next_block(bands, j, gut, col_gap):
                 break
             group = candidate
             gut = common
