@@ -271,15 +271,31 @@ def _vgaps(words: list[Word], col_gap: float) -> list[tuple[float, float]]:
     gutter; scaling by the neighbouring font size keeps them in one piece.
     """
     gaps = _gaps([(w.x0, w.x1) for w in words], col_gap)
+    narrow = [g for g in _gaps([(w.x0, w.x1) for w in words], 0.6 * col_gap) if g[1] - g[0] < col_gap and _aligned_edge(words, g[1])]
+    if narrow:
+        gaps = sorted(gaps + narrow)
     if not gaps:
         return gaps
     out = []
     for a, b in gaps:
+        if (a, b) in narrow:
+            out.append((a, b))
+            continue
         # median, not max: a drop cap at a column's edge must not hide the gutter
         near = sorted(w.size for w in words if abs(w.x1 - a) < 0.5 or abs(w.x0 - b) < 0.5)
         if b - a >= max(col_gap, 1.2 * (near[len(near) // 2] if near else 0.0)) + 2 * _letter_spacing_at(words, a, b):
             out.append((a, b))
     return out
+
+
+def _aligned_edge(words: list[Word], x: float) -> bool:
+    """Three rows or more starting exactly at x: the left edge of a column (tiles of a
+    grid set close together), not word spaces of running text lining up by chance; or a
+    figure and its label in two sizes starting there (a key-figure tile)."""
+    starts = [w for w in words if abs(w.x0 - x) < 0.5]
+    rows = {round(w.top) for w in starts}
+    # two rows suffice where the column's lines are set in two sizes (a figure and its label)
+    return len(rows) >= 3 or (len(rows) == 2 and len({round(w.size) for w in starts}) == 2)
 
 
 def _letter_spacing_at(words: list[Word], a: float, b: float) -> float:

@@ -55,6 +55,7 @@ _SENTENCE_END = (".", "!", "?", ":", "»", '"', "”", ")", "…")
 _DASH_SPLIT_RE = re.compile(r"\s+[—–]\s+")
 _TAX_RE = re.compile(r"^[-–•·▪]?\s*(\d{1,2}\.\d{1,2})\.?(?:\s+(\S.*))?$")
 _TAX_CODE_ONLY_RE = re.compile(r"^[-–•·▪]?\s*\d{1,2}\.\d{1,2}\.?$")
+_BULLET_RE = re.compile(r"^[-–—•·▪◦]\s+")
 _PLAN_CODE_ONLY_RE = re.compile(r"^L\d+(?:A\d+(?:D\d+)?)?$")
 _NUMBER_RE = re.compile(r"^[+\-–~≈>≥<]?\s?\d[\d\s\u00a0\u202f.,']*\d?\s?[%+]?$")
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -303,6 +304,8 @@ def _extend_gutters(
         touching = [(max(ln.x0, g[0]), min(ln.x1, g[1])) for ln in band if ln.x0 < g[1] and ln.x1 > g[0]]
         best = g
         if touching:
+            if not own and all(ln.bold for ln in band):
+                return None  # a bold sub-heading reaching into the gutter heads what follows
             # a line reaching into the gutter narrows it; one crossing it ends the region
             free = _gaps([(g[0] - 1, g[0]), *touching, (g[1], g[1] + 1)], min_gap)
             if not free:
@@ -490,10 +493,32 @@ def _toc_entry(text: str) -> tuple[int, str] | None:
     return None
 
 
+def _join_trailing_numbers(lines: list[Line]) -> list[Line]:
+    """A page number set flush right, far from its title on the same row (no dot leaders,
+    read as a column of its own) → "Title 3", one line."""
+    numbers = [ln for ln in lines if re.fullmatch(r"\d{1,3}", ln.text.strip())]
+    taken: dict[int, Line] = {}
+    for num in numbers:
+        mid = (num.top + num.bottom) / 2
+        row = [ln for ln in lines if ln is not num and ln.page == num.page and ln.x1 < num.x0 and ln.top - 1 <= mid <= ln.bottom + 1 and id(ln) not in taken]
+        if row:
+            title = max(row, key=lambda ln: ln.x1)
+            taken[id(title)] = title.model_copy(update={"text": f"{title.text.rstrip()} {num.text.strip()}", "x1": num.x1})
+            taken[id(num)] = num
+    out = []
+    for ln in lines:
+        new = taken.get(id(ln))
+        if new is None:
+            out.append(ln)
+        elif new is not ln:
+            out.append(new)
+    return out
+
+
 def parse_toc(lines: list[Line], body: float) -> list[TocEntry]:
     """Entries ("PAGE 3 → Title", "Title 3", "3 Title", a number beside its title) with the
     item lines printed under them; an entry's style is what sets it apart from its items."""
-    lines = prepare(lines, body, row_left=lambda t: bool(re.fullmatch(r"\d{1,3}", t)))
+    lines = prepare(_join_trailing_numbers(lines), body, row_left=lambda t: bool(re.fullmatch(r"\d{1,3}", t)))
     cands = [(ln, _toc_entry(ln.text)) for ln in lines]
     styles = Counter((round(ln.size, 1), ln.bold) for ln, e in cands if e)
     if not styles:
@@ -805,9 +830,12 @@ def parse_key_figures(lines: list[Line], body: float, vocab: Vocabulary) -> tupl
     labels: dict[int, list[Line]] = {k: [] for k in nums}
     for k in nums:
         num = prev = lines[k]
-        for j in range(k + 1, len(lines)):
+        # the label is found by geometry, not by order: tiles set side by side read
+        # row by row as well as tile by tile
+        under = sorted((j for j, ln in enumerate(lines) if j not in taken and ln.page == num.page and ln.top > num.top and abs(ln.x0 - num.x0) < 2 * body), key=lambda j: lines[j].top)
+        for j in under:
             ln = lines[j]
-            if j in taken or ln.page != num.page or ln.top <= prev.top or abs(ln.x0 - num.x0) >= 2 * body:
+            if j in taken or ln.top <= prev.top:
                 break
             near = ln.top - num.bottom < max(2 * body, 0.6 * num.size) if prev is num else _attached(prev, ln, 1.0)
             if not near:
@@ -866,7 +894,7 @@ def parse_plan(lines: list[Line], body: float) -> list[PlanItem]:
     items: list[dict[str, Any]] = []
     prev: Line | None = None
     for ln in lines:
-        text = _ws(ln.text)
+        text = _BULLET_RE.sub("", _ws(ln.text))  # "- L1A1 label", "• L1A1 label"
         m = PLAN_CODE_RE.match(text)
         if m and not re.match(r"^[,;/]|^(?:L\d+(?:A\d+)?(?:D\d+)?[\s,;]*)+$", m.group(2)):
             items.append({"code": m.group(1), "label": [m.group(2)] if m.group(2) else [], "x0": ln.x0})
@@ -925,6 +953,27 @@ def card_styles(lines: list[Line]) -> tuple[set[tuple], set[tuple], float]:
     return set(roles), {st for st in names if st[1]}, name_size
 
 
+_RUNIN_PERSON_RE = re.compile(r"^(?:[-–—•·▪◦]\s*)?([^:：]{2,60}?)\s*[:：]\s*(\S[^()]*?)\s*(?:\(([^()]+)\))?\s*$")
+
+
+def _runin_people(lines: list[Line]) -> list[dict[str, Any]] | None:
+    """A list of "• Role: Name (Place)" items, when every item reads so (else None)."""
+    items: list[list[str]] = []
+    for ln in lines:
+        text = _ws(ln.text)
+        if re.match(r"^[-–—•·▪◦]\s", text) or not items:
+            items.append([text])
+        else:
+            items[-1].append(text)  # a wrapped item
+    people = []
+    for parts in items:
+        m = _RUNIN_PERSON_RE.match(join_lines(parts))
+        if not m:
+            return None
+        people.append({"role": m.group(1).strip(), "name": m.group(2).strip(), "detail": [m.group(3).strip()] if m.group(3) else []})
+    return people or None
+
+
 def parse_cards(lines: list[Line], kind: str) -> tuple[list[dict[str, Any]], list[Line]]:
     """Cards of role (small bold label) → name (bold) → details (plain lines), or role →
     "Name — detail" on one line. Returns the cards and, for board cards, the lines from
@@ -932,6 +981,8 @@ def parse_cards(lines: list[Line], kind: str) -> tuple[list[dict[str, Any]], lis
     cards: list[dict[str, Any]] = []
     if not lines:
         return cards, []
+    if (people := _runin_people(lines)) is not None:
+        return people, []
     role_styles, name_styles, name_size = card_styles(lines)
     prev: Line | None = None
     for k, ln in enumerate(lines):
@@ -988,7 +1039,9 @@ def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str) -> t
         parts = regions[-1]["parts"]
         if mode == "honorary" and honorary_prev is not None and not _attached(honorary_prev, ln, 1.0):
             mode = "members"  # honorary names run on below their label; other lines are the list's
-        if sub == "SUB:focal_points":
+        if sub == "SUB:region_members":
+            mode = "members"  # "Members" over the region's grid of names
+        elif sub == "SUB:focal_points":
             mode = "focal"
         elif sub == "SUB:board":
             mode = "board"
@@ -1165,7 +1218,14 @@ def sections_to_parts(seg: SegmentedReport, period: Period, lexicon: set[str], w
     if secs.get("plan") and (plan := run("plan", "L1/L1A1/L1A1D1 items", parse_plan, secs["plan"], body)) is not None:
         parts["plan"] = plan
     staff_lines: list[Line] = list(secs.get("secretariat") or [])
-    if secs.get("who"):
+    staff_table = bool(staff_lines) and bool(find_tables(staff_lines, vocab, ("name", "position"), required=("name", "position")))
+    if secs.get("who") and staff_table:
+        # the secretariat printed as its own Name | Position table: nothing to share with regions
+        who = run("who", "regions", parse_who, secs["who"], body, vocab, seg.language, items=lambda v: v[0])
+        if who is not None:
+            parts["regions"], extra = who
+            staff_lines = extra + staff_lines
+    elif secs.get("who"):
         # "Secrétariat général" is both a focal-point role inside regions and the last
         # section: read both together; regions end at a large secretariat heading or at
         # the first card printed without a role after a board

@@ -86,7 +86,7 @@ def vocabulary_nlp(lang: str) -> spacy.language.Language:
         patterns.append({"label": "KICKER", "pattern": v})
     for name, variants in vocab.regions.items():
         patterns += [{"label": f"REGION:{name}", "pattern": v} for v in variants]
-    for key in ("focal_points", "board", "honorary"):
+    for key in ("focal_points", "board", "honorary", "region_members"):
         patterns += [{"label": f"SUB:{key}", "pattern": v} for v in getattr(vocab, key)]
     ruler.add_patterns(patterns)  # type: ignore[attr-defined]
     return nlp
@@ -122,7 +122,7 @@ def _squashed_tags(lang: str) -> dict[str, str]:
     for name, variants in vocab.regions.items():
         for v in variants:
             out.setdefault(fold(v).replace(" ", ""), f"REGION:{name}")
-    for key in ("focal_points", "board", "honorary"):
+    for key in ("focal_points", "board", "honorary", "region_members"):
         for v in getattr(vocab, key):
             out.setdefault(fold(v).replace(" ", ""), f"SUB:{key}")
     return out

@@ -163,6 +163,8 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
             cols = [max(j for j, x in enumerate(starts) if ln.x0 >= x - 0.6 * ln.size) if ln.x0 >= starts[0] - 0.6 * ln.size else 0 for ln in row]
             if len(set(cols)) < len(cols):
                 break  # two lines in one column on one baseline: no longer this table
+            if any(j + 1 < len(starts) and ln.x1 > starts[j + 1] + 0.5 * ln.size for j, ln in zip(cols, row)):
+                break  # a line running across a column's start: text after the table
             new_row = not rows or row[0].top - prev_bottom > 0.3 * row[0].size
             if new_row:
                 rows.append([[] for _ in starts])

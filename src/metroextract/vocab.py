@@ -34,6 +34,7 @@ class Vocabulary(BaseModel):
     focal_points: list[str]
     board: list[str]
     honorary: list[str]
+    region_members: list[str] = []
     meeting_members: list[str]
     meeting_alliances: list[str]
     title_markers: list[str]
