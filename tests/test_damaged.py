@@ -77,7 +77,9 @@ def damage_page(data: bytes, page: int, how: str, rng: random.Random | None = No
       without a word; PDFium finds no text either);
     - `filter`: an unknown filter name (pdfminer raises; PDFium reads nothing);
     - `hex`: the data hex-encoded with a stray non-hex digit near its end (pdfminer raises
-      "Non-hexadecimal digit found"; PDFium skips the digit and reads the page).
+      "Non-hexadecimal digit found"; PDFium skips the digit and reads the page);
+    - `cut`: the compressed data cut in half, /Length to match (pdfminer reads the first
+      half without a word).
     """
     rng = rng or random.Random(0)
     d0, d1, s, n = content_stream(data, page)
@@ -94,6 +96,9 @@ def damage_page(data: bytes, page: int, how: str, rng: random.Random | None = No
         bad = hexed[:at] + b"Zq" + hexed[at:] + b">"
         head = b"\n/Filter [ /ASCIIHexDecode /FlateDecode ] /Length %d\n" % len(bad)
         return rebuild_xref(data[:d0] + head + data[d1:s] + bad + data[s + n :])
+    if how == "cut":
+        head = data[d0:d1].replace(b"/Length %d" % n, b"/Length %d" % (n // 2))
+        return rebuild_xref(data[:d0] + head + data[d1:s] + body[: n // 2] + data[s + n :])
     raise ValueError(how)
 
 
@@ -143,7 +148,7 @@ def mutate(data: bytes, kind: str, rng: random.Random) -> bytes:
         return data + junk
     if kind == "damage_page":
         page = rng.randint(1, page_count(data))
-        return damage_page(data, page, rng.choice(("garbage", "filter", "hex")), rng)
+        return damage_page(data, page, rng.choice(("garbage", "filter", "hex", "cut")), rng)
     raise ValueError(kind)
 
 
@@ -214,6 +219,20 @@ def test_a_damaged_page_is_skipped_and_the_others_kept(tmp_path: Path, newslette
     assert report.source.pages == 10
     if report.quality is not None:  # the verdict says a page is missing
         assert report.quality.verdict == "needs_review" and report.quality.pages_unreadable == [4]
+
+
+def test_a_page_cut_short_is_kept_and_said_to_be_partial(tmp_path: Path, newsletter) -> None:
+    """Page 3's stream loses its second half: pdfminer reads the first half silently."""
+    path, original = newsletter
+    damaged = tmp_path / "cut.pdf"
+    damaged.write_bytes(damage_page(path.read_bytes(), 3, "cut"))
+    report = _extract(damaged)
+    (warning,) = [w for w in report.warnings if w.code in ("page_unreadable", "page_fallback_reader")]
+    assert (warning.page, warning.code) == (3, "page_unreadable")
+    assert warning.message == "page 3 partly unreadable, its other text is kept: content stream 38 is cut short: the end of its text cannot be read"
+    elsewhere = [_same(a) for a in original.activities if 3 not in a.provenance.pages]
+    assert all(a in [_same(b) for b in report.activities] for a in elsewhere)
+    assert any(3 in a.provenance.pages for a in report.activities)  # what page 3 still has
 
 
 def test_pypdfium2_reads_a_page_pdfminer_cannot(tmp_path: Path, newsletter) -> None:

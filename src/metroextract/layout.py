@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import threading
 import unicodedata
 import zlib
 from collections import Counter
@@ -721,16 +722,19 @@ def _lost_content(page: pdfplumber.page.Page) -> str | None:
                 raw = stream.decipher(stream.objid, stream.genno, raw, stream.attrs)
         except Exception:  # noqa: BLE001 - left to the page read
             continue
+        objid = getattr(stream, "objid", "?")
+        whole = zlib.decompressobj()
         try:
-            zlib.decompress(raw)
+            whole.decompress(raw)
         except zlib.error as exc:
-            d = zlib.decompressobj()
             try:  # pdfminer keeps data whose only fault is the final checksum
-                d.decompress(raw[:-4])
+                zlib.decompressobj().decompress(raw[:-4])
                 continue
             except zlib.error:
                 pass
-            return f"content stream {getattr(stream, 'objid', '?')} cannot be decompressed ({exc}): its text cannot be read"
+            return f"content stream {objid} cannot be decompressed ({exc}): its text cannot be read"
+        if not whole.eof:  # pdfminer reads what there is, without a word
+            return f"content stream {objid} is cut short: the end of its text cannot be read"
     return None
 
 
@@ -820,6 +824,9 @@ def pdfium_page_words(page: Any, x_tolerance: float = 1.5, y_tolerance: float = 
     return width, height, out, boxes
 
 
+_PDFIUM_LOCK = threading.Lock()  # PDFium is not thread-safe: one call at a time per process
+
+
 class _FallbackReader:
     """pypdfium2 on the same file, opened on first use (most files never need it)."""
 
@@ -829,6 +836,10 @@ class _FallbackReader:
         self.error: str | None = None
 
     def read(self, pno: int) -> PageWords:
+        with _PDFIUM_LOCK:
+            return self._read(pno)
+
+    def _read(self, pno: int) -> PageWords:
         if self.doc is None and self.error is None:
             try:
                 import pypdfium2
@@ -849,10 +860,11 @@ class _FallbackReader:
 
     def close(self) -> None:
         if self.doc is not None:
-            try:
-                self.doc.close()
-            except Exception:  # noqa: BLE001
-                pass
+            with _PDFIUM_LOCK:
+                try:
+                    self.doc.close()
+                except Exception:  # noqa: BLE001
+                    pass
 
 
 def _read_page(page: pdfplumber.page.Page, pno: int, fallback: _FallbackReader) -> tuple[PageWords | None, Warning_ | None]:
