@@ -288,6 +288,8 @@ def split_names(lines: list[str]) -> list[str]:
     ['Abidjan', 'Barcelone (aire métropolitaine)', 'Berlin']
     >>> split_names(["Abidjan · Barcelone (ville) · Col·legi", "d'Arquitectes; Dakar • Lima"])
     ['Abidjan', 'Barcelone (ville)', "Col·legi d'Arquitectes", 'Dakar', 'Lima']
+    >>> split_names(["Buenos Aires · Casablanca", "· Chongqing · Dakar"])
+    ['Buenos Aires', 'Casablanca', 'Chongqing', 'Dakar']
     >>> split_names(["- Montevideo global", "- Ville de", "  Mexico", "• Dakar"])
     ['Montevideo global', 'Ville de Mexico', 'Dakar']
     """
@@ -305,7 +307,9 @@ def split_names(lines: list[str]) -> list[str]:
                 groups[-1].append(ln.strip())
         return [n for g in groups for n in split_names([join_lines(g)]) if n]
     lines = [_BULLET_RE.sub("", ln).strip() for ln in raw]
-    text = _SEPARATOR_RE.sub(";", join_lines(lines))
+    # separators are read on the lines as printed: a line may open with the "·" that
+    # ends the name on the line above
+    text = _SEPARATOR_RE.sub(";", _BULLET_RE.sub("", join_lines([ln.strip() for ln in raw])))
     if any(c in text for c in ",;") or len(lines) == 1:
         return _split_outside_parens(text, ",;")
     items: list[str] = []

@@ -719,6 +719,37 @@ def names_of(lines: list[Line]) -> list[str]:
     return [c for c in (clean_name(n) for n in split_names(texts)) if c]
 
 
+def grid_order(lines: list[Line]) -> list[Line]:
+    """A grid of names (one per cell, several columns) in the order it was listed.
+
+    Nothing on the page says whether a grid is filled row by row or column by column;
+    member lists are alphabetical, so the direction with fewer names out of order wins
+    (ties keep the reading order). Lines that are not a grid come back unchanged.
+    """
+    if len(lines) < 4 or any(re.search(r"[,;·•]", ln.text) for ln in lines):
+        return lines
+    lefts: list[float] = []
+    for x in sorted(ln.x0 for ln in lines):
+        if not lefts or x - lefts[-1] > 2 * lines[0].size:
+            lefts.append(x)
+    if len(lefts) < 2:
+        return lines
+
+    def col(ln: Line) -> int:
+        return max(k for k, x in enumerate(lefts) if ln.x0 >= x - 2 * ln.size) if ln.x0 >= lefts[0] - 2 * ln.size else 0
+
+    by_rows = sorted(lines, key=lambda ln: (ln.page, round(ln.top / (0.5 * ln.size)), col(ln)))
+    by_cols = sorted(lines, key=lambda ln: (ln.page, col(ln), ln.top))
+
+    def disorder(seq: list[Line]) -> int:
+        """Pairs out of alphabetical order (a sorted list with one slip stays close to 0)."""
+        keys = [fold(ln.text) for ln in seq]
+        return sum(a > b for i, a in enumerate(keys) for b in keys[i + 1 :])
+
+    best = min((disorder(lines), 0, lines), (disorder(by_rows), 1, by_rows), (disorder(by_cols), 2, by_cols), key=lambda t: (t[0], t[1]))
+    return best[2]
+
+
 def parse_engagement(lines: list[Line], body: float) -> list[MemberRef]:
     lines = [ln for ln in prepare(lines, body) if not _is_heading(ln, body)]
     return [MemberRef(name=n) for n in names_of(lines)]
@@ -1080,7 +1111,7 @@ def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str) -> t
         out.append(
             Region(
                 name=r["name"],
-                members=[MemberRef(name=n) for n in names_of(p["members"])],
+                members=[MemberRef(name=n) for n in names_of(grid_order(p["members"]))],
                 honorary_members=[MemberRef(name=n) for n in names_of(p["honorary"])],
                 focal_points=[FocalPoint(role=c["role"] or "", name=c["name"], place=join_lines(c["detail"]) or None) for c in focal if c["name"]],
                 board=[BoardMember(role=c["role"] or "", name=c["name"], position=join_lines(c["detail"]) or None) for c in board if c["name"]],
