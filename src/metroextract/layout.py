@@ -495,7 +495,7 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
             common = _compatible(gut, _vgaps(candidate, col_gap))
             # A bold band that has to narrow the gutter to fit is a sub-heading set
             # across it: it heads what follows, not the columns above.
-            heading_across = _crosses(bands[j], gut) and all(is_bold(w.font) for w in bands[j])
+            heading_across = _crosses(bands[j], gut) and all(is_bold(w.font) for w in bands[j]) and not _vgaps(bands[j], col_gap)
             if not common or heading_across or _leads_next_block(bands, j, gut, col_gap):
                 break
             group = candidate
