@@ -304,8 +304,8 @@ def _extend_gutters(
         touching = [(max(ln.x0, g[0]), min(ln.x1, g[1])) for ln in band if ln.x0 < g[1] and ln.x1 > g[0]]
         best = g
         if touching:
-            if not own and all(ln.bold for ln in band):
-                return None  # a bold sub-heading reaching into the gutter heads what follows
+            if not own and all(ln.bold for ln in band) and not _beside(band, gut, context or []):
+                return None  # a bold sub-heading alone on its row, reaching into the gutter, heads what follows
             # a line reaching into the gutter narrows it; one crossing it ends the region
             free = _gaps([(g[0] - 1, g[0]), *touching, (g[1], g[1] + 1)], min_gap)
             if not free:
