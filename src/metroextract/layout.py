@@ -501,7 +501,9 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
             group = candidate
             gut = common
             j += 1
-        if gut:
+        if gut and j == i + 1 and _justified_line(bands, i, gut):
+            plain.extend(group)  # wide word spaces of one justified line, not columns
+        elif gut:
             for part in _split(group, gut, "x"):
                 out.extend(xy_cut(part, col_gap, join_gap, depth + 1))
         else:
@@ -510,6 +512,18 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
     if plain:
         out.append(plain)
     return out
+
+
+def _justified_line(bands: list[list[Word]], i: int, gut: list[tuple[float, float]]) -> bool:
+    """A lone row whose "gutters" the rows right above and below it run across, set at
+    the same size and leading: a justified line with wide word spaces (a list of names)."""
+    if i == 0 or i + 1 >= len(bands):
+        return False
+    above, row, below = bands[i - 1], bands[i], bands[i + 1]
+    size = max(w.size for w in row)
+    tight = _band_gap(above, row) < 0.6 * size and _band_gap(row, below) < 0.6 * size
+    same = abs(max(w.size for w in above) - size) < 0.5 and abs(max(w.size for w in below) - size) < 0.5
+    return tight and same and _crosses(above, gut) and _crosses(below, gut)
 
 
 _PICTURE = "\x00picture"  # the text of a stand-in word: a picture's box in the XY-cut
