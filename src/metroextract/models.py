@@ -94,6 +94,7 @@ class DocumentLayout(_Frozen):
     page_count: int
     removed_furniture: int = 0  # running headers/footers and page numbers dropped
     warnings: list[Warning_] = Field(default_factory=list)  # pages skipped, text repaired
+    ocr_confidence: float | None = None  # OCR mean word confidence (0..100); None: no page OCR'd
 
 
 # --------------------------------------------------------------------------- published contract

@@ -1,44 +1,501 @@
-"""OCR fallback for PDFs without a usable text layer (scans, CID fonts without a Unicode map).
+"""OCR for pages without a usable text layer (scans, CID fonts without a Unicode map).
 
-`ocr_layout(path, settings)` runs `ocrmypdf` (tesseract with the French, English and
-Spanish language data) into a temporary folder and reads the result with the normal
-layout stage. It raises, with a clear message:
+`ocr_layout(path, settings, pages=…)` renders each page to OCR with pypdfium2 (colour,
+`OCR_DPI`), runs `tesseract` on it (hOCR; French, English and Spanish language data) and
+recovers from the pixels what a text PDF gives each word — size, weight, colour and a font
+name ("OCR" / "OCR-Bold") — so that the layout and segmentation stages run unchanged
+(`ocr_page.py`). Pages are OCR'd two at a time (one tesseract thread each). Skew is read
+from the baselines and undone on the coordinates; a page read upside down or sideways is
+turned by tesseract's orientation detection and read again. Running headers and footers,
+which OCR spells slightly differently on each page, are found by fuzzy repetition
+(`fuzzy_furniture`). Pages that keep a text layer (a mixed PDF) are read as usual and laid
+out together with the OCR'd ones. The layout carries the OCR mean word confidence.
 
-- `CorruptPdf` when the PDF has no readable page at all (a damaged page tree: OCR would
-  only render what another reader guesses);
-- `NoTextLayer` when OCR is turned off (`Settings.ocr`), `ocrmypdf`/`tesseract` are not
-  installed, OCR fails, or it finds too little text to be a report;
-- `EncryptedPdf` when the PDF is encrypted (ocrmypdf refuses encrypted input: decrypt it,
-  e.g. `qpdf --decrypt in.pdf out.pdf`, and drop it again);
+It raises, with a clear message:
+
+- `CorruptPdf` when the PDF has no readable page at all;
+- `NoTextLayer` when OCR is turned off (`Settings.ocr`), `tesseract` is not installed,
+  OCR fails, or it finds too little text to be a report;
+- `EncryptedPdf` when the PDF is encrypted (decrypt it, e.g.
+  `qpdf --decrypt in.pdf out.pdf`, and drop it again);
 - `ExtractionTimeout` when OCR alone takes longer than `Settings.timeout_seconds`.
 
-The set-up commands (`make install`, `.ci/run`) install ocrmypdf and tesseract.
+The set-up commands (`make install`, `.ci/run`) install tesseract and its language data.
 """
 
 from __future__ import annotations
 
+import math
+import os
+import re
 import shutil
 import subprocess
-import tempfile
+import time
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .errors import CorruptPdf, EncryptedPdf, ExtractionTimeout, NoTextLayer
-from .layout import open_pdf, pdf_to_layout, text_chars
-from .models import DocumentLayout
+from .errors import CorruptPdf, EncryptedPdf, ExtractionTimeout, NoTextLayer, WarningCode
+from .layout import MARGIN_SHARE, PageWords, cid_share, open_pdf, page_image_boxes, page_to_words, text_chars, words_to_layout
+from .models import DocumentLayout, Line, PageLayout, Warning_
 from .settings import Settings
 
-# The same threshold as the pipeline's "is there a text layer?" test.
+# The same threshold as the pipeline's "is there a text layer?" test, per page.
 MIN_LETTERS_PER_PAGE = 20
-
-# ocrmypdf exit codes (ocrmypdf.ExitCode)
-_EXIT_INPUT_FILE = 2
-_EXIT_MISSING_DEPENDENCY = 3
-_EXIT_ENCRYPTED = 8
+# A page of a PDF with text elsewhere is a scan when it has fewer letters than that and a
+# raster image covers at least this share of it.
+SCAN_IMAGE_SHARE = 0.5
+# Resolution pages are rendered at for tesseract (and for measuring the ink).
+OCR_DPI = 300
+# Pages OCR'd side by side (one single-threaded tesseract each).
+OCR_JOBS = max(1, min(2, os.cpu_count() or 1))
+# A page read with a mean word confidence below this is tried in other orientations.
+ROTATION_CHECK_CONFIDENCE = 55.0
+# Fuzzy running headers/footers: same margin, similar text (digits aside) on this many pages.
+FURNITURE_RATIO = 85.0
+FURNITURE_MIN_PAGES = 3
+FURNITURE_MIN_SHARE = 0.3
+# A page with ink where OCR found fewer words than this failed.
+MIN_WORDS_ON_INKED_PAGE = 3
 
 
 def ocr_available() -> bool:
-    """Both `ocrmypdf` and `tesseract` are on PATH."""
-    return shutil.which("ocrmypdf") is not None and shutil.which("tesseract") is not None
+    """`tesseract` is on PATH."""
+    return shutil.which("tesseract") is not None
+
+
+# --------------------------------------------------------------------------- which pages
+
+
+def _letters(lines: list[Line]) -> int:
+    return sum(sum(c.isalnum() for c in ln.text) for ln in lines)
+
+
+def pages_to_ocr(path: Path | str, layout: DocumentLayout) -> list[int]:
+    """The pages of a PDF whose text must come from OCR (empty: none).
+
+    - Fonts without a Unicode map for most of the text: every page.
+    - Too little text in the whole file (a scan): every page with fewer than
+      `MIN_LETTERS_PER_PAGE` letters, or that could not be read.
+    - Otherwise (a text PDF, possibly with scanned pages): the pages with fewer letters
+      than that on which a raster image covers most of the page. A text PDF without such
+      pages is left exactly as it was read.
+    """
+    n = layout.page_count
+    if n == 0:
+        return []
+    letters = {p.page: _letters(p.lines) for p in layout.pages}
+    if cid_share(layout) > 0.5:
+        return list(range(1, n + 1))
+    if text_chars(layout) < MIN_LETTERS_PER_PAGE * max(1, n):
+        return [p for p in range(1, n + 1) if letters.get(p, 0) < MIN_LETTERS_PER_PAGE]
+    candidates = [p for p, c in letters.items() if c < MIN_LETTERS_PER_PAGE]
+    if not candidates:
+        return []
+    return [p for p in candidates if _image_share(path, p) >= SCAN_IMAGE_SHARE]
+
+
+def _image_share(path: Path | str, pno: int) -> float:
+    """The largest share of page `pno` covered by one raster image."""
+    try:
+        with open_pdf(Path(path)) as pdf:
+            page = pdf.pages[pno - 1]
+            area = float(page.width) * float(page.height)
+            best = 0.0
+            for im in page.images:
+                a = (float(im["x1"]) - float(im["x0"])) * (float(im["bottom"]) - float(im["top"]))
+                best = max(best, a / area if area else 0.0)
+            return best
+    except Exception:  # noqa: BLE001 - unreadable page: OCR cannot do better here
+        return 0.0
+
+
+# --------------------------------------------------------------------------- cache
+
+# The OCR of a file's pages, by (sha256, page, dpi, languages): extraction is
+# deterministic, so a report read again in the same process (an evaluation after a test,
+# a re-run) does not pay for OCR twice. Bounded by pages.
+_CACHE: OrderedDict[tuple[str, int, int, str], Any] = OrderedDict()
+_CACHE_PAGES = 600
+
+
+def _cache_get(key: tuple[str, int, int, str]) -> Any:
+    hit = _CACHE.get(key)
+    if hit is not None:
+        _CACHE.move_to_end(key)
+    return hit
+
+
+def _cache_put(key: tuple[str, int, int, str], value: Any) -> None:
+    _CACHE[key] = value
+    _CACHE.move_to_end(key)
+    while len(_CACHE) > _CACHE_PAGES:
+        _CACHE.popitem(last=False)
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- OCR of pages
+
+
+@dataclass
+class PageOcr:
+    """One page read by OCR: raw words (points, measured), its size and what it took."""
+
+    pno: int
+    width: float
+    height: float
+    words: list  # list[ocr_page.RawWord]
+    inked: bool  # the page carries ink (not a blank sheet)
+    confidences: list[float]
+    skew: float  # degrees
+    rotated: int  # degrees turned before reading (orientation detection)
+    seconds: float
+    pictures: list
+
+
+def _open_pdfium(path: Path) -> Any:
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        doc = pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise EncryptedPdf(
+                "encrypted PDF without a text layer: OCR cannot read encrypted files "
+                "(decrypt it, e.g. `qpdf --decrypt in.pdf out.pdf`, and drop it again)",
+                stage="ocr",
+            ) from exc
+        raise CorruptPdf(f"OCR cannot read the PDF: {exc}", stage="ocr") from exc
+    if pdfium_c.FPDF_GetSecurityHandlerRevision(doc.raw) != -1:
+        doc.close()
+        raise EncryptedPdf(
+            "encrypted PDF without a text layer: OCR cannot read encrypted files "
+            "(decrypt it, e.g. `qpdf --decrypt in.pdf out.pdf`, and drop it again)",
+            stage="ocr",
+        )
+    return doc
+
+
+def _render(doc: Any, pno: int, dpi: int) -> tuple[Any, float, float, float]:
+    """Page `pno` as an RGB uint8 array at `dpi`, deskewed; the page's size in points and
+    the skew angle undone (degrees).
+
+    The skew is measured on a small rendering (`ocr_page.estimate_skew`); a skewed page is
+    rendered again through a rotation about its centre (PDFium renders it turned, at full
+    quality, no image is resampled twice).
+    """
+    import ctypes
+
+    import numpy as np
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    from .ocr_page import MIN_DESKEW, SKEW_DPI, estimate_skew, luminance
+
+    page = doc[pno - 1]
+    try:
+        w, h = page.get_size()
+        rotation = page.get_rotation()
+        if rotation in (90, 270):
+            w, h = h, w
+        small = page.render(scale=SKEW_DPI / 72.0, grayscale=True, fill_color=(255, 255, 255, 255)).to_numpy()
+        angle = estimate_skew(luminance(small)) if rotation == 0 else 0.0
+        if abs(angle) < MIN_DESKEW:
+            angle = 0.0
+            bmp = page.render(scale=dpi / 72.0, rev_byteorder=True, fill_color=(255, 255, 255, 255))
+            arr = bmp.to_numpy()
+        else:
+            s = dpi / 72.0
+            width, height = round(w * s), round(h * s)
+            bitmap = pypdfium2.PdfBitmap.new_native(width, height, pdfium_c.FPDFBitmap_BGRx, rev_byteorder=True)
+            bitmap.fill_rect((255, 255, 255, 255), 0, 0, width, height)
+            phi = math.radians(-angle)
+            cos, sin = math.cos(phi), math.sin(phi)
+            cx, cy = width / 2.0, height / 2.0
+            # PDFium applies the matrix to the page as displayed (top-left origin, y down)
+            matrix = pdfium_c.FS_MATRIX(s * cos, s * sin, -s * sin, s * cos, cx - cos * cx + sin * cy, cy - sin * cx - cos * cy)
+            clip = pdfium_c.FS_RECTF(0, 0, width, height)
+            pdfium_c.FPDF_RenderPageBitmapWithMatrix(bitmap, page, ctypes.byref(matrix), ctypes.byref(clip), pdfium_c.FPDF_ANNOT | pdfium_c.FPDF_REVERSE_BYTE_ORDER)
+            arr = bitmap.to_numpy()
+        rgb = np.ascontiguousarray(arr[..., :3]) if arr.ndim == 3 else arr
+    finally:
+        page.close()
+    return rgb, float(w), float(h), angle
+
+
+class _Deadline:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise ExtractionTimeout(f"OCR took longer than {self.seconds:g} s", stage="ocr")
+        return left
+
+
+class _Runner:
+    """Tesseract processes, each killable when the time is up."""
+
+    def __init__(self) -> None:
+        self.procs: set[subprocess.Popen] = set()
+        self.stopped = False
+
+    def hocr(self, grey: Any, dpi: int, languages: str, deadline: _Deadline) -> str:
+        from .ocr_page import TesseractError, pnm_bytes, start_tesseract
+
+        if self.stopped:
+            raise ExtractionTimeout(f"OCR took longer than {deadline.seconds:g} s", stage="ocr")
+        proc = start_tesseract(grey, dpi, languages)
+        self.procs.add(proc)
+        try:
+            out, err = proc.communicate(pnm_bytes(grey), timeout=deadline.left())
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            raise ExtractionTimeout(f"OCR took longer than {deadline.seconds:g} s", stage="ocr") from None
+        finally:
+            self.procs.discard(proc)
+        if proc.returncode != 0:
+            if self.stopped:
+                raise ExtractionTimeout(f"OCR took longer than {deadline.seconds:g} s", stage="ocr")
+            msg = [ln for ln in err.decode("utf-8", "replace").splitlines() if ln.strip()]
+            raise TesseractError(f"tesseract exit {proc.returncode}: {(msg[-1] if msg else 'no message')[:300]}")
+        return out.decode("utf-8", "replace")
+
+    def stop(self) -> None:
+        self.stopped = True
+        for proc in list(self.procs):
+            try:
+                proc.kill()
+            except OSError:
+                pass
+
+
+def _read_page(rgb: Any, pno: int, width: float, height: float, dpi: int, languages: str, runner: _Runner, deadline: _Deadline, deskewed: float = 0.0) -> PageOcr:
+    """OCR one rendered page (in a worker thread: tesseract runs outside the GIL)."""
+    import numpy as np
+
+    from .ocr_page import invert_dark_fills, luminance, page_words, parse_hocr, picture_boxes, run_osd
+
+    t0 = time.perf_counter()
+    grey = luminance(rgb)
+    inked = bool(np.count_nonzero(grey < 160) > 2e-4 * grey.size)
+    lines = parse_hocr(runner.hocr(invert_dark_fills(grey, dpi)[0], dpi, languages, deadline)) if inked else []
+    words, skew = page_words(rgb, grey, lines, dpi)
+    rotated = 0
+    confs = [w.conf for w in words]
+    if inked and (not confs or sum(confs) / len(confs) < ROTATION_CHECK_CONFIDENCE):
+        turn = run_osd(grey, dpi, timeout=min(60.0, deadline.left()))
+        if turn:
+            k = {90: 3, 180: 2, 270: 1}[turn]  # np.rot90 turns counter-clockwise
+            rgb2 = np.ascontiguousarray(np.rot90(rgb, k))
+            grey2 = luminance(rgb2)
+            words2, skew2 = page_words(rgb2, grey2, parse_hocr(runner.hocr(invert_dark_fills(grey2, dpi)[0], dpi, languages, deadline)), dpi)
+            confs2 = [w.conf for w in words2]
+            if sum(confs2) > sum(confs):
+                words, skew, confs, rotated, rgb, grey = words2, skew2, confs2, turn, rgb2, grey2
+                if turn in (90, 270):
+                    width, height = height, width
+    pictures = picture_boxes(grey, words, dpi)
+    return PageOcr(pno, width, height, words, inked, confs, deskewed + skew, rotated, time.perf_counter() - t0, pictures)
+
+
+def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_DPI) -> list[PageOcr]:
+    """OCR the given pages of a PDF (1-based), `OCR_JOBS` at a time, within the time limit."""
+    deadline = _Deadline(settings.timeout_seconds)
+    doc = _open_pdfium(path)
+    sha = _sha256(path)
+    runner = _Runner()
+    results: dict[int, PageOcr] = {}
+    try:
+        with ThreadPoolExecutor(max_workers=OCR_JOBS) as pool:
+            pending: dict[int, Any] = {}
+            try:
+                for pno in pages:
+                    key = (sha, pno, dpi, settings.ocr_languages)
+                    hit = _cache_get(key)
+                    if hit is not None:
+                        results[pno] = hit
+                        continue
+                    while len(pending) > OCR_JOBS:  # bound the rendered pages held in memory
+                        first = min(pending)
+                        results[first] = pending.pop(first).result(timeout=deadline.left())
+                    deadline.left()
+                    rgb, w, h, angle = _render(doc, pno, dpi)
+                    pending[pno] = pool.submit(_read_page, rgb, pno, w, h, dpi, settings.ocr_languages, runner, deadline, angle)
+                for pno in sorted(pending):
+                    results[pno] = pending.pop(pno).result(timeout=deadline.left())
+            except BaseException:
+                runner.stop()
+                for fut in pending.values():
+                    fut.cancel()
+                raise
+    except TimeoutError:  # a future's wait ran out
+        raise ExtractionTimeout(f"OCR took longer than {settings.timeout_seconds:g} s", stage="ocr") from None
+    finally:
+        doc.close()
+    for pno, res in results.items():
+        _cache_put((sha, pno, dpi, settings.ocr_languages), res)
+    return [results[p] for p in pages]
+
+
+# --------------------------------------------------------------------------- furniture
+
+
+def _furniture_text(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text.lower())).strip()
+
+
+def fuzzy_furniture(layout: DocumentLayout, pages: set[int]) -> DocumentLayout:
+    """Running headers/footers that OCR spelled a little differently on each page.
+
+    A line in the top or bottom margin (`layout.MARGIN_SHARE`) of an OCR'd page whose
+    text, digits aside, matches (rapidfuzz ratio ≥ `FURNITURE_RATIO`) margin lines at the
+    same height on at least `FURNITURE_MIN_PAGES` pages (and `FURNITURE_MIN_SHARE` of the
+    pages) is furniture: it moves to the page's furniture, as the layout stage does with
+    exact repetitions.
+    """
+    from rapidfuzz import fuzz
+
+    cands: list[tuple[int, int, str, float]] = []  # page index, line index, key, top
+    for pi, p in enumerate(layout.pages):
+        if p.page not in pages:
+            continue
+        for li, ln in enumerate(p.lines):
+            if ln.bottom < p.height * MARGIN_SHARE or ln.top > p.height * (1 - MARGIN_SHARE):
+                key = _furniture_text(ln.text)
+                if sum(c.isalpha() for c in key) >= 3:
+                    cands.append((pi, li, key, ln.top))
+    min_pages = max(FURNITURE_MIN_PAGES, FURNITURE_MIN_SHARE * len(pages))
+    drop: set[tuple[int, int]] = set()
+    for pi, li, key, top in cands:
+        seen = {pi}
+        for pj, _, key2, top2 in cands:
+            if pj not in seen and abs(top - top2) <= 8 and fuzz.ratio(key, key2) >= FURNITURE_RATIO:
+                seen.add(pj)
+        if len(seen) >= min_pages:
+            drop.add((pi, li))
+    if not drop:
+        return layout
+    out = []
+    for pi, p in enumerate(layout.pages):
+        kept = [ln for li, ln in enumerate(p.lines) if (pi, li) not in drop]
+        gone = [ln for li, ln in enumerate(p.lines) if (pi, li) in drop]
+        out.append(p.model_copy(update={"lines": kept, "furniture": [*p.furniture, *gone]}) if gone else p)
+    return layout.model_copy(update={"pages": out, "removed_furniture": layout.removed_furniture + len(drop)})
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _text_pages(path: Path, pages: list[int]) -> list[PageWords]:
+    """Pages that keep their text layer, read as the layout stage reads them."""
+    out: list[PageWords] = []
+    if not pages:
+        return out
+    with open_pdf(path) as pdf:
+        for pno in pages:
+            page = pdf.pages[pno - 1]
+            try:
+                out.append((pno, float(page.width), float(page.height), page_to_words(page), page_image_boxes(page)))
+            except Exception:  # noqa: BLE001 - the text layout already warned about it
+                continue
+    return out
+
+
+def ocr_confidence(results: list[PageOcr]) -> float | None:
+    """The OCR mean word confidence (0..100) of a document.
+
+    The mean of tesseract's word confidences, where a page that carries ink but gave
+    (almost) no words counts as one word read at confidence 0 per missing word: a page
+    OCR could not read at all (a photo of nothing, garbage, a failed scan) must weigh on
+    the verdict, not vanish from it. Blank pages do not count.
+    """
+    confs: list[float] = []
+    for r in results:
+        confs.extend(r.confidences)
+        if r.inked and len(r.confidences) < MIN_WORDS_ON_INKED_PAGE:
+            confs.extend([0.0] * (MIN_WORDS_ON_INKED_PAGE - len(r.confidences)))
+    if not confs:
+        return None
+    return sum(confs) / len(confs)
+
+
+def ocr_layout(
+    path: Path | str,
+    settings: Settings | None = None,
+    *,
+    page_count: int | None = None,
+    pages: list[int] | None = None,
+    text_layout: DocumentLayout | None = None,
+) -> DocumentLayout:
+    """Recognise the text of a PDF's pages with tesseract and return its layout.
+
+    `pages` (1-based) are OCR'd, the others keep their text layer (default: every page).
+    `page_count` (the layout stage's count, when the caller has it) saves reading the page
+    tree again; `text_layout` (the layout stage's result) gives the warnings of the pages
+    that keep their text.
+    """
+    settings = settings or Settings()
+    path = Path(path).absolute()
+    n = _page_count(path) if page_count is None else page_count
+    if n == 0:
+        raise CorruptPdf("the PDF has no readable pages (damaged page tree)", stage="layout")
+    if not settings.ocr:
+        raise NoTextLayer("no text layer, and OCR is turned off (settings.ocr / METROEXTRACT_OCR)")
+    if not ocr_available():
+        raise NoTextLayer("no text layer, and the OCR tool (tesseract) is not installed")
+    todo = sorted(set(pages)) if pages else list(range(1, n + 1))
+    from .ocr_page import TesseractError, document_words
+
+    try:
+        results = ocr_pages(path, todo, settings)
+    except TesseractError as exc:
+        raise NoTextLayer(f"no text layer, and OCR failed ({exc})", stage="ocr") from exc
+    except OSError as exc:
+        raise NoTextLayer(f"no text layer, and OCR is not usable: {exc}", stage="ocr") from exc
+
+    words = document_words([r.words for r in results])
+    scanned: list[PageWords] = [(r.pno, r.width, r.height, ws, r.pictures) for r, ws in zip(results, words)]
+    kept = [p for p in range(1, n + 1) if p not in set(todo)]
+    if text_layout is not None:
+        readable = {p.page for p in text_layout.pages}
+        kept = [p for p in kept if p in readable]
+    all_pages = sorted([*scanned, *_text_pages(path, kept)], key=lambda pw: pw[0])
+    layout = words_to_layout(all_pages, n)
+    layout = fuzzy_furniture(layout, set(todo))
+
+    ocr_letters = sum(_letters(p.lines) + _letters(p.furniture) for p in layout.pages if p.page in set(todo))
+    if ocr_letters < MIN_LETTERS_PER_PAGE * max(1, len(todo)) and not kept:
+        raise NoTextLayer(f"no text layer, and OCR found too little text ({ocr_letters} letters on {len(todo)} pages)", stage="ocr")
+    warnings = [*layout.warnings]
+    if text_layout is not None:
+        warnings += [w for w in text_layout.warnings if w.page is None or w.page in set(kept)]
+    for r in results:
+        if r.inked and len(r.confidences) < MIN_WORDS_ON_INKED_PAGE:
+            warnings.append(Warning_(page=r.pno, code=WarningCode.PAGE_UNREADABLE, message=f"page {r.pno}: OCR found no text on it, though it is not blank"))
+        if r.rotated:
+            warnings.append(Warning_(page=r.pno, code=WarningCode.OCR_USED, message=f"page {r.pno} read turned by {r.rotated}° (orientation detected by tesseract)"))
+    warnings.sort(key=lambda w: w.page or 0)
+    return layout.model_copy(update={"warnings": warnings, "ocr_confidence": ocr_confidence(results)})
 
 
 def _page_count(path: Path) -> int:
@@ -46,74 +503,4 @@ def _page_count(path: Path) -> int:
         return len(pdf.pages)
 
 
-def _last_line(text: bytes) -> str:
-    lines = [ln.strip() for ln in text.decode("utf-8", "replace").splitlines() if ln.strip()]
-    return lines[-1][:300] if lines else "no message"
-
-
-def ocr_layout(path: Path | str, settings: Settings | None = None, *, page_count: int | None = None) -> DocumentLayout:
-    """Recognise the text of a PDF with ocrmypdf + tesseract and return its layout.
-
-    `page_count` (the layout stage's count, when the caller has it) saves reading the
-    page tree again.
-    """
-    settings = settings or Settings()
-    path = Path(path).absolute()  # never a bare name: a leading dash must not look like an option
-    pages = _page_count(path) if page_count is None else page_count
-    if pages == 0:
-        raise CorruptPdf("the PDF has no readable pages (damaged page tree)", stage="layout")
-    if not settings.ocr:
-        raise NoTextLayer("no text layer, and OCR is turned off (settings.ocr / METROEXTRACT_OCR)")
-    if not ocr_available():
-        raise NoTextLayer("no text layer, and the OCR tools (ocrmypdf, tesseract) are not installed")
-
-    with tempfile.TemporaryDirectory(prefix="metroextract-ocr-") as tmp:
-        out = Path(tmp) / "ocr.pdf"
-        cmd = [
-            "ocrmypdf",
-            "--force-ocr",
-            "-l",
-            settings.ocr_languages,
-            "--output-type",
-            "pdf",
-            "--optimize",
-            "0",
-            "--jobs",
-            "2",
-            "--quiet",
-            str(path),
-            str(out),
-        ]
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp)
-        try:
-            _, err = proc.communicate(timeout=settings.timeout_seconds)
-        except subprocess.TimeoutExpired:
-            proc.terminate()  # ocrmypdf stops its tesseract children on SIGTERM
-            try:
-                proc.communicate(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.communicate()
-            raise ExtractionTimeout(f"OCR took longer than {settings.timeout_seconds:g} s", stage="ocr") from None
-        except BaseException:
-            proc.kill()
-            proc.communicate()
-            raise
-        if proc.returncode == _EXIT_ENCRYPTED:
-            raise EncryptedPdf(
-                "encrypted PDF without a text layer: OCR cannot read encrypted files "
-                "(decrypt it, e.g. `qpdf --decrypt in.pdf out.pdf`, and drop it again)",
-                stage="ocr",
-            )
-        if proc.returncode == _EXIT_INPUT_FILE:
-            raise CorruptPdf(f"OCR cannot read the PDF: {_last_line(err)}", stage="ocr")
-        if proc.returncode == _EXIT_MISSING_DEPENDENCY:
-            raise NoTextLayer(f"no text layer, and OCR is not usable: {_last_line(err)}", stage="ocr")
-        if proc.returncode != 0 or not out.exists():
-            raise NoTextLayer(f"no text layer, and OCR failed (ocrmypdf exit {proc.returncode}: {_last_line(err)})", stage="ocr")
-        layout = pdf_to_layout(out, max_pages=settings.max_pages + 1)
-
-    letters = text_chars(layout)
-    if letters < MIN_LETTERS_PER_PAGE * max(1, layout.page_count):
-        raise NoTextLayer(f"no text layer, and OCR found too little text ({letters} letters on {layout.page_count} pages)", stage="ocr")
-    return layout
+__all__ = ["ocr_available", "ocr_layout", "pages_to_ocr", "ocr_pages", "fuzzy_furniture", "ocr_confidence", "PageLayout"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .assemble import segments_to_report
 from .errors import LimitExceeded, NoTextLayer, NotAProgressReport, QuarantineCode
-from .layout import cid_share, pdf_to_layout, text_chars
+from .layout import pdf_to_layout
 from .models import Report, ReviewItem, Source
 from .quality import quality_warnings, report_quality
 from .sections import cross_check
@@ -61,10 +61,11 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
     sha = file_sha256(path)
     layout = pdf_to_layout(path, max_pages=settings.max_pages)
     ocr_used = False
-    if text_chars(layout) < 20 * max(1, layout.page_count) or cid_share(layout) > 0.5:
-        from .ocr import ocr_layout  # optional: needs ocrmypdf + tesseract
+    from .ocr import ocr_layout, pages_to_ocr  # OCR itself needs tesseract
 
-        layout = ocr_layout(path, settings, page_count=layout.page_count)
+    ocr_pages = pages_to_ocr(path, layout)  # pages without a text layer; none in a text PDF
+    if ocr_pages:
+        layout = ocr_layout(path, settings, page_count=layout.page_count, pages=ocr_pages, text_layout=layout)
         ocr_used = True
     timings["layout"] = time.perf_counter() - t0
 
@@ -83,7 +84,8 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
         from .errors import WarningCode
         from .models import Warning_
 
-        report = report.model_copy(update={"warnings": [Warning_(page=None, code=WarningCode.OCR_USED, message="no text layer: text recognised by OCR (tesseract)"), *report.warnings]})
+        where = "" if len(ocr_pages) == layout.page_count else f" on page{'s' if len(ocr_pages) > 1 else ''} {', '.join(map(str, ocr_pages))}"
+        report = report.model_copy(update={"warnings": [Warning_(page=None, code=WarningCode.OCR_USED, message=f"no text layer{where}: text recognised by OCR (tesseract)"), *report.warnings]})
     if layout.warnings:  # pages skipped or read another way: said first, page by page
         report = report.model_copy(update={"warnings": [*layout.warnings, *report.warnings]})
     timings["fields"] = time.perf_counter() - t2
