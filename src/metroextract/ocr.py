@@ -49,6 +49,8 @@ MIN_LETTERS_PER_PAGE = 20
 SCAN_IMAGE_SHARE = 0.5
 # Resolution pages are rendered at for tesseract (and for measuring the ink).
 OCR_DPI = 300
+# Pages read with the languages as configured, before the report's language is told.
+LANGUAGE_PROBE_PAGES = 2
 # Pages OCR'd side by side (one single-threaded tesseract each).
 OCR_JOBS = max(1, min(2, os.cpu_count() or 1))
 # A page read with a mean word confidence below this is tried in other orientations.
@@ -319,19 +321,33 @@ def _read_page(rgb: Any, pno: int, width: float, height: float, dpi: int, langua
 
 
 def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_DPI) -> list[PageOcr]:
-    """OCR the given pages of a PDF (1-based), `OCR_JOBS` at a time, within the time limit."""
+    """OCR the given pages of a PDF (1-based), `OCR_JOBS` at a time, within the time limit.
+
+    The first `LANGUAGE_PROBE_PAGES` pages are read with `settings.ocr_languages` as
+    given; the others with the report's language (told by those pages' words) first, which
+    tesseract then prefers where the languages' letters differ (accents).
+    """
+    from .ocr_words import detect_language, languages_first
+
     deadline = _Deadline(settings.timeout_seconds)
     doc = _open_pdfium(path)
     sha = _sha256(path)
     runner = _Runner()
     results: dict[int, PageOcr] = {}
+    used: dict[int, str] = {}
+    languages = settings.ocr_languages
     try:
         with ThreadPoolExecutor(max_workers=OCR_JOBS) as pool:
             pending: dict[int, Any] = {}
             try:
-                for pno in pages:
-                    key = (sha, pno, dpi, settings.ocr_languages)
-                    hit = _cache_get(key)
+                for n, pno in enumerate(pages):
+                    if n == LANGUAGE_PROBE_PAGES:
+                        for p in sorted(pending):
+                            results[p] = pending.pop(p).result(timeout=deadline.left())
+                        lang = detect_language([w.text for r in results.values() for w in r.words])
+                        languages = languages_first(settings.ocr_languages, lang)
+                    used[pno] = languages
+                    hit = _cache_get((sha, pno, dpi, languages))
                     if hit is not None:
                         results[pno] = hit
                         continue
@@ -340,7 +356,7 @@ def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_D
                         results[first] = pending.pop(first).result(timeout=deadline.left())
                     deadline.left()
                     rgb, w, h, angle = _render(doc, pno, dpi)
-                    pending[pno] = pool.submit(_read_page, rgb, pno, w, h, dpi, settings.ocr_languages, runner, deadline, angle)
+                    pending[pno] = pool.submit(_read_page, rgb, pno, w, h, dpi, languages, runner, deadline, angle)
                 for pno in sorted(pending):
                     results[pno] = pending.pop(pno).result(timeout=deadline.left())
             except BaseException:
@@ -353,8 +369,26 @@ def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_D
     finally:
         doc.close()
     for pno, res in results.items():
-        _cache_put((sha, pno, dpi, settings.ocr_languages), res)
+        _cache_put((sha, pno, dpi, used[pno]), res)
     return [results[p] for p in pages]
+
+
+def repaired_words(results: list[PageOcr], settings: Settings) -> list[list[Any]]:
+    """The words of OCR'd pages with their spelling repaired (`ocr_words`), as copies."""
+    from dataclasses import replace
+
+    from .ocr_words import NameLexicon, detect_language, repair_words
+
+    texts = [w.text for r in results for w in r.words]
+    names = None
+    try:
+        from .registry import load_registry
+
+        names = NameLexicon.from_registry(load_registry(settings.registry))
+    except Exception:  # noqa: BLE001 - no registry: the report's own words still repair
+        names = None
+    fixed = iter(repair_words(texts, detect_language(texts), names))
+    return [[replace(w, text=next(fixed)) for w in r.words] for r in results]
 
 
 # --------------------------------------------------------------------------- furniture
@@ -473,7 +507,7 @@ def ocr_layout(
     except OSError as exc:
         raise NoTextLayer(f"no text layer, and OCR is not usable: {exc}", stage="ocr") from exc
 
-    words = document_words([r.words for r in results])
+    words = document_words(repaired_words(results, settings))
     scanned: list[PageWords] = [(r.pno, r.width, r.height, ws, r.pictures) for r, ws in zip(results, words)]
     kept = [p for p in range(1, n + 1) if p not in set(todo)]
     if text_layout is not None:

@@ -468,6 +468,24 @@ class RawWord:
     band: float | None = None  # points: height of the word's main band of ink
 
 
+_ORDINAL_RE = re.compile(r"^(\d{1,3}\.?)([2aª°ºo0\"”“'’])$")
+
+
+def _ordinal(text: str, rgb: np.ndarray, grey: np.ndarray, wd: OcrWord, baseline: float) -> str:
+    """"5.ª", "12.º": tesseract reads the raised ordinal indicator as a digit or a quote
+    ("5.2", "12.”"). A last character whose ink ends well above the baseline is raised:
+    it becomes "ª" (read as a or 2) or "º" (anything round)."""
+    m = _ORDINAL_RE.match(text)
+    if not m:
+        return text
+    width = wd.x1 - wd.x0
+    tail = measure_ink(rgb, grey, int(wd.x1 - 0.25 * width), wd.y0, wd.x1, int(baseline) + 2)
+    height = baseline - wd.y0
+    if tail.bottom is None or height <= 4 or baseline - tail.bottom < 0.25 * height:
+        return text
+    return m.group(1) + ("ª" if m.group(2) in "2aª" else "º")
+
+
 def page_skew(lines: list[OcrLine]) -> float:
     """The page's skew: the median baseline slope of its lines, weighted by their width."""
     pairs = sorted((ln.slope, ln.x1 - ln.x0) for ln in lines if ln.x1 - ln.x0 > 50 and len(ln.words) >= 2)
@@ -502,6 +520,7 @@ def page_words(rgb: np.ndarray, grey: np.ndarray, lines: list[OcrLine], dpi: flo
             xc = (wd.x0 + wd.x1) / 2.0
             yb = ln.baseline_at(xc)
             ink = measure_ink(rgb, grey, wd.x0, wd.y0, wd.x1, wd.y1)
+            text = _ordinal(text, rgb, grey, wd, ln.baseline_at(wd.x1))
             # ink height above the baseline (the box is axis-aligned in the skewed image: the
             # top and bottom of a skewed word are at its two ends)
             tilt = abs(slope) * (wd.x1 - wd.x0)

@@ -79,7 +79,7 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
 
     t2 = time.perf_counter()
     source = Source(file_name=path.name, sha256=sha, pages=layout.page_count)
-    report = segments_to_report(seg, source, report_id_for(sha), ocr=ocr_used)
+    report = segments_to_report(seg, source, report_id_for(sha))  # OCR spellings: repaired by the OCR stage (ocr_words)
     if ocr_used:
         from .errors import WarningCode
         from .models import Warning_

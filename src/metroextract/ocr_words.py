@@ -1,0 +1,174 @@
+"""Spelling repairs of OCR'd words, from what the report and the registry print.
+
+Tesseract reads running text well and capitals and proper names less well: accents are
+dropped or misplaced on capitals ("REUNION", "PUBLICÓ"), foreign letters are missing from
+the language data ("Sáo Paulo"), look-alike letters are swapped ("Chongging",
+"Guadatajara"). Two lexicons repair them, word by word, before the layout stage:
+
+- the report's own words: a word in capitals takes the spelling the running text gives
+  its letters (the most frequent one), unless it is itself a word of the running text;
+- the registry's member and alliance names (all editions and aliases): a capitalised
+  word that is no spelling of any name takes the spelling of the one name it matches
+  with accents aside, or with one look-alike letter swapped (in the report's language
+  first).
+
+Only words tesseract could have misread change: a word that is itself known stays as read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+# Letter pairs tesseract mistakes for one another (both ways).
+CONFUSIONS = (("g", "q"), ("l", "t"), ("l", "i"), ("c", "e"), ("u", "n"), ("h", "b"), ("o", "a"), ("rn", "m"))
+# Tesseract language code of each report language.
+TESSERACT_CODES = {"fr": "fra", "en": "eng", "es": "spa"}
+MIN_NAME_TOKEN = 3  # shorter tokens of names ("de", "la") are left alone
+MIN_CONFUSION_TOKEN = 6
+
+_CORE_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def plain(word: str) -> str:
+    """Lower case without accents: the key words are matched by."""
+    word = word.replace("œ", "oe").replace("Œ", "OE")
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower()
+
+
+def detect_language(texts: list[str]) -> str | None:
+    """The report language ("fr", "en", "es") its marker words say most, or None."""
+    from .vocab import LANGUAGES, load_vocabulary
+
+    words = Counter(plain(w) for t in texts for w in _CORE_RE.findall(t))
+    scores = {lang: sum(words[plain(m)] for m in load_vocabulary(lang).markers) for lang in LANGUAGES}
+    best = max(scores, key=lambda k: scores[k])
+    return best if scores[best] >= 5 else None
+
+
+def languages_first(languages: str, lang: str | None) -> str:
+    """`languages` ("fra+eng+spa") with the report language's data first.
+
+    >>> languages_first("fra+eng+spa", "es")
+    'spa+fra+eng'
+    """
+    code = TESSERACT_CODES.get(lang or "")
+    parts = languages.split("+")
+    if code not in parts:
+        return languages
+    return "+".join([code, *(p for p in parts if p != code)])
+
+
+def _variants(key: str) -> set[str]:
+    out = set()
+    for a, b in CONFUSIONS:
+        for x, y in ((a, b), (b, a)):
+            start = key.find(x)
+            while start >= 0:
+                out.add(key[:start] + y + key[start + len(x) :])
+                start = key.find(x, start + 1)
+    return out
+
+
+def _with_case(like: str, word: str) -> str:
+    if like.isupper():
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+@dataclass
+class NameLexicon:
+    """Tokens of the registry's names: every spelling, and by key the spellings per language."""
+
+    spellings: set[str] = field(default_factory=set)
+    by_key: dict[str, dict[str | None, set[str]]] = field(default_factory=dict)
+
+    @classmethod
+    def from_registry(cls, registry) -> NameLexicon:  # noqa: ANN001 - registry.Registry
+        lex = cls()
+        for entity in (*registry.members, *registry.alliances):
+            named = [(lang, getattr(entity.names, lang)) for lang in ("en", "fr", "es")]
+            named += [(None, a) for a in entity.aliases]
+            for lang, name in named:
+                for tok in _CORE_RE.findall(name):
+                    if len(tok) < MIN_NAME_TOKEN:
+                        continue
+                    lex.spellings.add(tok)
+                    lex.by_key.setdefault(plain(tok), {}).setdefault(lang, set()).add(tok)
+        return lex
+
+    def _pick(self, key: str, lang: str | None) -> str | None:
+        forms = self.by_key.get(key)
+        if not forms:
+            return None
+        chosen = forms.get(lang) if lang in forms else None
+        if not chosen:
+            chosen = set().union(*forms.values())
+        return next(iter(chosen)) if len(chosen) == 1 else None
+
+    def repair(self, token: str, lang: str | None) -> str | None:
+        """The name spelling an OCR'd capitalised token stands for, or None."""
+        if len(token) < MIN_NAME_TOKEN or not token[:1].isupper():
+            return None
+        key = plain(token)
+        if token in self.spellings:
+            # a spelling of another edition only ("París" in an English report): this one's
+            forms = self.by_key.get(key, {})
+            own = forms.get(lang, set()) if lang else set()
+            if len(own) == 1 and token not in own and token not in forms.get(None, set()):
+                return next(iter(own))
+            return None
+        if token.isupper() and any(t.upper() == token for t in self.spellings):
+            return None
+        found = self._pick(key, lang)
+        if found is None and len(key) >= MIN_CONFUSION_TOKEN:
+            hits = {v for v in _variants(key) if v in self.by_key}
+            if len(hits) == 1:
+                found = self._pick(hits.pop(), lang)
+        return _with_case(token, found) if found and found != token else None
+
+
+def text_lexicon(texts: list[str]) -> Counter[str]:
+    """The running text's words (those with lower-case letters), lower-cased, counted."""
+    out: Counter[str] = Counter()
+    for t in texts:
+        for tok in _CORE_RE.findall(t):
+            if any(c.islower() for c in tok) and len(tok) >= 3:
+                out[tok.lower()] += 1
+    return out
+
+
+def repair_capitals(token: str, words: Counter[str], by_key: dict[str, list[str]]) -> str | None:
+    """The spelling of a word in capitals the running text gives, or None."""
+    if not token.isupper() or len(token) < 3 or token.lower() in words:
+        return None
+    key = plain(token)
+    forms = by_key.get(key)
+    if not forms and len(key) >= MIN_CONFUSION_TOKEN:
+        hits = [k for k in _variants(key) if k in by_key]
+        forms = by_key[hits[0]] if len(hits) == 1 else None
+    if not forms:
+        return None
+    best = max(forms, key=lambda w: (words[w], w))
+    return best.upper() if best.upper() != token else None
+
+
+def repair_words(texts: list[str], lang: str | None, names: NameLexicon | None) -> list[str]:
+    """Each OCR'd word of a document repaired from the document's and the registry's words."""
+    words = text_lexicon(texts)
+    by_key: dict[str, list[str]] = {}
+    for w in words:
+        by_key.setdefault(plain(w), []).append(w)
+
+    def fix(m: re.Match[str]) -> str:
+        tok = m.group(0)
+        better = repair_capitals(tok, words, by_key)
+        if better is None and names is not None:
+            better = names.repair(tok, lang)
+        return better or tok
+
+    return [_CORE_RE.sub(fix, t) for t in texts]
