@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from . import PARSER_VERSION
 from .errors import WarningCode
@@ -29,6 +30,9 @@ from .models import (
     Warning_,
 )
 from .segment import ActivityBlock, SegmentedReport
+
+if TYPE_CHECKING:
+    from .activity_report import ActivityReportSegments
 from .vocab import all_vocabularies
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -251,4 +255,71 @@ def segments_to_report(seg: SegmentedReport, source: Source, report_id: str, ocr
         activities=activities,
         warnings=warnings,
         **parts,
+    )
+
+
+def activity_report_to_report(seg: ActivityReportSegments, source: Source, report_id: str) -> Report:
+    """An activity report (the older kind) as a Report: each activity's date read from
+    its first paragraph, its year from its quarter (also across a new year)."""
+    from .activity_report import split_links
+    from .models import ReportSection  # noqa: F401  (documented type of Activity.section)
+    from .prose_dates import activity_date
+
+    vocabs = all_vocabularies()
+    vocab = vocabs[seg.language]
+    warnings: list[Warning_] = []
+    if seg.period_text:
+        start, end = parse_period(seg.period_text, list(vocabs.values()))
+    else:
+        start = end = None
+        warnings.append(Warning_(page=1, code=WarningCode.PERIOD_MISSING, message="no report period found on the first pages"))
+    period = Period(text=seg.period_text or "", start=start, end=end)
+    lexicon: set[str] = set()
+    for b in seg.activities:
+        for ln in b.description_lines:
+            lexicon.update(w.lower() for w in _WORD_RE.findall(ln.text.rstrip("-")))
+    activities = []
+    for i, b in enumerate(seg.activities):
+        title = join_lines([ln.text for ln in b.title_lines])
+        paragraphs = lines_to_paragraphs(b.description_lines, lexicon)
+        quarter = b.section
+        phrase = activity_date(paragraphs[0], seg.language, quarter.start if quarter else start, quarter.end if quarter else end) if paragraphs else None
+        page = b.title_lines[0].page if b.title_lines else None
+        if phrase is None:
+            warnings.append(Warning_(page=page, code=WarningCode.DATE_MISSING, message=f"no date found in the first paragraph of activity {title!r}"))
+        links = [label for ln in b.link_lines for label in split_links(ln.text, vocab)]
+        date_text = phrase.text if phrase else None
+        activities.append(
+            Activity(
+                id=activity_id(report_id, i, date_text or "", title),
+                action_line=None,
+                date_text=date_text,
+                date_start=phrase.dates.start if phrase else None,
+                date_end=phrase.dates.end if phrase else None,
+                dates=phrase.dates.dates if phrase else [],
+                series=None,
+                title=title,
+                description="\n\n".join(paragraphs),
+                members=[],
+                results=[],
+                challenges=[],
+                alliances=[],
+                section=quarter,
+                number=b.number,
+                links=links,
+                provenance=_provenance(b.all_lines),
+            )
+        )
+    for ln in seg.unplaced:
+        warnings.append(Warning_(page=ln.page, code=WarningCode.UNPLACED_TEXT, message=f"text outside any activity: {ln.text[:80]!r}"))
+    return Report(
+        id=report_id,
+        kind="activity_report",
+        source=source,
+        language=seg.language,  # type: ignore[arg-type]
+        title=join_lines([ln.text for ln in seg.title_lines]) or None,
+        period=period,
+        parser_version=PARSER_VERSION,
+        activities=activities,
+        warnings=warnings,
     )

@@ -84,6 +84,7 @@ def eval_cmd(
     min_name_precision: float = typer.Option(0.0, help="lowest pairwise precision of member and of alliance mentions clustered by id (text fixtures, each and pooled)"),
     min_name_recall: float = typer.Option(0.0, help="lowest pairwise recall of member and of alliance mentions clustered by id (text fixtures, each and pooled)"),
     min_resolved: float = typer.Option(0.0, help="lowest share of printed names resolved without review (text fixtures, each and pooled)"),
+    min_mentions: float = typer.Option(0.0, help="lowest F1 of members named in the prose (activity reports)"),
     name_ids: Optional[Path] = typer.Option(None, "--name-ids", help="hand-written printed name → id map (default: DIRECTORY/source/name_ids.yaml, else the repository's fixtures/source/name_ids.yaml)"),
     json_out: Optional[Path] = typer.Option(None, "--json", help="also write the scores as JSON"),
 ) -> None:
@@ -128,6 +129,26 @@ def eval_cmd(
         if s.description_similarity < min_description:
             failures.append(f"{s.fixture}: description {s.description_similarity:.3f} < {min_description}")
     out.print(t)
+    older = [s for s in scores if s.kind == "activity_report"]
+    if older:
+        from .evaluate import REPORT_FIELDS
+
+        at = Table(title="Activity reports")
+        for col in ("fixture", "kind", "period", *REPORT_FIELDS, "mentions F1"):
+            at.add_column(col, justify="right" if col != "fixture" else "left")
+        for s in older:
+            accs = [s.field_accuracy(f) for f in REPORT_FIELDS]
+            at.add_row(s.fixture, str(s.kind_found), "right" if s.period_right else "wrong", *(f"{a:.2f}" for a in accs), f"{s.mention_f1:.3f}")
+            if s.kind_found != s.kind:
+                failures.append(f"{s.fixture}: kind {s.kind_found} != {s.kind}")
+            if not s.period_right and min_field > 0:
+                failures.append(f"{s.fixture}: period wrong")
+            for f, a in zip(REPORT_FIELDS, accs):
+                if a < min_field:
+                    failures.append(f"{s.fixture}: {f} {a:.3f} < {min_field}")
+            if s.mention_f1 < min_mentions:
+                failures.append(f"{s.fixture}: mentioned members F1 {s.mention_f1:.3f} < {min_mentions}")
+        out.print(at)
     st = Table(title="Sections (item F1)")
     st.add_column("fixture")
     short = {s: s.replace("_", " ")[:10] for s in SECTIONS}

@@ -159,6 +159,7 @@ class ReportRow(_Row):
 
     report_id: str = Field(description=_D_REPORT)
     language: Literal["fr", "en", "es"]
+    kind: Literal["progress_report", "activity_report"] = Field(description="progress report (2021 on) or the older activity report, decided from the document's structure")
     title: str | None
     period_text: str | None = Field(
         description="the report period as printed; null when none was found on the first "
@@ -206,12 +207,18 @@ class ActivityRow(_Row):
         description="title as printed; null when none could be read (warning "
         "activity_without_title): the activity is still a printed, dated activity"
     )
-    date_text: str = Field(description="the date as printed")
+    date_text: str | None = Field(description="the date as printed (null: an activity report's activity whose prose names no date)")
     date_start: date | None
     date_end: date | None
     dates: list[date] = Field(description="every day the printed date names")
     description: str | None = Field(description="running text; null when none is printed")
     figure_text: list[str] = Field(description="captions and text inside pictures")
+    report_kind: Literal["progress_report", "activity_report"] = Field(description="the kind of report the activity is printed in")
+    section_text: str | None = Field(description="activity reports: the quarter heading as printed")
+    section_start: str | None = Field(description="activity reports: the quarter's first month (YYYY-MM)")
+    section_end: str | None = Field(description="activity reports: the quarter's last month (YYYY-MM)")
+    number: str | None = Field(description="activity reports: the heading's number as printed")
+    links: list[str] = Field(description="activity reports: labels of the link lines after the activity")
     pages: list[int] = Field(description="PDF pages the activity is printed on")
 
 
@@ -930,6 +937,7 @@ class _Tables:
             "reports",
             report_id=rid,
             language=report.language,
+            kind=report.kind,
             title=report.title,
             period_text=report.period.text,
             period_start=report.period.start,
@@ -977,6 +985,12 @@ class _Tables:
                 dates=a.dates,
                 description=a.description,
                 figure_text=a.figure_text,
+                report_kind=report.kind,
+                section_text=a.section.text if a.section else None,
+                section_start=a.section.start if a.section else None,
+                section_end=a.section.end if a.section else None,
+                number=a.number,
+                links=a.links,
                 pages=a.provenance.pages,
             ):
                 for table, items in children.items():

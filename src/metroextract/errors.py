@@ -49,6 +49,7 @@ class WarningCode(StrEnum):
     SECTION_IMPLAUSIBLE = "section_implausible"  # a section far beyond its kind's usual size
     NO_ACTIVITIES = "no_activities"  # no activity found in a report that should have some
     PAGE_FALLBACK_READER = "page_fallback_reader"  # a page pdfminer could not read, read with pypdfium2
+    DATE_MISSING = "date_missing"  # an activity report's activity with no date in its first paragraph
     ROW_REJECTED = "row_rejected"  # a dataset row left out: it broke its table's declaration
 
 

@@ -68,6 +68,20 @@ def activity_view(a: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# Fields only activity reports print: scored where the truth has them.
+REPORT_FIELDS = ("section", "number", "links")
+
+
+def report_fields_view(a: dict[str, Any]) -> dict[str, Any]:
+    """An activity report's own fields (quarter, number as printed, link labels)."""
+    sec = a.get("section") or None
+    return {
+        "section": (sec["text"], sec["start"], sec["end"]) if sec else None,
+        "number": a.get("number"),
+        "links": list(a.get("links") or []),
+    }
+
+
 def section_items(doc: dict[str, Any], name: str) -> list[str]:
     """A section as a list of canonical item strings (names only for member references)."""
 
@@ -366,6 +380,10 @@ class FixtureScore:
     sections: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # expected, found, exact matches
     error: str | None = None
     names_scored: bool = False  # False when no name_ids file was given
+    kind: str = "progress_report"  # the truth's kind
+    kind_found: str | None = None  # the extraction's kind
+    period_right: bool = True
+    mention_counts: tuple[int, int, int] = (0, 0, 0)  # mentioned members: true pos., false pos., false neg.
     mentions: list[NameMention] = field(default_factory=list)  # every printed member/alliance name in the truth
     extras: list[ExtraRef] = field(default_factory=list)  # extracted references with no printed counterpart
 
@@ -403,6 +421,11 @@ class FixtureScore:
     def name_wrong(self) -> list[NameMention]:
         """Scored mentions given an id other than the true one (the errors that merge members)."""
         return [m for m in self.kind_mentions() if m.pred_id is not None and m.pred_id != m.true_id]
+
+    @property
+    def mention_f1(self) -> float:
+        tp, fp, fn = self.mention_counts
+        return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
 
     def field_accuracy(self, name: str) -> float:
         return self.field_correct.get(name, 0) / self.expected if self.expected else 1.0
@@ -459,11 +482,28 @@ def score_fixture(
     score = FixtureScore(fixture=name, scanned=bool(truth.get("scanned")), expected=len(t_acts), found=len(f_acts), matched=0, error=error)
     pairs = match_activities(t_acts, f_acts)
     score.matched = len(pairs)
+    score.kind = truth.get("kind", "progress_report")
+    score.kind_found = doc.get("kind")
+    if truth.get("period"):
+        score.period_right = (doc.get("period") or {}).get("start") == truth["period"].get("start") and (doc.get("period") or {}).get("end") == truth["period"].get("end")
+    tp = fp = fn = 0
     for ti, fi in pairs:
         tv, fv = activity_view(t_acts[ti]), activity_view(f_acts[fi])
         for fname in ACTIVITY_FIELDS:
             score.field_correct[fname] = score.field_correct.get(fname, 0) + (tv[fname] == fv[fname])
+        if "section" in t_acts[ti]:
+            tr, fr = report_fields_view(t_acts[ti]), report_fields_view(f_acts[fi])
+            for fname in REPORT_FIELDS:
+                score.field_correct[fname] = score.field_correct.get(fname, 0) + (tr[fname] == fr[fname])
+        if "mentioned_members" in t_acts[ti]:
+            want = {_ws(x) for x in t_acts[ti]["mentioned_members"]}
+            got = {_ws(x["name"] if isinstance(x, dict) else x) for x in f_acts[fi].get("mentioned_members", [])}
+            tp, fp, fn = tp + len(want & got), fp + len(got - want), fn + len(want - got)
         score.description_sum += fuzz.ratio(tv["description"], fv["description"]) / 100
+    # activities missed altogether miss their mentions too
+    matched_t = {ti for ti, _ in pairs}
+    fn += sum(len(a.get("mentioned_members") or []) for i, a in enumerate(t_acts) if i not in matched_t)
+    score.mention_counts = (tp, fp, fn)
     for sec in SECTIONS:
         exp = section_items(truth, sec)
         got = section_items(doc, sec)
@@ -492,7 +532,8 @@ def overall_resolved_share(scores: Iterable[FixtureScore], kind: NameKind | None
 
 
 def evaluate_dir(directory: Path, extract: Any, name_ids: Path | dict[NameKind, dict[str, str | None]] | None = None) -> list[FixtureScore]:
-    """Score every `<name>.pdf` with a `<name>.truth.json` beside it.
+    """Score every `<name>.pdf` with a `<name>.truth.json` beside it (in the folder and
+    its direct sub-folders).
 
     `extract(pdf)` returns a Report, or an object with `.report` and `.review` (such as
     `pipeline.extract`'s Extraction), whose review items then count as not resolved.
@@ -508,9 +549,10 @@ def evaluate_dir(directory: Path, extract: Any, name_ids: Path | dict[NameKind, 
     else:
         ids = load_name_ids(Path(name_ids))
     scores = []
-    for truth_path in sorted(directory.glob("*.truth.json")):
+    # one level of sub-folders too: fixtures/ar holds the activity reports
+    for truth_path in sorted([*directory.glob("*.truth.json"), *directory.glob("*/*.truth.json")]):
         name = truth_path.name[: -len(".truth.json")]
-        pdf = directory / f"{name}.pdf"
+        pdf = truth_path.parent / f"{name}.pdf"
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
         if not pdf.exists():
             scores.append(score_fixture(name, truth, None, error="PDF missing", name_ids=ids))

@@ -82,6 +82,7 @@ def _date_tokens(text: str, vocab: Vocabulary) -> list[tuple[str, object]] | Non
     ranges = {_plain(w) for w in vocab.date_range}
     fillers = {_plain(w) for w in vocab.date_prefix} | {_plain(w) for w in vocab.weekdays} | {"de", "of", "the", "d"}
     suffixes = sorted((_plain(s) for s in vocab.ordinal_suffixes), key=len, reverse=True)
+    fillers |= set(suffixes)  # "1.º": the dot splits the ordinal sign from its number
     plain = _NUMERIC_DATE_RE.sub(_spell_numeric_date, _plain(text))
     raw = re.findall(r"\d+[^\W\d_]*|[^\W\d_]+|[-–—&]|>|#\d+", plain.replace(".", " "))
     out: list[tuple[str, object]] = []

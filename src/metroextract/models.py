@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1.0"  # 1.1: report.quality, layout-independent nullable fields in tables
+SCHEMA_VERSION = "1.2.0"  # 1.1: report.quality, nullable table fields; 1.2: kind, activity section/number/links
 
 Language = Literal["fr", "en", "es"]
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, top-left origin
@@ -153,10 +153,18 @@ class Provenance(_Frozen):
     bbox: list[PageBox]
 
 
+class ReportSection(_Frozen):
+    """The part of a report an activity is printed in (an activity report's quarter)."""
+
+    text: str  # the heading as printed ("JANUARY – MARCH 2014")
+    start: str | None  # YYYY-MM
+    end: str | None  # YYYY-MM
+
+
 class Activity(_Frozen):
     id: str
     action_line: str | None
-    date_text: str
+    date_text: str | None  # as printed; null where an activity report's prose names no date
     date_start: date | None
     date_end: date | None
     dates: list[date]
@@ -169,6 +177,11 @@ class Activity(_Frozen):
     alliances: list[AllianceRef]
     mentioned_members: list[MemberRef] = Field(default_factory=list)
     figure_text: list[str] = Field(default_factory=list)  # captions and text inside pictures
+    # Activity reports (the older kind): the quarter, the heading's number as printed and
+    # the link lines' labels; progress reports leave them empty.
+    section: ReportSection | None = None
+    number: str | None = None
+    links: list[str] = Field(default_factory=list)
     provenance: Provenance
 
 
@@ -273,6 +286,7 @@ class Report(_Frozen):
 
     schema_version: str = SCHEMA_VERSION
     id: str
+    kind: Literal["progress_report", "activity_report"] = "progress_report"  # decided from the document's structure
     source: Source
     language: Language
     title: str | None

@@ -420,24 +420,45 @@ def find_mentions(text: str, registry: Registry, lang: str) -> list[MemberRef]:
         if pattern.ambiguous and not _standalone(doc[start:end]):
             continue
         found[(start, end)] = pattern
+    hits: list[tuple[int, MemberRef]] = []
+    # filter_spans keeps the longest of overlapping spans and returns them in text order.
+    spans = filter_spans([doc[s:e] for s, e in found])
+    for span in spans:
+        pattern = found[(span.start, span.end)]
+        ref = MemberRef(name=span.text, member_id=pattern.entity.id, canonical_name=pattern.entity.canonical_name, method=pattern.method, score=100.0)
+        hits.append((span.start, ref))
+    covered = blocked | {i for span in spans for i in range(span.start, span.end)}
+    hits += _misspelt_mentions(doc, covered, registry)
     refs: list[MemberRef] = []
     seen: set[str] = set()
-    # filter_spans keeps the longest of overlapping spans and returns them in text order.
-    for span in filter_spans([doc[s:e] for s, e in found]):
-        pattern = found[(span.start, span.end)]
-        if pattern.entity.id in seen:
+    for _, ref in sorted(hits, key=lambda h: h[0]):
+        if ref.member_id in seen:
             continue
-        seen.add(pattern.entity.id)
-        refs.append(
-            MemberRef(
-                name=span.text,
-                member_id=pattern.entity.id,
-                canonical_name=pattern.entity.canonical_name,
-                method=pattern.method,
-                score=100.0,
-            )
-        )
+        seen.add(ref.member_id)  # type: ignore[arg-type]
+        refs.append(ref)
     return refs
+
+
+def _misspelt_mentions(doc: Any, covered: set[int], registry: Registry) -> list[tuple[int, MemberRef]]:
+    """One-word member names misspelt in the prose ("Doula" for Douala): a capitalised
+    word of five letters or more, not opening a sentence, that the resolver places by
+    fuzzy match (its threshold and margin) on a one-word registered spelling of about the
+    same length and the same initial."""
+    out = []
+    for tok in doc:
+        text = tok.text
+        if tok.i in covered or len(text) < 5 or not text[:1].isupper() or not text[1:].islower() or not text.isalpha():
+            continue
+        if tok.i == 0 or doc[tok.i - 1].text in {".", "!", "?", ":", "«", '"', "“"}:
+            continue
+        ref = resolve_member(text, registry)
+        if ref.method != "fuzzy" or ref.canonical_name is None:
+            continue
+        entity = registry.get("member", ref.member_id)  # type: ignore[arg-type]
+        close = [sp for sp, _ in entity.spellings() if " " not in sp and sp[:1].casefold() == text[:1].casefold() and abs(len(sp) - len(text)) <= 1]
+        if close:
+            out.append((tok.i, ref))
+    return out
 
 
 # --------------------------------------------------------------------------- report

@@ -7,7 +7,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assemble import segments_to_report
+from .activity_report import layout_to_activity_report
+from .assemble import activity_report_to_report, segments_to_report
 from .errors import LimitExceeded, NoTextLayer, NotAProgressReport, QuarantineCode
 from .layout import pdf_to_layout
 from .models import Report, ReviewItem, Source
@@ -71,15 +72,22 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
 
     t1 = time.perf_counter()
     seg = layout_to_segments(layout)
-    timings["segment"] = time.perf_counter() - t1
+    older = None
     if not looks_like_progress_report(seg):
-        raise NotAProgressReport(
-            f"no dated activities with labelled fields and only {len(seg.sections)} report section heading(s) found: not a Metropolis progress report"
-        )
+        # the older kind: quarters with headed activities dated in their prose
+        older = layout_to_activity_report(layout)
+        if older is None:
+            raise NotAProgressReport(
+                f"no dated activities with labelled fields, only {len(seg.sections)} report section heading(s) and no quarters of headed activities found: not a Metropolis report"
+            )
+    timings["segment"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
     source = Source(file_name=path.name, sha256=sha, pages=layout.page_count)
-    report = segments_to_report(seg, source, report_id_for(sha))  # OCR spellings: repaired by the OCR stage (ocr_words)
+    if older is not None:
+        report = activity_report_to_report(older, source, report_id_for(sha))
+    else:
+        report = segments_to_report(seg, source, report_id_for(sha))  # OCR spellings: repaired by the OCR stage (ocr_words)
     if ocr_used:
         from .errors import WarningCode
         from .models import Warning_
@@ -98,9 +106,10 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
 
         report, review = normalize_report(report, load_registry(settings.registry))
     # Consistency checks run on resolved names, so spellings of one member agree.
-    report = report.model_copy(update={"warnings": [*report.warnings, *cross_check(report)]})
+    if older is None:
+        report = report.model_copy(update={"warnings": [*report.warnings, *cross_check(report)]})
     timings["normalize"] = time.perf_counter() - t3
-    quality = report_quality(seg, report, getattr(layout, "ocr_confidence", None))
+    quality = report_quality(older or seg, report, getattr(layout, "ocr_confidence", None))
     report = report.model_copy(update={"quality": quality, "warnings": [*report.warnings, *quality_warnings(seg, quality)]})
     return Extraction(report=report, review=review, timings=timings)
 

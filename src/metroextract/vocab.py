@@ -40,6 +40,8 @@ class Vocabulary(BaseModel):
     title_markers: list[str]
     period_arrow: list[str]
     table_headers: dict[str, list[str]] = {}
+    date_deadline: list[str] = []
+    link_labels: list[str] = []
 
 
 def fold(text: str) -> str:
