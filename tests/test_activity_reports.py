@@ -64,3 +64,29 @@ def test_activity_date_from_prose(lang, text, expected):
 def test_a_deadline_is_found_but_marked():
     (p,) = date_phrases("Les candidatures sont ouvertes jusqu'au 30 juin.", "fr", "2014-01", "2014-12")
     assert (p.text, p.deadline) == ("30 juin", True)
+
+
+def test_both_kinds_side_by_side_in_the_datasets(tmp_path):
+    """A progress report and an activity report in one dataset folder; the README's query."""
+    import re
+
+    import duckdb
+
+    from metroextract import datasets as ds
+    from metroextract.export import write_report_outputs
+    from metroextract.pipeline import extract
+    from metroextract.registry import load_registry
+
+    fixtures = AR.parent
+    for pdf in (fixtures / "en-2021-01-04-brochure.pdf", AR / "en-2014-annual-wordreport.pdf"):
+        x = extract(pdf)
+        write_report_outputs(tmp_path, x.report, x.review)
+    ds.rebuild_datasets(tmp_path, load_registry(None))
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    query = re.search(r"```sql\n(-- members per kind of report and year.*?)```", readme, re.S).group(1)
+    rows = duckdb.sql(query.replace("output/datasets/", f"{tmp_path}/datasets/")).fetchall()
+    by_kind = {}
+    for kind, _year, acts, _members in rows:
+        by_kind[kind] = by_kind.get(kind, 0) + acts
+    assert by_kind == {"activity_report": 14, "progress_report": 12}
+    assert all(members > 0 for kind, _y, _a, members in rows if kind == "activity_report")
