@@ -31,7 +31,7 @@ install: system-deps $(VENV)/.installed
 # ephemeral local API (no server to start), results in output/.
 run: install
 	mkdir -p output/inbox
-	cp -n fixtures/*.pdf output/inbox/ 2>/dev/null || true
+	cp -n fixtures/*.pdf fixtures/ar/*.pdf output/inbox/ 2>/dev/null || true
 	$(VENV)/bin/metroextract ingest output/inbox --output output
 
 test: install

@@ -41,7 +41,7 @@ from metroextract.models import (
 from metroextract.registry import load_registry
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURE_PDFS = sorted((REPO / "fixtures").glob("*.pdf"))
+FIXTURE_PDFS = sorted([*(REPO / "fixtures").glob("*.pdf"), *(REPO / "fixtures" / "ar").glob("*.pdf")])  # both kinds
 TEXT_PDFS = [p for p in FIXTURE_PDFS if "scanned" not in p.name]
 
 
