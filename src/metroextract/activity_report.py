@@ -169,7 +169,9 @@ def layout_to_activity_report(layout: DocumentLayout, lang: str | None = None) -
         else:
             cur.description_lines.append(ln)
     blocks = [b for b in blocks if b.description_lines]
-    if quarters == 0 or len(blocks) < 2:
+    # the structure of an activity report: quarters of several headed activities, most
+    # of them dated in their first paragraph (a rate sheet or a form has none of it)
+    if quarters < 2 or len(blocks) < 3 or sum(_dated(b, lang) for b in blocks) < 0.5 * len(blocks):
         return None
     first = next((ln for ln in lines if ln.page == first_page), None)
     title_lines = []
@@ -191,3 +193,11 @@ def layout_to_activity_report(layout: DocumentLayout, lang: str | None = None) -
 
 def _same_title(prev: Line, ln: Line) -> bool:
     return prev.page == ln.page and abs(prev.size - ln.size) < 0.6 and prev.bold == ln.bold and 0 <= ln.top - prev.bottom < 0.8 * ln.size and not _NUMBER_RE.match(ln.text.strip())
+
+
+def _dated(block: ActivityReportBlock, lang: str) -> bool:
+    from .prose_dates import activity_date
+
+    text = " ".join(ln.text for ln in block.description_lines[:6])
+    sec = block.section
+    return activity_date(text, lang, sec.start if sec else None, sec.end if sec else None) is not None

@@ -61,6 +61,10 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
         raise LimitExceeded(f"file is {size} bytes, over the {settings.max_bytes}-byte limit", code=QuarantineCode.TOO_LARGE)
     sha = file_sha256(path)
     layout = pdf_to_layout(path, max_pages=settings.max_pages)
+    if layout.page_count == 0:
+        from .errors import CorruptPdf
+
+        raise CorruptPdf("the PDF has no readable pages (damaged page tree)", stage="layout")
     ocr_used = False
     from .ocr import ocr_layout, pages_to_ocr  # OCR itself needs tesseract
 
