@@ -10,7 +10,7 @@ from pathlib import Path
 from .activity_report import layout_to_activity_report
 from .assemble import activity_report_to_report, segments_to_report
 from .errors import LimitExceeded, NoTextLayer, NotAProgressReport, QuarantineCode
-from .layout import pdf_to_layout
+from .layout import pdf_to_layout, text_chars
 from .models import Report, ReviewItem, Source
 from .quality import quality_warnings, report_quality
 from .sections import cross_check
@@ -70,8 +70,14 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
 
     ocr_pages = pages_to_ocr(path, layout)  # pages without a text layer; none in a text PDF
     if ocr_pages:
-        layout = ocr_layout(path, settings, page_count=layout.page_count, pages=ocr_pages, text_layout=layout)
-        ocr_used = True
+        try:
+            layout = ocr_layout(path, settings, page_count=layout.page_count, pages=ocr_pages, text_layout=layout)
+            ocr_used = True
+        except NoTextLayer:
+            # a text PDF with a few pages of no text (blank, pictures): without OCR the
+            # text pages still make (or refuse) the report; a PDF of no text at all does not
+            if len(ocr_pages) >= layout.page_count or text_chars(layout) < 20 * max(1, layout.page_count):
+                raise
     timings["layout"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
