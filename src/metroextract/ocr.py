@@ -295,13 +295,17 @@ def _read_page(rgb: Any, pno: int, width: float, height: float, dpi: int, langua
     """OCR one rendered page (in a worker thread: tesseract runs outside the GIL)."""
     import numpy as np
 
-    from .ocr_page import invert_dark_fills, luminance, page_words, parse_hocr, picture_boxes, run_osd
+    from .ocr_page import flatten_background, invert_dark_fills, luminance, page_words, parse_hocr, picture_boxes, run_osd
 
     t0 = time.perf_counter()
     grey = luminance(rgb)
     inked = bool(np.count_nonzero(grey < 160) > 2e-4 * grey.size)
-    lines = parse_hocr(runner.hocr(invert_dark_fills(grey, dpi)[0], dpi, languages, deadline)) if inked else []
-    words, skew = page_words(rgb, grey, lines, dpi)
+    # light text on dark fills is read, and its strokes measured, on the page turned
+    # dark-on-light; its colour is sampled on the page as printed
+    turned, fills = invert_dark_fills(grey, dpi)
+    seen = flatten_background(turned, dpi)
+    lines = parse_hocr(runner.hocr(seen, dpi, languages, deadline)) if inked else []
+    words, skew = page_words(rgb, seen, lines, dpi)
     rotated = 0
     confs = [w.conf for w in words]
     if inked and (not confs or sum(confs) / len(confs) < ROTATION_CHECK_CONFIDENCE):
@@ -309,14 +313,15 @@ def _read_page(rgb: Any, pno: int, width: float, height: float, dpi: int, langua
         if turn:
             k = {90: 3, 180: 2, 270: 1}[turn]  # np.rot90 turns counter-clockwise
             rgb2 = np.ascontiguousarray(np.rot90(rgb, k))
-            grey2 = luminance(rgb2)
-            words2, skew2 = page_words(rgb2, grey2, parse_hocr(runner.hocr(invert_dark_fills(grey2, dpi)[0], dpi, languages, deadline)), dpi)
+            turned2, fills2 = invert_dark_fills(luminance(rgb2), dpi)
+            grey2 = flatten_background(turned2, dpi)
+            words2, skew2 = page_words(rgb2, grey2, parse_hocr(runner.hocr(grey2, dpi, languages, deadline)), dpi)
             confs2 = [w.conf for w in words2]
             if sum(confs2) > sum(confs):
-                words, skew, confs, rotated, rgb, grey = words2, skew2, confs2, turn, rgb2, grey2
+                words, skew, confs, rotated, rgb, grey, fills = words2, skew2, confs2, turn, rgb2, luminance(rgb2), fills2
                 if turn in (90, 270):
                     width, height = height, width
-    pictures = picture_boxes(grey, words, dpi)
+    pictures = picture_boxes(grey, words, dpi, fills)
     return PageOcr(pno, width, height, words, inked, confs, deskewed + skew, rotated, time.perf_counter() - t0, pictures)
 
 
@@ -377,7 +382,7 @@ def repaired_words(results: list[PageOcr], settings: Settings) -> list[list[Any]
     """The words of OCR'd pages with their spelling repaired (`ocr_words`), as copies."""
     from dataclasses import replace
 
-    from .ocr_words import NameLexicon, detect_language, repair_words
+    from .ocr_words import NameLexicon, detect_language, is_junk, repair_words
 
     texts = [w.text for r in results for w in r.words]
     names = None
@@ -388,7 +393,11 @@ def repaired_words(results: list[PageOcr], settings: Settings) -> list[list[Any]
     except Exception:  # noqa: BLE001 - no registry: the report's own words still repair
         names = None
     fixed = iter(repair_words(texts, detect_language(texts), names))
-    return [[replace(w, text=next(fixed)) for w in r.words] for r in results]
+    out = []
+    for r in results:
+        words = [replace(w, text=next(fixed)) for w in r.words]
+        out.append([w for w in words if not is_junk(w.text)])
+    return out
 
 
 # --------------------------------------------------------------------------- furniture

@@ -67,12 +67,15 @@ OWN_SIZE_RATIO = 1.3
 # blurred 150-dpi scan, where thin strokes never reach the ink's full darkness).
 MIN_BOLD_SEPARATION = 1.15
 BOLD_RATIO = 1.35  # without two groups: bold above this multiple of the regular ratio
+# Lines of one block of text (see `style_runs`): sizes within this log ratio, baselines
+# less than this many sizes apart.
+RUN_SIZE_SPREAD = 0.08
+RUN_LEADING = 1.4
+LINE_SWITCH_COST = 12.0
 # Cost (in log-likelihood units) of a change of weight inside a line.
-WEIGHT_SWITCH_COST = 4.0
+WEIGHT_SWITCH_COST = 6.0
 # Sizes closer than this (relative, the smoothing of the size histogram) share a class.
 SIZE_CLASS_SPREAD = 0.05
-# A bold size class this close (log ratio) to a regular one is the same size.
-SAME_CLASS = 0.06
 # Colours closer than this (`_colour_distance`) are one colour.
 COLOUR_MERGE = 40.0
 # Side bearing added to each side of a word's ink box, in em.
@@ -182,6 +185,7 @@ class OcrLine:
     slope: float  # baseline: y = y1 + offset + slope * (x - x0)
     offset: float
     words: list[OcrWord] = field(default_factory=list)
+    par: int = 0  # tesseract's paragraph
 
     def baseline_at(self, x: float) -> float:
         return self.y1 + self.offset + self.slope * (x - self.x0)
@@ -201,7 +205,11 @@ def parse_hocr(text: str) -> list[OcrLine]:
     except ET.ParseError as exc:
         raise TesseractError(f"unreadable hOCR output: {exc}") from exc
     out: list[OcrLine] = []
+    par = -1
     for el in root.iter():
+        if el.get("class") == "ocr_par":
+            par += 1
+            continue
         if el.get("class") not in _LINE_CLASSES:
             continue
         title = el.get("title", "")
@@ -209,7 +217,7 @@ def parse_hocr(text: str) -> list[OcrLine]:
         if not m:
             continue
         b = _BASELINE_RE.search(title)
-        line = OcrLine(*(int(v) for v in m.groups()), slope=float(b.group(1)) if b else 0.0, offset=float(b.group(2)) if b else 0.0)
+        line = OcrLine(*(int(v) for v in m.groups()), slope=float(b.group(1)) if b else 0.0, offset=float(b.group(2)) if b else 0.0, par=par)
         for w in el.iter():
             if w.get("class") != "ocrx_word":
                 continue
@@ -264,7 +272,11 @@ def measure_ink(rgb: np.ndarray, grey: np.ndarray, x0: int, y0: int, x1: int, y1
     g = grey[Y0:Y1, X0:X1].astype(np.float32)
     frame = np.concatenate([g[0, :], g[-1, :], g[:, 0], g[:, -1]])
     bg = float(np.median(frame))
-    inner = g[pad:-pad, pad:-pad] if g.shape[0] > 2 * pad + 1 and g.shape[1] > 2 * pad + 1 else g
+    iy0, ix0 = max(0, y0) - Y0, max(0, x0) - X0  # the box itself, inside the frame
+    iy1, ix1 = min(h, y1 + 1) - Y0, min(w, x1 + 1) - X0
+    if iy1 - iy0 < 2 or ix1 - ix0 < 2:
+        return Ink(None, None)
+    inner = g[iy0:iy1, ix0:ix1]
     diff = inner - bg
     dark = float(np.percentile(diff, 2))
     light = float(np.percentile(diff, 98))
@@ -282,7 +294,7 @@ def measure_ink(rgb: np.ndarray, grey: np.ndarray, x0: int, y0: int, x1: int, y1
         rows = np.count_nonzero(binary, axis=1) >= max(2.0, 0.7 * stroke)
         ok = np.flatnonzero(rows[:-1] & rows[1:])
         if ok.size:
-            off = Y0 + (pad if inner is not g else 0)
+            off = Y0 + iy0
             top = float(off + ok[0])
             bottom = float(off + ok[-1] + 2)  # below the last of the two rows
         counts = cov.sum(axis=1)
@@ -296,10 +308,10 @@ def measure_ink(rgb: np.ndarray, grey: np.ndarray, x0: int, y0: int, x1: int, y1
     color = None
     core = cov > 0.8
     if rgb.ndim == 3 and np.count_nonzero(core) >= 3:
-        c = rgb[Y0:Y1, X0:X1][pad : pad + core.shape[0], pad : pad + core.shape[1]][core]
+        c = rgb[Y0 + iy0 : Y0 + iy1, X0 + ix0 : X0 + ix1][core]
         color = tuple(int(v) for v in np.median(c, axis=0))  # type: ignore[assignment]
     elif np.count_nonzero(core) >= 3:
-        v = int(np.median(grey[Y0:Y1, X0:X1][pad : pad + core.shape[0], pad : pad + core.shape[1]][core]))
+        v = int(np.median(grey[Y0 + iy0 : Y0 + iy1, X0 + ix0 : X0 + ix1][core]))
         color = (v, v, v)
     return Ink(stroke, color, top, bottom, band)  # type: ignore[arg-type]
 
@@ -408,9 +420,61 @@ def invert_dark_fills(grey: np.ndarray, dpi: float) -> tuple[np.ndarray, list[tu
         grown[:, :-1] |= outside[:, 1:]
         outside = grown
         scaled[outside] = paper
+        # and its edge, whatever it is made of (an outline, a rim): text keeps clear of it
+        e = max(2, int(0.12 * min(y1 - y0, 2 * (x1 - x0))))
+        scaled[:e, :] = scaled[-e:, :] = paper
+        scaled[:, :e] = scaled[:, -e:] = paper
         out[y0:y1, x0:x1] = np.clip(scaled, 0, 255).astype(np.uint8)
+        # the fill's ragged rim just outside the box goes too (tesseract reads it as "|")
+        m = max(3, int(round(dpi / 100.0)))
+        ry0, ry1, rx0, rx1 = max(0, y0 - m), min(h, y1 + m), max(0, x0 - m), min(w, x1 + m)
+        rim = out[ry0:ry1, rx0:rx1]
+        band = np.ones(rim.shape, dtype=bool)
+        band[y0 - ry0 : y1 - ry0, x0 - rx0 : x1 - rx0] = False
+        rim[band & (rim < paper - 0.2 * (paper - fill))] = int(paper)
         regions.append((int(x0), int(y0), int(x1), int(y1)))
     return out, regions
+
+
+# Tinted panels and uneven paper: the background is divided out before OCR (tesseract's
+# column finder otherwise reads a tinted sidebar and the column beside it as one).
+BACKGROUND_BLOCK_PT = 8.0
+FLATTEN_MIN_LEVEL = 200  # grey level: darker backgrounds (pictures, fills) are not flattened
+
+
+def flatten_background(grey: np.ndarray, dpi: float) -> np.ndarray:
+    """The page with its background (the bright level around each point) made uniform
+    white: ink keeps its contrast, tints and shading go."""
+    b = max(8, int(round(BACKGROUND_BLOCK_PT * dpi / 72.0)))
+    h, w = grey.shape
+    H, W = -(-h // b), -(-w // b)
+    padded = np.pad(grey, ((0, H * b - h), (0, W * b - w)), mode="edge")
+    blocks = padded.reshape(H, b, W, b).transpose(0, 2, 1, 3).reshape(H, W, b * b)
+    k = int(0.9 * (b * b - 1))
+    level = np.partition(blocks, k, axis=2)[:, :, k].astype(np.float32)  # the 90th percentile
+    # each block's background: the brightest of it and its neighbours (a block full of a
+    # heading's ink takes the paper around it)
+    grown = level.copy()
+    grown[1:, :] = np.maximum(grown[1:, :], level[:-1, :])
+    grown[:-1, :] = np.maximum(grown[:-1, :], level[1:, :])
+    grown[:, 1:] = np.maximum(grown[:, 1:], level[:, :-1])
+    grown[:, :-1] = np.maximum(grown[:, :-1], level[:, 1:])
+    level = np.minimum(level * 1.0, grown)  # a lone bright speck does not light a dark block
+    level = np.maximum(level, 0.5 * grown)
+    # smooth between block centres (separable linear interpolation)
+    def axis(n: int, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        pos = np.clip((np.arange(n, dtype=np.float32) + 0.5) / b - 0.5, 0, m - 1)
+        lo = np.floor(pos).astype(np.intp)
+        return lo, np.minimum(lo + 1, m - 1), (pos - lo).astype(np.float32)
+
+    y0, y1, ty = axis(h, H)
+    x0, x1, tx = axis(w, W)
+    rows = level[y0, :] * (1 - ty)[:, None] + level[y1, :] * ty[:, None]
+    bg = rows[:, x0] * (1 - tx)[None, :] + rows[:, x1] * tx[None, :]
+    # only light backgrounds (paper, tints): dark fills and pictures keep their tones
+    gain = np.where(bg >= FLATTEN_MIN_LEVEL, 255.0 / np.maximum(bg, 1.0), 1.0).astype(np.float32)
+    out = grey.astype(np.float32) * gain
+    return np.clip(out, 0, 255).astype(np.uint8)
 
 
 # Skew is measured on a small rendering: the angle whose shear makes the rows of ink the
@@ -465,6 +529,7 @@ class RawWord:
     color: tuple[int, int, int] | None
     conf: float
     line: int  # line index on the page
+    par: int = 0  # tesseract's paragraph on the page
     band: float | None = None  # points: height of the word's main band of ink
 
 
@@ -552,6 +617,7 @@ def page_words(rgb: np.ndarray, grey: np.ndarray, lines: list[OcrLine], dpi: flo
                     color=ink.color,
                     conf=wd.conf,
                     line=li,
+                    par=ln.par,
                     band=ink.band * k if ink.band else None,
                 )
             )
@@ -561,24 +627,69 @@ def page_words(rgb: np.ndarray, grey: np.ndarray, lines: list[OcrLine], dpi: flo
 # --------------------------------------------------------------------------- document typography
 
 
-def line_sizes(words: list[RawWord]) -> list[float | None]:
-    """Each word's size: its line's, unless its own differs by far (a drop cap, a large
-    figure beside a label).
-
-    A line's size is the median over its words that reach cap height (capitals, digits,
-    ascenders: the same height in every font, to a few per cent), weighted by letters;
-    only a line without any takes its x-height words (x-heights differ more by font).
-    """
+def _sizes_by(words: list[RawWord], key: list[int]) -> dict[int, float]:
+    """The size of each group of words (`key[i]` is word i's group): the median of its
+    words that reach cap height (the same height in every font, to a few per cent),
+    weighted by letters; a group without any takes its x-height words."""
     caps: dict[int, list[float]] = {}
     xs: dict[int, list[float]] = {}
-    for w in words:
+    for w, k in zip(words, key):
         if w.size:
-            (xs if (height_class(w.text) or 0) < EM_T else caps).setdefault(w.line, []).extend([w.size] * max(1, min(len(w.text), 8)))
-    med = {li: statistics.median(v) for li, v in xs.items()}
-    med.update({li: statistics.median(v) for li, v in caps.items()})
-    out: list[float | None] = []
+            (xs if (height_class(w.text) or 0) < EM_T else caps).setdefault(k, []).extend([w.size] * max(1, min(len(w.text), 8)))
+    med = {k: statistics.median(v) for k, v in xs.items()}
+    med.update({k: statistics.median(v) for k, v in caps.items()})
+    return med
+
+
+def style_runs(words: list[RawWord]) -> list[int]:
+    """Each word's run: lines set as one block of text are one run, judged together (a
+    title over two lines, a list of names; a short last line alone says little).
+
+    A line continues the run above it when it is set right under it (baselines less than
+    `RUN_LEADING` sizes apart), starts at the same left edge, is within `RUN_SIZE_SPREAD`
+    of its size, and is in capitals just when the line above is: a date over a title in
+    capitals, a label over smaller values, the next activity after a gap start runs."""
+    lines = [w.line for w in words]
+    size = _sizes_by(words, lines)
+    info: dict[int, list] = {}
     for w in words:
-        m = med.get(w.line)
+        e = info.setdefault(w.line, [w.x0, w.baseline, ""])
+        e[0] = min(e[0], w.x0)
+        e[2] += w.text
+    run_of: dict[int, int] = {}
+    prev, run = None, -1
+    for w in words:
+        if w.line in run_of:
+            continue
+        x0, base, text = info[w.line]
+        joined = False
+        if prev is not None and size.get(w.line) and size.get(prev):
+            px0, pbase, ptext = info[prev]
+            s0, s1 = size[prev], size[w.line]
+            letters, pletters = [c for c in text if c.isalpha()], [c for c in ptext if c.isalpha()]
+            caps = bool(letters) and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
+            pcaps = bool(pletters) and sum(c.isupper() for c in pletters) >= 0.7 * len(pletters)
+            joined = (
+                abs(math.log(s1 / s0)) < RUN_SIZE_SPREAD
+                and 0 < base - pbase < RUN_LEADING * max(s0, s1)
+                and abs(x0 - px0) < 0.5 * max(s0, s1)
+                and caps == pcaps
+            )
+        if not joined:
+            run += 1
+        run_of[w.line] = run
+        prev = w.line
+    return [run_of[w.line] for w in words]
+
+
+def line_sizes(words: list[RawWord], runs: list[int] | None = None) -> list[float | None]:
+    """Each word's size: its run's (`style_runs`; by default its line's), unless its own
+    differs by far (a drop cap, a large figure beside a label)."""
+    key = runs if runs is not None else [w.line for w in words]
+    med = _sizes_by(words, key)
+    out: list[float | None] = []
+    for w, k in zip(words, key):
+        m = med.get(k)
         if m is None:
             out.append(w.size)
         elif w.size and (w.size > OWN_SIZE_RATIO * m or w.size < m / OWN_SIZE_RATIO):
@@ -629,6 +740,7 @@ class WeightModel:
     bold: float | None  # None: no bold text found
     sd_regular: float = 0.05
     sd_bold: float = 0.05
+    bold_share: float = 0.1  # of the letters: the prior of a word being bold
 
     def loglik(self, x: float) -> tuple[float, float]:
         """Log-likelihoods of x (a log stroke ratio) being regular, bold."""
@@ -666,8 +778,8 @@ def weight_model(samples: list[tuple[float, float]]) -> WeightModel | None:
         if wb.sum() < 1e-6 or wr.sum() < 1e-6:
             break
         mu_r, mu_b = float((wr * x).sum() / wr.sum()), float((wb * x).sum() / wb.sum())
-        sd_r = max(0.025, math.sqrt(float((wr * (x - mu_r) ** 2).sum() / wr.sum())))
-        sd_b = max(0.025, math.sqrt(float((wb * (x - mu_b) ** 2).sum() / wb.sum())))
+        # one spread for both: it is the measurement's noise, the same for either weight
+        sd_r = sd_b = max(0.025, math.sqrt(float((wr * (x - mu_r) ** 2 + wb * (x - mu_b) ** 2).sum() / wt.sum())))
         pi_b = min(0.5, max(1e-3, float(wb.sum() / wt.sum())))
     if mu_b < mu_r:
         mu_r, mu_b, sd_r, sd_b, pi_b = mu_b, mu_r, sd_b, sd_r, 1 - pi_b
@@ -675,16 +787,17 @@ def weight_model(samples: list[tuple[float, float]]) -> WeightModel | None:
         reg = math.log(_weighted_median(samples))
         sd = max(0.025, math.sqrt(float((wt * (x - reg) ** 2).sum() / wt.sum())))
         return WeightModel(reg, None, sd, sd)
-    return WeightModel(mu_r, mu_b, sd_r, sd_b)
+    return WeightModel(mu_r, mu_b, sd_r, sd_b, pi_b)
 
 
-def line_weights(ratios: list[float | None], letters: list[int], model: WeightModel | None) -> list[bool]:
-    """Bold or not for each word of a line: the most likely runs of weights.
+def line_weights(ratios: list[float | None], letters: list[int], model: WeightModel | None, new_line: list[bool] | None = None) -> list[bool]:
+    """Bold or not for each word of a run of lines: the most likely runs of weights.
 
-    A two-state Viterbi over the line's words; each word's evidence counts by its letters
-    (a short word says little), and a change of weight inside a line costs
-    `WEIGHT_SWITCH_COST`: a bold label before regular values stays a run of its own, a
-    noisy word in a regular line does not turn bold alone.
+    A two-state Viterbi over the words; each word's evidence counts by its letters (a
+    short word says little), a change of weight inside a line costs `WEIGHT_SWITCH_COST`
+    (a bold label before regular values stays a run of its own, a noisy word in a regular
+    line does not turn bold alone) and between two lines of one run (`new_line[i]`: word
+    i starts a line) `LINE_SWITCH_COST`.
     """
     n = len(ratios)
     if model is None or n == 0:
@@ -702,7 +815,8 @@ def line_weights(ratios: list[float | None], letters: list[int], model: WeightMo
         nb, bk = [inf, inf], [0, 0]
         for s in (0, 1):
             for t in (0, 1):
-                c = best[t] + (WEIGHT_SWITCH_COST if s != t else 0.0) + cost[i][s]
+                switch = LINE_SWITCH_COST if new_line and new_line[i] else WEIGHT_SWITCH_COST
+                c = best[t] + (switch if s != t else 0.0) + cost[i][s]
                 if c < nb[s]:
                     nb[s], bk[s] = c, t
         best = nb
@@ -778,33 +892,33 @@ def document_words(pages: list[list[RawWord]]) -> list[list[Word]]:
     weight (a bold label and the regular text beside it are told apart by size better
     within each weight; a bold class next to a regular one takes its value), then colours.
     """
-    per_page_sizes = [line_sizes(ws) for ws in pages]
-    # stroke width against the line's size (steadier than the word's own)
+    per_page_runs = [style_runs(ws) for ws in pages]
+    per_page_sizes = [line_sizes(ws, rs) for ws, rs in zip(pages, per_page_runs)]
+    # stroke width against the run's size (steadier than the word's own)
     ratios = [[(w.stroke / s) if w.stroke and s else None for w, s in zip(ws, ss)] for ws, ss in zip(pages, per_page_sizes)]
     model = weight_model([(r, min(len(w.text), 8)) for ws, rs in zip(pages, ratios) for w, r in zip(ws, rs) if r and len(w.text) >= 2 and w.conf >= 60])
     per_page_bold: list[list[bool]] = []
-    for ws, rs in zip(pages, ratios):
+    for ws, rs, runs in zip(pages, ratios, per_page_runs):
         bold: list[bool] = []
         i = 0
         while i < len(ws):
             j = i
-            while j < len(ws) and ws[j].line == ws[i].line:
+            while j < len(ws) and runs[j] == runs[i]:
                 j += 1
-            bold += line_weights(rs[i:j], [sum(c.isalnum() for c in w.text) for w in ws[i:j]], model)
+            starts = [k > i and ws[k].line != ws[k - 1].line for k in range(i, j)]
+            bold += line_weights(rs[i:j], [sum(c.isalnum() for c in w.text) for w in ws[i:j]], model, starts)
             i = j
         per_page_bold.append(bold)
-    sized = {b: [(s, len(w.text)) for ws, ss, bs in zip(pages, per_page_sizes, per_page_bold) for w, s, bb in zip(ws, ss, bs) if s and bb == b] for b in (False, True)}
-    classes = {b: size_classes(v) for b, v in sized.items()}
-    classes[True] = sorted({next((r for r in classes[False] if abs(math.log(r / c)) < SAME_CLASS), c) for c in classes[True]})
-    every = sized[False] + sized[True]
-    fallback = snap(statistics.median([s for s, _ in every]), classes[False] or classes[True]) if every else 10.0
+    sized = [(s, len(w.text)) for ws, ss in zip(pages, per_page_sizes) for w, s in zip(ws, ss) if s]
+    classes = size_classes(sized)
+    fallback = snap(statistics.median([s for s, _ in sized]), classes) if sized else 10.0
     per_page_colours = [_run_colours(ws, bs) for ws, bs in zip(pages, per_page_bold)]
     cols = colour_classes([(c, len(w.text)) for ws, cs in zip(pages, per_page_colours) for w, c in zip(ws, cs) if c])
     out: list[list[Word]] = []
     for ws, ss, bs, cs in zip(pages, per_page_sizes, per_page_bold, per_page_colours):
         page: list[Word] = []
         for w, s, bold, c in zip(ws, ss, bs, cs):
-            size = snap(s, classes[bold] or classes[not bold]) if s else fallback
+            size = snap(s, classes) if s else fallback
             colour = hex_colour(min(cols, key=lambda k: _colour_distance(k, c))) if c and cols else "#000000"
             bottom = w.baseline + EM_DESCENT * size
             pad = SIDE_BEARING * size  # pdfminer's boxes hold the glyphs' side bearings
@@ -841,15 +955,19 @@ def _weighted_median(pairs: list[tuple[float, float]]) -> float:
 PICTURE_MIN_SIDE = 40.0
 PICTURE_MAX_SHARE = 0.6
 PICTURE_MAX_TEXT_SHARE = 0.05
+PICTURE_MIN_DARKNESS = 40  # grey levels below the paper: a picture even with words on it
 _CELL_PT = 2.0  # grid cell, points
 
 
-def picture_boxes(grey: np.ndarray, words: list[RawWord], dpi: float) -> list[tuple[float, float, float, float]]:
+def picture_boxes(grey: np.ndarray, words: list[RawWord], dpi: float, fills: list[tuple[int, int, int, int]] | None = None) -> list[tuple[float, float, float, float]]:
     """Pictures on a scanned page, as (x0, top, x1, bottom) in points.
 
     Cells of `_CELL_PT` points whose pixels nearly all differ from the paper are filled;
-    connected filled regions of picture size with (almost) no recognised words on them
-    are pictures, so the reading order goes around them as it does on a text PDF.
+    connected filled regions of picture size are pictures, so the reading order goes
+    around them as it does on a text PDF, when (almost) no recognised words are on them,
+    or when they are well darker than the paper (a photograph or drawing with words set
+    on it) and are no dark fill holding text (`fills`: a tag, a banner, read as text).
+    Overlapping pictures are one.
     """
     k = 72.0 / dpi
     cell = max(2, int(round(_CELL_PT / k)))
@@ -893,6 +1011,25 @@ def picture_boxes(grey: np.ndarray, words: list[RawWord], dpi: float) -> list[tu
             cx_, cy_ = (wd.x0 + wd.x1) / 2, wd.baseline - 0.3 * size
             if bx0 <= cx_ <= bx1 and by0 <= cy_ <= by1:
                 inked += (wd.x1 - wd.x0) * 0.7 * size
-        if inked < PICTURE_MAX_TEXT_SHARE * area:
-            out.append((round(bx0, 1), round(by0, 1), round(bx1, 1), round(by1, 1)))
-    return out
+        level = float(np.median(g[y0 * cell : (y1 + 1) * cell : max(1, cell // 2), x0 * cell : (x1 + 1) * cell : max(1, cell // 2)]))
+        px = (x0 * cell, y0 * cell, (x1 + 1) * cell, (y1 + 1) * cell)
+        is_fill = any(_overlap(px, f) > 0.5 for f in fills or [])
+        if inked < PICTURE_MAX_TEXT_SHARE * area or (paper - level > PICTURE_MIN_DARKNESS and not is_fill):
+            out.append((bx0, by0, bx1, by1))
+    merged: list[list[float]] = []
+    for box in sorted(out):
+        for m in merged:
+            if box[0] < m[2] and m[0] < box[2] and box[1] < m[3] and m[1] < box[3]:
+                m[0], m[1], m[2], m[3] = min(m[0], box[0]), min(m[1], box[1]), max(m[2], box[2]), max(m[3], box[3])
+                break
+        else:
+            merged.append(list(box))
+    return [(round(a, 1), round(b, 1), round(c, 1), round(d, 1)) for a, b, c, d in merged]
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """Share of box a covered by box b."""
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    area = (a[2] - a[0]) * (a[3] - a[1])
+    return ix * iy / area if area else 0.0

@@ -32,6 +32,19 @@ MIN_CONFUSION_TOKEN = 6
 _CORE_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
+# Marks OCR makes of rules, bars, tag edges and specks: never words of a report.
+_JUNK_RE = re.compile(r"^[|¦=~_`'‘’©®]+$")
+
+
+def is_junk(text: str) -> bool:
+    """A word of nothing but bars, rules and specks ("|", "==", "‘").
+
+    >>> [is_junk(t) for t in ("|", "==", "'", "-", "—>", "«", "2.1")]
+    [True, True, True, False, False, False, False]
+    """
+    return bool(_JUNK_RE.match(text))
+
+
 def plain(word: str) -> str:
     """Lower case without accents: the key words are matched by."""
     word = word.replace("œ", "oe").replace("Œ", "OE")
@@ -115,12 +128,7 @@ class NameLexicon:
         if len(token) < MIN_NAME_TOKEN or not token[:1].isupper():
             return None
         key = plain(token)
-        if token in self.spellings:
-            # a spelling of another edition only ("París" in an English report): this one's
-            forms = self.by_key.get(key, {})
-            own = forms.get(lang, set()) if lang else set()
-            if len(own) == 1 and token not in own and token not in forms.get(None, set()):
-                return next(iter(own))
+        if token in self.spellings:  # editions print each other's spellings too
             return None
         if token.isupper() and any(t.upper() == token for t in self.spellings):
             return None
