@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2.0"  # 1.1: report.quality, nullable table fields; 1.2: kind, activity section/number/links
+SCHEMA_VERSION = "1.3.0"  # 1.1: report.quality, nullable table fields; 1.2: kind, activity section/number/links; 1.3: item_provenance
 
 Language = Literal["fr", "en", "es"]
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, top-left origin
@@ -281,6 +281,23 @@ class Quality(_Frozen):
     ocr_mean_confidence: float | None = None  # 0..100; None for text PDFs
 
 
+ProvenanceKind = Literal["title", "date", "description", "member", "alliance", "result", "challenge", "link", "section"]
+
+
+class ItemProvenance(_Frozen):
+    """Where one extracted value is printed: its page and box (`provenance.py`).
+
+    Kept in one list beside the items rather than inside them, so an item's content
+    compares equal whatever its box (PDFium and pdfminer differ by a tenth of a point).
+    """
+
+    pointer: str = Field(description='RFC 6901 JSON Pointer to the value in this report document, e.g. "/activities/3/members/2"; a description paragraph is "/activities/3/description/1" (paragraphs split on blank lines)')
+    kind: ProvenanceKind = Field(description="what the value is; every item of a section outside the activities is 'section'")
+    activity_id: str | None = None  # the activity the value belongs to; None for section items
+    page: int = Field(description="1-based page number")
+    bbox: BBox = Field(description="[x0, top, x1, bottom] in PDF points, origin at the top-left corner of the page (pdfplumber's coordinates); from the OCR word boxes on OCR'd pages")
+
+
 class Report(_Frozen):
     """One progress report as data: the document downstream tools load."""
 
@@ -308,6 +325,9 @@ class Report(_Frozen):
     contact: Contact | None = None
     quality: Quality | None = None  # set by the pipeline once the report is assembled
     warnings: list[Warning_] = Field(default_factory=list)
+    # Field-level provenance (set by the pipeline's provenance stage): values not found on
+    # the page have no entry.
+    item_provenance: list[ItemProvenance] = Field(default_factory=list)
 
 
 class ReviewItem(_Frozen):

@@ -12,6 +12,7 @@ from .assemble import activity_report_to_report, segments_to_report
 from .errors import LimitExceeded, NoTextLayer, NotAProgressReport, QuarantineCode
 from .layout import pdf_to_layout, text_chars
 from .models import Report, ReviewItem, Source
+from .provenance import report_with_provenance
 from .quality import quality_warnings, report_quality
 from .sections import cross_check
 from .segment import SegmentedReport, layout_to_segments
@@ -121,6 +122,9 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
     timings["normalize"] = time.perf_counter() - t3
     quality = report_quality(older or seg, report, getattr(layout, "ocr_confidence", None))
     report = report.model_copy(update={"quality": quality, "warnings": [*report.warnings, *quality_warnings(seg, quality)]})
+    t4 = time.perf_counter()
+    report = report_with_provenance(report, layout)  # where each value is printed (the proof page draws it)
+    timings["provenance"] = time.perf_counter() - t4
     return Extraction(report=report, review=review, timings=timings)
 
 
