@@ -10,10 +10,14 @@ turned by tesseract's orientation detection and read again. Running headers and 
 which OCR spells slightly differently on each page, are found by fuzzy repetition
 (`fuzzy_furniture`). Pages that keep a text layer (a mixed PDF) are read as usual and laid
 out together with the OCR'd ones. The layout carries the OCR mean word confidence.
+A page the text reader skipped as damaged is rendered by PDFium all the same: if OCR reads
+it, that is a `page_fallback_reader` warning; blank or not renderable, it is left out
+with a `page_unreadable` warning, and the other pages are kept (`ocr_page_warnings`).
 
 It raises, with a clear message:
 
-- `CorruptPdf` when the PDF has no readable page at all;
+- `CorruptPdf` when the PDF has no readable page at all, or fewer than
+  `Settings.min_readable_page_share` of its pages can be read, OCR included;
 - `NoTextLayer` when OCR is turned off (`Settings.ocr`), `tesseract` is not installed,
   OCR fails, or it finds too little text to be a report;
 - `EncryptedPdf` when the PDF is encrypted (decrypt it, e.g.
@@ -54,13 +58,17 @@ LANGUAGE_PROBE_PAGES = 2
 # Pages OCR'd side by side (one single-threaded tesseract each).
 OCR_JOBS = max(1, min(2, os.cpu_count() or 1))
 # A page read with a mean word confidence below this is tried in other orientations.
-ROTATION_CHECK_CONFIDENCE = 55.0
+# Upright fixture pages read at 79-95; a page read upside down or sideways still gets
+# about 55 (tesseract finds letter-like shapes in turned text).
+ROTATION_CHECK_CONFIDENCE = 70.0
 # Fuzzy running headers/footers: same margin, similar text (digits aside) on this many pages.
 FURNITURE_RATIO = 85.0
 FURNITURE_MIN_PAGES = 3
 FURNITURE_MIN_SHARE = 0.3
 # A page with ink where OCR found fewer words than this failed.
 MIN_WORDS_ON_INKED_PAGE = 3
+# Blank scanned pages beyond this share (and more than one) are a failed scan.
+MAX_BLANK_SHARE = 0.25
 
 
 def ocr_available() -> bool:
@@ -168,6 +176,7 @@ class PageOcr:
     rotated: int  # degrees turned before reading (orientation detection)
     seconds: float
     pictures: list
+    failed: str | None = None  # why PDFium could not render the page (None: it did)
 
 
 def _open_pdfium(path: Path) -> Any:
@@ -332,6 +341,8 @@ def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_D
     given; the others with the report's language (told by those pages' words) first, which
     tesseract then prefers where the languages' letters differ (accents).
     """
+    import pypdfium2
+
     from .ocr_words import detect_language, languages_first
 
     deadline = _Deadline(settings.timeout_seconds)
@@ -360,7 +371,11 @@ def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_D
                         first = min(pending)
                         results[first] = pending.pop(first).result(timeout=deadline.left())
                     deadline.left()
-                    rgb, w, h, angle = _render(doc, pno, dpi)
+                    try:
+                        rgb, w, h, angle = _render(doc, pno, dpi)
+                    except pypdfium2.PdfiumError as exc:  # a damaged page: the others are still read
+                        results[pno] = PageOcr(pno, 0.0, 0.0, [], False, [], 0.0, 0, 0.0, [], failed=f"PDFium cannot render it ({exc})")
+                        continue
                     pending[pno] = pool.submit(_read_page, rgb, pno, w, h, dpi, languages, runner, deadline, angle)
                 for pno in sorted(pending):
                     results[pno] = pending.pop(pno).result(timeout=deadline.left())
@@ -516,29 +531,76 @@ def ocr_layout(
     except OSError as exc:
         raise NoTextLayer(f"no text layer, and OCR is not usable: {exc}", stage="ocr") from exc
 
+    page_warnings, lost = ocr_page_warnings(results, skipped_pages(text_layout))
     words = document_words(repaired_words(results, settings))
-    scanned: list[PageWords] = [(r.pno, r.width, r.height, ws, r.pictures) for r, ws in zip(results, words)]
+    scanned: list[PageWords] = [(r.pno, r.width, r.height, ws, r.pictures) for r, ws in zip(results, words) if r.pno not in lost]
     kept = [p for p in range(1, n + 1) if p not in set(todo)]
     if text_layout is not None:
         readable = {p.page for p in text_layout.pages}
         kept = [p for p in kept if p in readable]
     all_pages = sorted([*scanned, *_text_pages(path, kept)], key=lambda pw: pw[0])
+    check_readable_share(len(all_pages), n, settings.min_readable_page_share, page_warnings)
     layout = words_to_layout(all_pages, n)
     layout = fuzzy_furniture(layout, set(todo))
 
     ocr_letters = sum(_letters(p.lines) + _letters(p.furniture) for p in layout.pages if p.page in set(todo))
     if ocr_letters < MIN_LETTERS_PER_PAGE * max(1, len(todo)) and not kept:
         raise NoTextLayer(f"no text layer, and OCR found too little text ({ocr_letters} letters on {len(todo)} pages)", stage="ocr")
-    warnings = [*layout.warnings]
-    if text_layout is not None:
-        warnings += [w for w in text_layout.warnings if w.page is None or w.page in set(kept)]
-    for r in results:
-        if r.inked and len(r.confidences) < MIN_WORDS_ON_INKED_PAGE:
-            warnings.append(Warning_(page=r.pno, code=WarningCode.PAGE_UNREADABLE, message=f"page {r.pno}: OCR found no text on it, though it is not blank"))
-        if r.rotated:
-            warnings.append(Warning_(page=r.pno, code=WarningCode.OCR_USED, message=f"page {r.pno} read turned by {r.rotated}° (orientation detected by tesseract)"))
+    warnings = [*layout.warnings, *page_warnings]
+    if text_layout is not None:  # what the text reader said of the pages OCR did not read
+        warnings += [w for w in text_layout.warnings if w.page is None or w.page not in set(todo)]
     warnings.sort(key=lambda w: w.page or 0)
     return layout.model_copy(update={"warnings": warnings, "ocr_confidence": ocr_confidence(results)})
+
+
+def skipped_pages(text_layout: DocumentLayout | None) -> dict[int, Warning_]:
+    """The pages the text reader skipped as damaged, each with its warning."""
+    if text_layout is None:
+        return {}
+    read = {p.page for p in text_layout.pages}
+    return {w.page: w for w in text_layout.warnings if w.code == WarningCode.PAGE_UNREADABLE and w.page is not None and w.page not in read}
+
+
+def ocr_page_warnings(results: list[PageOcr], skipped: dict[int, Warning_]) -> tuple[list[Warning_], set[int]]:
+    """What went wrong on the OCR'd pages, as warnings, and the pages lost (nothing read).
+
+    A page the text reader skipped as damaged (`skipped`) is lost when PDFium cannot
+    render it or renders nothing OCR can read (its content stream is gone); when OCR reads
+    it, it is a page read by a fallback reader. Blank sheets beyond `MAX_BLANK_SHARE` of
+    the scan (and more than one) are a failed scan; an inked page where OCR found no text
+    failed too.
+    """
+    out: list[Warning_] = []
+    lost: set[int] = set()
+    for r in results:
+        damaged = skipped.get(r.pno)
+        read = len(r.confidences) >= MIN_WORDS_ON_INKED_PAGE
+        if r.failed or (damaged and not read):
+            lost.add(r.pno)
+            said = damaged.message if damaged else f"page {r.pno} skipped"
+            why = r.failed or ("PDFium renders it blank" if not r.inked else "no text found")
+            out.append(Warning_(page=r.pno, code=WarningCode.PAGE_UNREADABLE, message=f"{said}; OCR: {why}"))
+        elif damaged:
+            reason = damaged.message.split(": ", 1)[-1]
+            out.append(Warning_(page=r.pno, code=WarningCode.PAGE_FALLBACK_READER, message=f"page {r.pno} read by OCR on PDFium's rendering, though {reason}"))
+        elif r.inked and not read:
+            out.append(Warning_(page=r.pno, code=WarningCode.PAGE_UNREADABLE, message=f"page {r.pno}: OCR found no text on it, though it is not blank"))
+        if r.rotated:
+            out.append(Warning_(page=r.pno, code=WarningCode.OCR_USED, message=f"page {r.pno} read turned by {r.rotated}° (orientation detected by tesseract)"))
+    blank = [r.pno for r in results if not r.inked and r.pno not in lost]
+    if len(blank) >= 2 and len(blank) >= MAX_BLANK_SHARE * len(results):
+        # a blank sheet or two is a scan's back page; this many is a failed scan
+        for pno in blank:
+            out.append(Warning_(page=pno, code=WarningCode.PAGE_UNREADABLE, message=f"page {pno}: the scan is blank ({len(blank)} of {len(results)} scanned pages are)"))
+    return out, lost
+
+
+def check_readable_share(readable: int, pages: int, min_share: float, warnings: list[Warning_]) -> None:
+    """`CorruptPdf` when fewer than `min_share` of the pages could be read (OCR included)."""
+    if readable >= max(1e-9, min_share) * pages:
+        return
+    lost = [w.message for w in warnings if w.code == WarningCode.PAGE_UNREADABLE]
+    raise CorruptPdf(f"only {readable} of {pages} pages can be read (at least {min_share:.0%} needed: min_readable_page_share): " + "; ".join(lost[:2]), stage="ocr")
 
 
 def _page_count(path: Path) -> int:
@@ -546,4 +608,4 @@ def _page_count(path: Path) -> int:
         return len(pdf.pages)
 
 
-__all__ = ["ocr_available", "ocr_layout", "pages_to_ocr", "ocr_pages", "fuzzy_furniture", "ocr_confidence", "PageLayout"]
+__all__ = ["ocr_available", "ocr_layout", "pages_to_ocr", "ocr_pages", "fuzzy_furniture", "ocr_confidence", "ocr_page_warnings", "skipped_pages", "check_readable_share", "PageLayout"]

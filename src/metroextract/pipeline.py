@@ -61,7 +61,7 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
     if size > settings.max_bytes:
         raise LimitExceeded(f"file is {size} bytes, over the {settings.max_bytes}-byte limit", code=QuarantineCode.TOO_LARGE)
     sha = file_sha256(path)
-    layout = pdf_to_layout(path, max_pages=settings.max_pages)
+    layout = pdf_to_layout(path, max_pages=settings.max_pages, min_readable_share=settings.min_readable_page_share)
     if layout.page_count == 0:
         from .errors import CorruptPdf
 
