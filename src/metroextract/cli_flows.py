@@ -1,6 +1,6 @@
 """CLI commands that run the Prefect flows (ingest, watch, backfill, pull) and `release`.
 
-Registered on `metroextract.cli.app` (cli.py imports this module at its end). The flows
+`cli.py` adds them to the `metroextract` app with `register(app)`, after its own. The flows
 live in `flows/` at the repository root; when that package is not importable it is found
 beside this source tree. Prefect runs on its ephemeral local API unless PREFECT_API_URL
 points at a server; its telemetry, console logs and shutdown messages are kept out of the
@@ -13,28 +13,28 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from rich.markup import escape
-
-from .cli import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, app, err, out
+from .cli_common import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, err, fail, out
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-EXIT_CODES = (
-    "Exit codes: 0 every file extracted (or nothing to do); 1 at least one file ended in "
-    "quarantine (pull: a download failed); 2 bad usage or settings; 4 internal error."
-)
+EXIT_CODES = "Exit codes: 0 every file extracted (or nothing to do); 1 at least one file ended in quarantine (pull: a download failed); 2 bad usage or settings; 4 internal error."
 
 
-def _fail(file: str, code: str, message: str) -> None:
-    """One clear line per failure: `file: code: message` (names and messages are data,
-    never markup: a file called `[draft].pdf` prints as such)."""
-    err.print(f"[bold red]{escape(file)}[/]: {escape(code)}: {escape(message)}", highlight=False, soft_wrap=True)
+# The commands are collected here and added to the real app by `register`, so that this
+# module needs nothing from cli.py and `--help` lists them after extract and eval.
+commands = typer.Typer()
+
+
+def register(app: typer.Typer) -> None:
+    """Add ingest, watch, backfill, pull and release to `app`."""
+    app.registered_commands += commands.registered_commands
 
 
 def _flows(debug: bool = False) -> Any:
@@ -43,7 +43,7 @@ def _flows(debug: bool = False) -> Any:
         import flows  # noqa: F401
     except ModuleNotFoundError:
         if not (REPO_ROOT / "flows" / "__init__.py").is_file():
-            _fail("flows", "usage", f"the flows package is not importable (run from the repository, or add it to PYTHONPATH); looked in {REPO_ROOT}")
+            fail("flows", "usage", f"the flows package is not importable (run from the repository, or add it to PYTHONPATH); looked in {REPO_ROOT}")
             raise typer.Exit(EXIT_USAGE) from None
         sys.path.append(str(REPO_ROOT))
         import flows  # noqa: F401
@@ -90,17 +90,17 @@ def _run(fn: Callable[[], Any], debug: bool, label: str, with_progress: bool = T
     except (ValueError, ValidationError, FileNotFoundError, NotADirectoryError) as exc:
         if debug:
             traceback.print_exc()
-        _fail(label, "usage", _first_line(exc))
+        fail(label, "usage", _first_line(exc))
         raise typer.Exit(EXIT_USAGE) from None
     except MetroextractError as exc:
         if debug:
             traceback.print_exc()
-        _fail(label, str(exc.code), exc.message)
+        fail(label, str(exc.code), exc.message)
         raise typer.Exit(EXIT_USAGE if exc.stage == "settings" else EXIT_INTERNAL) from None
     except Exception as exc:  # noqa: BLE001 - the edge: anything else is an internal error
         if debug:
             traceback.print_exc()
-        _fail(label, "internal_error", f"{type(exc).__name__}: {_first_line(exc)}")
+        fail(label, "internal_error", f"{type(exc).__name__}: {_first_line(exc)}")
         raise typer.Exit(EXIT_INTERNAL) from None
 
 
@@ -136,45 +136,45 @@ def _print_summary(summary: Any, title: str) -> None:
     if getattr(summary, "log", None):
         out.print(f"log: {escape(summary.log)}", highlight=False, soft_wrap=True)
     for f in summary.failed:
-        _fail(f.file_name, f.code or "internal_error", f.message or "")
+        fail(f.file_name, f.code or "internal_error", f.message or "")
 
 
-def _finish(summary: Any, summary_json: Optional[Path]) -> None:
+def _finish(summary: Any, summary_json: Path | None) -> None:
     if summary_json is not None:
         from .export import atomic_write_bytes
 
         atomic_write_bytes(Path(summary_json), summary.to_json())
     if summary.datasets.startswith("failed"):
-        _fail("datasets", "internal_error", summary.datasets)
+        fail("datasets", "internal_error", summary.datasets)
         raise typer.Exit(EXIT_INTERNAL)
     raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
 
 
-def _check_dask(dask_address: Optional[str]) -> None:
+def _check_dask(dask_address: str | None) -> None:
     from flows.ingest import check_dask
 
     try:
         check_dask(dask_address)
     except ValueError as exc:
-        _fail("--dask-address", "usage", str(exc))
+        fail("--dask-address", "usage", str(exc))
         raise typer.Exit(EXIT_USAGE) from None
 
 
 def _check_dir(path: Path, what: str) -> None:
     if not path.is_dir():
-        _fail(str(path), "not_found", f"no such {what} folder")
+        fail(str(path), "not_found", f"no such {what} folder")
         raise typer.Exit(EXIT_USAGE)
 
 
-@app.command(epilog=EXIT_CODES)
+@commands.command(epilog=EXIT_CODES)
 def ingest(
     inbox: Path = typer.Argument(..., help="folder where PDFs are dropped"),
     output: Path = typer.Option(..., "-o", "--output", help="output folder (reports/, processed/, quarantine/, datasets/ …)"),
-    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="extract on an existing Dask cluster, e.g. tcp://10.0.0.5:8786"),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help="longest extraction of one file, seconds (default 300)"),
+    dask_address: str | None = typer.Option(None, "--dask-address", help="extract on an existing Dask cluster, e.g. tcp://10.0.0.5:8786"),
+    timeout: float | None = typer.Option(None, "--timeout", help="longest extraction of one file, seconds (default 300)"),
     concurrency: int = typer.Option(2, "--concurrency", min=1, help="files extracted at once (local runner)"),
     settle: float = typer.Option(1.0, "--settle", min=0.0, help="a file modified in the last S seconds is still being written"),
-    summary_json: Optional[Path] = typer.Option(None, "--summary-json", help="also write the run summary as JSON"),
+    summary_json: Path | None = typer.Option(None, "--summary-json", help="also write the run summary as JSON"),
     strict: bool = typer.Option(False, "--strict", help="quarantine reports whose quality verdict is needs_review (code low_quality) instead of extracting them"),
     debug: bool = typer.Option(False, "--debug", help="show tracebacks, Prefect's logs and the PDF libraries' messages"),
 ) -> None:
@@ -202,16 +202,16 @@ def ingest(
     _finish(summary, summary_json)
 
 
-@app.command(epilog="Exit codes: 0 stopped by Ctrl-C or after --iterations; 2 bad usage; 4 internal error.")
+@commands.command(epilog="Exit codes: 0 stopped by Ctrl-C or after --iterations; 2 bad usage; 4 internal error.")
 def watch(
     inbox: Path = typer.Argument(..., help="folder where PDFs are dropped"),
     output: Path = typer.Option(..., "-o", "--output", help="output folder"),
     interval: float = typer.Option(5.0, "--interval", min=0.1, help="seconds between two looks at the inbox"),
     settle: float = typer.Option(2.0, "--settle", min=0.0, help="a file modified in the last S seconds is still being written"),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help="longest extraction of one file, seconds"),
+    timeout: float | None = typer.Option(None, "--timeout", help="longest extraction of one file, seconds"),
     concurrency: int = typer.Option(2, "--concurrency", min=1),
-    dask_address: Optional[str] = typer.Option(None, "--dask-address"),
-    iterations: Optional[int] = typer.Option(None, "--iterations", min=1, help="stop after N looks (default: run until Ctrl-C)"),
+    dask_address: str | None = typer.Option(None, "--dask-address"),
+    iterations: int | None = typer.Option(None, "--iterations", min=1, help="stop after N looks (default: run until Ctrl-C)"),
     strict: bool = typer.Option(False, "--strict", help="quarantine reports whose quality verdict is needs_review (code low_quality)"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
@@ -236,18 +236,27 @@ def watch(
         review = f" ({c['needs_review']} needs review)" if c.get("needs_review") else ""
         err.print(f"{c['extracted']} extracted{review}, {c['quarantined']} quarantined; datasets {summary.datasets}", highlight=False)
         for f in summary.failed:
-            _fail(f.file_name, f.code or "internal_error", f.message or "")
+            fail(f.file_name, f.code or "internal_error", f.message or "")
 
     def on_error(exc: Exception) -> None:
         if debug:
             traceback.print_exception(exc)
-        _fail("watch", "internal_error", f"{type(exc).__name__}: {_first_line(exc)} (watching on)")
+        fail("watch", "internal_error", f"{type(exc).__name__}: {_first_line(exc)} (watching on)")
 
     err.print(f"watching {escape(str(inbox))} every {interval:g} s — Ctrl-C to stop", highlight=False)
     _run(
         lambda: watch_loop(
-            inbox, output, interval=interval, settle_seconds=settle, iterations=iterations, on_summary=on_summary, on_error=on_error,
-            timeout_seconds=timeout, concurrency=concurrency, dask_address=dask_address, strict=strict,
+            inbox,
+            output,
+            interval=interval,
+            settle_seconds=settle,
+            iterations=iterations,
+            on_summary=on_summary,
+            on_error=on_error,
+            timeout_seconds=timeout,
+            concurrency=concurrency,
+            dask_address=dask_address,
+            strict=strict,
         ),
         debug,
         "watch",
@@ -256,17 +265,17 @@ def watch(
     raise typer.Exit(EXIT_OK)
 
 
-@app.command(epilog=EXIT_CODES)
+@commands.command(epilog=EXIT_CODES)
 def backfill(
     source: Path = typer.Argument(..., help="folder of PDFs (e.g. OUTPUT/processed) or a pull manifest (.csv/.json)"),
     output: Path = typer.Option(..., "-o", "--output", help="output folder to update"),
-    since: Optional[str] = typer.Option(None, "--since", help="first month of the report periods to include (YYYY-MM)"),
-    until: Optional[str] = typer.Option(None, "--until", help="last month of the report periods to include (YYYY-MM)"),
+    since: str | None = typer.Option(None, "--since", help="first month of the report periods to include (YYYY-MM)"),
+    until: str | None = typer.Option(None, "--until", help="last month of the report periods to include (YYYY-MM)"),
     force: bool = typer.Option(False, "--force", help="extract again even what this parser version already extracted"),
     concurrency: int = typer.Option(2, "--concurrency", min=1, help="files extracted at once (local runner)"),
-    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="extract on an existing Dask cluster, e.g. tcp://10.0.0.5:8786"),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help="longest extraction of one file, seconds"),
-    summary_json: Optional[Path] = typer.Option(None, "--summary-json", help="also write the run summary as JSON"),
+    dask_address: str | None = typer.Option(None, "--dask-address", help="extract on an existing Dask cluster, e.g. tcp://10.0.0.5:8786"),
+    timeout: float | None = typer.Option(None, "--timeout", help="longest extraction of one file, seconds"),
+    summary_json: Path | None = typer.Option(None, "--summary-json", help="also write the run summary as JSON"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     """Extract past reports again (after a parser change), filtered by report period.
@@ -276,9 +285,10 @@ def backfill(
     """
     _flows(debug)
     if not source.exists():
-        _fail(str(source), "not_found", "no such folder or manifest")
+        fail(str(source), "not_found", "no such folder or manifest")
         raise typer.Exit(EXIT_USAGE)
-    from flows.backfill import backfill as backfill_flow, check_month
+    from flows.backfill import backfill as backfill_flow
+    from flows.backfill import check_month
 
     _check_dask(dask_address)
 
@@ -286,7 +296,7 @@ def backfill(
         check_month(since, "--since")
         check_month(until, "--until")
     except ValueError as exc:
-        _fail("backfill", "usage", str(exc))
+        fail("backfill", "usage", str(exc))
         raise typer.Exit(EXIT_USAGE) from None
     summary = _run(
         lambda: backfill_flow(source=source, output=output, since=since, until=until, force=force, concurrency=concurrency, dask_address=dask_address, timeout_seconds=timeout),
@@ -297,12 +307,12 @@ def backfill(
     _finish(summary, summary_json)
 
 
-@app.command(epilog="Exit codes: 0 every file downloaded or already present; 1 a download failed; 2 bad usage (e.g. a bad manifest); 4 internal error.")
+@commands.command(epilog="Exit codes: 0 every file downloaded or already present; 1 a download failed; 2 bad usage (e.g. a bad manifest); 4 internal error.")
 def pull(
     manifest: Path = typer.Argument(..., help="CSV or JSON list of {url, sha256?, period?, language?, file_name?}"),
     inbox: Path = typer.Option(..., "--inbox", help="where the PDFs land"),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="skip entries whose sha256 is already in this output folder"),
-    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", min=1, help="size cap per file (default 100 MB)"),
+    output: Path | None = typer.Option(None, "-o", "--output", help="skip entries whose sha256 is already in this output folder"),
+    max_bytes: int | None = typer.Option(None, "--max-bytes", min=1, help="size cap per file (default 100 MB)"),
     timeout: float = typer.Option(30.0, "--timeout", min=0.1, help="timeout of each HTTP request, seconds"),
     retries: int = typer.Option(3, "--retries", min=0, help="further attempts after a 5xx, timeout or network error"),
     debug: bool = typer.Option(False, "--debug"),
@@ -310,7 +320,7 @@ def pull(
     """Download the report PDFs listed in MANIFEST into INBOX (checked, atomic, never twice)."""
     _flows(debug)
     if not manifest.is_file():
-        _fail(str(manifest), "not_found", "no such manifest")
+        fail(str(manifest), "not_found", "no such manifest")
         raise typer.Exit(EXIT_USAGE)
     from flows.pull import pull as pull_flow
 
@@ -325,11 +335,11 @@ def pull(
     c = summary.counts()
     out.print(f"{c['downloaded']} downloaded, {c['present']} already present, {c['failed']} failed", highlight=False)
     for r in summary.failed:
-        _fail(r.file_name, r.code or "internal_error", f"{r.message} ({r.url})")
+        fail(r.file_name, r.code or "internal_error", f"{r.message} ({r.url})")
     raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
 
 
-@app.command(epilog="Exit codes: 0 released; 2 unknown or ambiguous SHA256, or bad usage.")
+@commands.command(epilog="Exit codes: 0 released; 2 unknown or ambiguous SHA256, or bad usage.")
 def release(
     sha256: str = typer.Argument(..., help="sha256 of the quarantined file (or a unique prefix of at least 8 characters)"),
     output: Path = typer.Option(..., "-o", "--output", help="the output folder holding quarantine/"),
@@ -347,21 +357,21 @@ def release(
 
     key = sha256.strip().lower()
     if not re.fullmatch(r"[0-9a-f]{8,64}", key):
-        _fail(sha256, "usage", "expected a sha256 (hex), or a unique prefix of at least 8 characters")
+        fail(sha256, "usage", "expected a sha256 (hex), or a unique prefix of at least 8 characters")
         raise typer.Exit(EXIT_USAGE)
     if len(key) < 64:
         matches = sorted({p.name[:64] for p in (output / QUARANTINE_DIR).glob(f"{key}*.pdf")})
         if len(matches) != 1:
-            _fail(sha256, "not_found" if not matches else "usage", "no quarantined file with this sha256" if not matches else f"{len(matches)} quarantined files start with {key}")
+            fail(sha256, "not_found" if not matches else "usage", "no quarantined file with this sha256" if not matches else f"{len(matches)} quarantined files start with {key}")
             raise typer.Exit(EXIT_USAGE)
         key = matches[0]
     try:
         dst = do_release(output, key, inbox)
     except FileNotFoundError as exc:
-        _fail(sha256, "not_found", str(exc))
+        fail(sha256, "not_found", str(exc))
         raise typer.Exit(EXIT_USAGE) from None
     except (ValueError, FileExistsError) as exc:
-        _fail(sha256, "usage", str(exc))
+        fail(sha256, "usage", str(exc))
         raise typer.Exit(EXIT_USAGE) from None
     err.print(f"released {key[:16]}… → {escape(str(dst))}; the next ingest run will try it again", highlight=False)
     raise typer.Exit(EXIT_OK)
