@@ -110,10 +110,7 @@ def check_dask(dask_address: str | None) -> None:
     from prefect.settings import PREFECT_API_URL
 
     if not PREFECT_API_URL.value():
-        raise ValueError(
-            "--dask-address needs a Prefect server the Dask workers can reach: run `prefect server start` "
-            "and set PREFECT_API_URL (e.g. http://<host>:4200/api) for this command"
-        )
+        raise ValueError("--dask-address needs a Prefect server the Dask workers can reach: run `prefect server start` and set PREFECT_API_URL (e.g. http://<host>:4200/api) for this command")
 
 
 def task_runner(concurrency: int = 2, dask_address: str | None = None):
@@ -179,10 +176,7 @@ def publish_artifact(summary: RunSummary, key: str) -> None:
     ]
     c = summary.counts()
     review = f" ({c['needs_review']} needs review)" if c["needs_review"] else ""
-    description = (
-        f"{c['found']} files: {c['extracted']} extracted{review}, {c['quarantined']} quarantined, "
-        f"{c['parsed']} parsed, {c['unchanged']} unchanged; datasets {summary.datasets}"
-    )
+    description = f"{c['found']} files: {c['extracted']} extracted{review}, {c['quarantined']} quarantined, {c['parsed']} parsed, {c['unchanged']} unchanged; datasets {summary.datasets}"
     try:
         create_table_artifact(table=rows or [{"file": "(no files)", "status": "", "code": ""}], key=key, description=description)
     except Exception as exc:  # noqa: BLE001 - an artifact must never fail the run

@@ -44,9 +44,9 @@ from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, field_validator
 
+from metroextract.export import fsync_dir as _fsync_dir
 from metroextract.inbox import is_candidate_name, read_source_record, report_id_for
 from metroextract.settings import Settings
-from metroextract.export import fsync_dir as _fsync_dir
 
 PDF_MAGIC = b"%PDF-"
 RETRY_STATUS = frozenset({408, 429})
@@ -203,8 +203,6 @@ def _download_once(client: httpx.Client, url: str, part: Path, max_bytes: int, e
 def _not_pdf_message(resp: httpx.Response) -> str:
     ctype = resp.headers.get("content-type", "unknown type")
     return f"the response is not a PDF (no %PDF- header; Content-Type: {ctype})"
-
-
 
 
 def fetch(entry: ManifestEntry, dest_dir: Path, name: str, *, max_bytes: int, timeout_seconds: float = 30.0, retries: int = 3, backoff_seconds: float = 1.0) -> PullResult:
