@@ -8,8 +8,9 @@ A list is placed as a sequence — its items printed in order, close together �
 printed twice (in a description and in the member list, in member engagement and in a
 region) lands where the list is. OCR'd pages work the same: their lines are built from
 the OCR word boxes. Inside a line, a value's horizontal extent is estimated from its
-share of the line's characters (the layout keeps lines, not glyphs); a value that
-starts or ends a line gets the line's exact edge.
+share of the line's width, each character weighted by its Helvetica advance width (the
+layout keeps lines, not glyphs); a value that starts or ends a line gets the line's exact
+edge.
 
 Boxes are `[x0, top, x1, bottom]` in PDF points, origin top-left (pdfplumber's).
 """
@@ -25,8 +26,24 @@ from .models import Activity, BBox, DocumentLayout, ItemProvenance, Line, Report
 MAX_CANDIDATES = 24  # occurrences of one value considered (a short code can be everywhere)
 SEQUENCE_REACH = 8  # a list's chain may skip this many unplaced items between two placed ones
 NEAR_LETTERS = 300  # a compound item's other parts (a key figure's number) print this close
-ANCHOR = 24  # letters matched at each end of a paragraph that is not found whole
+CHUNK = 32  # a paragraph not found whole is found piece by piece, this many letters a piece
+CHUNK_SHARE = 0.6  # ... when this share of its pieces is found in order
+CHUNK_JUMP = 1500  # letters a paragraph may be interrupted by (a sidebar read inside it)
+WORD_JUMP = 12  # a short value found word by word: letters allowed between its words
+WORD_SHARE = 0.75  # ... and the share of its letters that must be found
 BOX_SLACK = 1.0  # points: a line belongs to an activity's box with this tolerance
+COLUMN_STEP = 1.8  # line heights: the next line of one piece of text starts within this
+
+# Helvetica's advance widths (Adobe AFM, thousandths of an em) for ASCII 32-126: a good
+# enough model of any sans or serif text face to place a word inside its line.
+_WIDTHS = [
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
+    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
+    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
+    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
+    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
+    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+]  # fmt: skip
 
 
 # --------------------------------------------------------------------------- folding
@@ -104,43 +121,97 @@ def occurrences(stream: Stream, folded: str, *, whole_words: bool = True, free: 
     return out
 
 
-def find_paragraph(stream: Stream, folded: str) -> Span | None:
-    """A paragraph: whole, or from its first letters to its last at about its length."""
+def find_pieces(stream: Stream, chunks: list[str], jump: int, share: float) -> list[Span]:
+    """Pieces of a value found in order, each at most `jump` letters after the last;
+    kept when they hold `share` of the value's letters. Each occurrence of the first or
+    second piece is tried as the start; the start finding most letters wins."""
+    best: list[Span] = []
+    for first in range(min(2, len(chunks))):
+        for start, _ in occurrences(stream, chunks[first], whole_words=False, free=False):
+            pieces: list[Span] = []
+            for c in chunks[first:]:
+                j = stream.text.find(c, pieces[-1][1] if pieces else start)
+                if j != -1 and (not pieces or j - pieces[-1][1] <= jump):
+                    pieces.append((j, j + len(c)))
+            if sum(e - s for s, e in pieces) > sum(e - s for s, e in best):
+                best = pieces
+    found = sum(e - s for s, e in best)
+    return best if chunks and found >= share * sum(map(len, chunks)) else []
+
+
+def find_paragraph(stream: Stream, folded: str) -> list[Span]:
+    """A paragraph's pieces: the whole of it, else most of its pieces in order.
+
+    Pieces let a paragraph the reading order interrupts (a sidebar read inside it) or
+    that extraction rejoined differently still be found, without the interruption.
+    """
     whole = occurrences(stream, folded, whole_words=False, free=False)
     if whole:
-        return whole[0]
-    if len(folded) < 3 * ANCHOR:
-        return None
-    head, tail = folded[:ANCHOR], folded[-ANCHOR:]
-    for s, _ in occurrences(stream, head, whole_words=False, free=False):
-        t = stream.text.find(tail, s + len(folded) * 4 // 5 - ANCHOR)
-        if t != -1 and t + ANCHOR - s <= len(folded) * 5 // 4:
-            return (s, t + ANCHOR)
-    return None
+        return whole[:1]
+    chunks = [c for c in (folded[i : i + CHUNK] for i in range(0, len(folded), CHUNK)) if len(c) >= CHUNK // 2]
+    return find_pieces(stream, chunks, CHUNK_JUMP, CHUNK_SHARE)
 
 
-def span_box(stream: Stream, span: Span) -> tuple[int, BBox]:
-    """The page and box of a span's letters on the page where it starts."""
-    s, e = span
-    page = stream.lines[stream.line_of[s]].page
+def find_words(stream: Stream, text: str) -> list[Span]:
+    """A short value printed with a word more or less ("1er" set as "1" and a superscript)."""
+    words = [k for k in (key(w) for w in text.split()) if len(k) >= 2]
+    return find_pieces(stream, words, WORD_JUMP, WORD_SHARE) if len(words) >= 2 else []
+
+
+def span_box(stream: Stream, span: Span | list[Span]) -> tuple[int, BBox]:
+    """The page and box of a span's letters (or a paragraph's pieces) on the page where it starts."""
+    spans = span if isinstance(span, list) else [span]
+    page = stream.lines[stream.line_of[spans[0][0]]].page
     pieces: dict[int, list[int]] = {}
-    for k in range(s, e):
+    for k in (k for s, e in spans for k in range(s, e)):
         li = stream.line_of[k]
         if stream.lines[li].page != page:
-            break
+            continue
         a_b = pieces.setdefault(li, [stream.char_of[k], stream.char_of[k]])
         a_b[1] = stream.char_of[k]
-    boxes = [_piece_box(stream.lines[li], a, b) for li, (a, b) in pieces.items()]
+    order = list(pieces)
+    runs = _clusters([stream.lines[li] for li in order])
+    # a value broken across columns: the run holding most of it (the first of equals)
+    run = max(runs, key=lambda r: (sum(pieces[order[i]][1] - pieces[order[i]][0] + 1 for i in r), -r[0]))
+    boxes = [_piece_box(stream.lines[order[i]], *pieces[order[i]]) for i in run]
     return page, union(boxes)
 
 
+def advance(ch: str) -> int:
+    """A character's advance width in Helvetica, accented letters as their base letter.
+
+    >>> advance("i"), advance("é"), advance("M")
+    (222, 556, 833)
+    """
+    base = unicodedata.normalize("NFKD", ch)[:1] or ch
+    code = ord(base)
+    return _WIDTHS[code - 32] if 32 <= code <= 126 else 556
+
+
 def _piece_box(line: Line, first: int, last: int) -> BBox:
-    """Characters first..last of a line, their extent estimated by their share of the line."""
-    n = max(1, len(line.text))
-    width = line.x1 - line.x0
-    x0 = line.x0 if first == 0 else line.x0 + width * first / n
-    x1 = line.x1 if last + 1 >= len(line.text.rstrip()) else line.x0 + width * (last + 1) / n
+    """Characters first..last of a line, their extent estimated from their advance widths;
+    with nothing but punctuation before (after) them, the line's own left (right) edge."""
+    widths = [advance(c) for c in line.text]
+    total = sum(widths) or 1
+    scale = (line.x1 - line.x0) / total
+    starts = not any(c.isalnum() for c in line.text[:first])
+    ends = not any(c.isalnum() for c in line.text[last + 1 :])
+    x0 = line.x0 if starts else line.x0 + scale * sum(widths[:first])
+    x1 = line.x1 if ends else line.x0 + scale * sum(widths[: last + 1])
     return (x0, line.top, x1, line.bottom)
+
+
+def _clusters(lines: list[Line]) -> list[list[int]]:
+    """Indexes of lines grouped into runs that read as one block (each line just below the
+    last, overlapping it): a value broken across two columns makes two runs."""
+    runs: list[list[int]] = []
+    for i, ln in enumerate(lines):
+        prev = lines[runs[-1][-1]] if runs else None
+        if prev is not None and 0 <= ln.top - prev.top <= COLUMN_STEP * (prev.bottom - prev.top) and ln.x0 < prev.x1 and prev.x0 < ln.x1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def union(boxes: list[BBox]) -> BBox:
@@ -164,6 +235,7 @@ class Target:
     near: tuple[str, ...] = ()  # other parts printed beside it (a key figure's number)
     paragraph: bool = False  # running text: found whole or by its ends, may hold a date
     activity_id: str | None = None
+    text: str = ""  # the main value as extracted, for a word-by-word search
 
 
 def _keys(*texts: str | None) -> tuple[str, ...]:
@@ -179,12 +251,12 @@ def activity_targets(i: int, a: Activity) -> list[list[Target]]:
     """An activity's values, as groups placed together (a list is one group)."""
     base = f"/activities/{i}"
 
-    def one(pointer: str, kind: str, keys: tuple[str, ...], paragraph: bool = False) -> Target:
-        return Target(pointer, kind, keys, paragraph=paragraph, activity_id=a.id)
+    def one(pointer: str, kind: str, keys: tuple[str, ...], paragraph: bool = False, text: str | None = None) -> Target:
+        return Target(pointer, kind, keys, paragraph=paragraph, activity_id=a.id, text=text or "")
 
     groups: list[list[Target]] = [
-        [one(f"{base}/title", "title", _keys(a.title))],
-        [one(f"{base}/date_text", "date", _keys(a.date_text))],
+        [one(f"{base}/title", "title", _keys(a.title), text=a.title)],
+        [one(f"{base}/date_text", "date", _keys(a.date_text), text=a.date_text)],
     ]
     groups += [[one(f"{base}/description/{k}", "description", _keys(p), True)] for k, p in enumerate(paragraphs(a.description))]
     groups.append([one(f"{base}/members/{k}", "member", _keys(m.name)) for k, m in enumerate(a.members)])
@@ -192,16 +264,16 @@ def activity_targets(i: int, a: Activity) -> list[list[Target]]:
     groups.append([one(f"{base}/results/{k}", "result", _keys(r)) for k, r in enumerate(a.results)])
     groups.append([one(f"{base}/challenges/{k}", "challenge", _keys(f"{c.code} {c.label}", c.label, c.code)) for k, c in enumerate(a.challenges)])
     groups.append([one(f"{base}/links/{k}", "link", _keys(t)) for k, t in enumerate(a.links)])
-    return [g for g in groups if g]
+    return [kept for g in groups if (kept := [t for t in g if t.keys])]
 
 
-def _item(pointer: str, main: tuple[str, ...], near: tuple[str, ...] = ()) -> Target:
-    return Target(pointer, "section", main, near=tuple(n for n in near if n and n not in main))
+def _item(pointer: str, main: tuple[str, ...], near: tuple[str, ...] = (), text: str | None = None) -> Target:
+    return Target(pointer, "section", main, near=tuple(n for n in near if n and n not in main), text=text or "")
 
 
 def section_targets(r: Report) -> list[list[Target]]:
     """Every section value outside the activities, as groups placed together."""
-    groups: list[list[Target]] = [[_item("/title", _keys(r.title))], [_item("/period/text", _keys(r.period.text))]]
+    groups: list[list[Target]] = [[_item("/title", _keys(r.title), text=r.title)], [_item("/period/text", _keys(r.period.text), text=r.period.text)]]
     groups.append([_item(f"/table_of_contents/{k}", _keys(t.title)) for k, t in enumerate(r.table_of_contents)])
     if r.secretary_general_note:
         note = r.secretary_general_note
@@ -213,7 +285,7 @@ def section_targets(r: Report) -> list[list[Target]]:
     for k, b in enumerate(r.bilateral_meetings):
         names = _keys(*[m.name for m in b.members], *[m.name for m in b.alliances])
         groups.append([_item(f"/bilateral_meetings/{k}", names[:1], names[1:])])
-    groups.append([_item("/key_figures_period", _keys(r.key_figures_period))])
+    groups.append([_item("/key_figures_period", _keys(r.key_figures_period), text=r.key_figures_period)])
     groups.append([_item(f"/key_figures/{k}", _keys(f.label), _keys(f.text)) for k, f in enumerate(r.key_figures)])
     groups.append([_item(f"/challenge_taxonomy/{k}", _keys(f"{c.code} {c.label}", c.label)) for k, c in enumerate(r.challenge_taxonomy)])
     groups.append([_item(f"/plan/{k}", _keys(f"{p.code} {p.label}", p.label), _keys(p.code)) for k, p in enumerate(r.plan)])
@@ -228,7 +300,7 @@ def section_targets(r: Report) -> list[list[Target]]:
     if r.contact:
         c = r.contact
         groups.append([_item(f"/contact/{f}", _keys(getattr(c, f))) for f in ("address", "phone", "email", "website") if getattr(c, f)])
-    return [[t for t in g if t.keys] for g in groups if any(t.keys for t in g)]
+    return [kept for g in groups if (kept := [t for t in g if t.keys])]
 
 
 def report_targets(report: Report) -> list[Target]:
@@ -269,8 +341,9 @@ def place_sequence(stream: Stream, targets: list[Target]) -> list[Span | None]:
             row.append(top)
         best.append(row)
     chosen: list[Span | None] = [None] * len(targets)
-    ends = [(cell[0], cell[1], i, c) for i, row in enumerate(best) for c, cell in enumerate(row)]
-    at: tuple[int, int] | None = max(ends)[2:] if ends else None
+    # the longest, most compact chain; of equals, the one printed first
+    ends = [(cell[0], cell[1], -cands[i][c][0], i, c) for i, row in enumerate(best) for c, cell in enumerate(row)]
+    at: tuple[int, int] | None = max(ends)[3:] if ends else None
     while at is not None:
         i, c = at
         chosen[i] = cands[i][c]
@@ -303,20 +376,27 @@ def _near_box(stream: Stream, target: Target, span: Span) -> BBox | None:
     return union(boxes)
 
 
+def _loosely(stream: Stream, t: Target) -> list[Span]:
+    """A value not found as extracted: a long one in pieces, a short one word by word."""
+    if len(t.keys[0]) >= 2 * CHUNK:
+        return find_paragraph(stream, t.keys[0])
+    return find_words(stream, t.text) if t.text else []
+
+
 def place_group(stream: Stream, group: list[Target]) -> list[ItemProvenance]:
     """Place one group in a stream; what is found becomes ItemProvenance entries."""
+    spans: list[list[Span]]
     if group[0].paragraph:
-        spans = [next((s for k in t.keys if (s := find_paragraph(stream, k))), None) for t in group]
+        spans = [next((s for k in t.keys if (s := find_paragraph(stream, k))), []) for t in group]
     else:
-        spans = place_sequence(stream, group)
-        # a long value set another way than printed (a title's repaired line break)
-        spans = [s or next((f for k in t.keys[:1] if len(k) >= 3 * ANCHOR and (f := find_paragraph(stream, k))), None) for t, s in zip(group, spans)]
+        # a long value set another way than printed (a title's repaired line break): in pieces
+        spans = [[s] if s else _loosely(stream, t) for t, s in zip(group, place_sequence(stream, group))]
     out = []
     for t, span in zip(group, spans):
-        if span is None:
+        if not span:
             continue
-        page = stream.lines[stream.line_of[span[0]]].page
-        box = _near_box(stream, t, span) if t.near else span_box(stream, span)[1]
+        page = stream.lines[stream.line_of[span[0][0]]].page
+        box = _near_box(stream, t, span[0]) if t.near else span_box(stream, span)[1]
         out.append(ItemProvenance(pointer=t.pointer, kind=t.kind, activity_id=t.activity_id, page=page, bbox=_rounded(box)))  # type: ignore[arg-type]
     return out
 
@@ -327,12 +407,28 @@ def inside(line: Line, box: BBox, slack: float = BOX_SLACK) -> bool:
     return box[0] - slack <= cx <= box[2] + slack and box[1] - slack <= cy <= box[3] + slack
 
 
-def activity_lines(layout: DocumentLayout, a: Activity) -> list[Line]:
-    """The layout lines inside an activity's boxes, in reading order."""
-    boxes = {}
-    for pb in a.provenance.bbox:
-        boxes.setdefault(pb.page, []).append(pb.bbox)
-    return [ln for p in layout.pages if p.page in boxes for ln in p.lines if any(inside(ln, b) for b in boxes[p.page])]
+def _area(box: BBox) -> float:
+    return (box[2] - box[0]) * (box[3] - box[1])
+
+
+def activities_lines(layout: DocumentLayout, activities: list[Activity]) -> list[list[Line]]:
+    """Each activity's layout lines, in reading order: the lines inside its boxes.
+
+    An activity's box on a page is the rectangle around its lines, so where an activity
+    flows from one column into the top of the next, its rectangle also covers the start
+    of the next activity; a line inside several boxes belongs to the smallest.
+    """
+    boxes: dict[int, list[tuple[float, int, BBox]]] = {}
+    for i, a in enumerate(activities):
+        for pb in a.provenance.bbox:
+            boxes.setdefault(pb.page, []).append((_area(pb.bbox), i, pb.bbox))
+    out: list[list[Line]] = [[] for _ in activities]
+    for p in layout.pages:
+        for ln in p.lines:
+            owners = [(area, i) for area, i, b in boxes.get(p.page, []) if inside(ln, b)]
+            if owners:
+                out[min(owners)[1]].append(ln)
+    return out
 
 
 def layout_to_provenance(report: Report, layout: DocumentLayout) -> list[ItemProvenance]:
@@ -340,8 +436,7 @@ def layout_to_provenance(report: Report, layout: DocumentLayout) -> list[ItemPro
     box, section items in the text outside activities (the whole text as a last resort)."""
     out: list[ItemProvenance] = []
     in_activity: set[int] = set()
-    for i, a in enumerate(report.activities):
-        lines = activity_lines(layout, a)
+    for i, (a, lines) in enumerate(zip(report.activities, activities_lines(layout, report.activities))):
         in_activity.update(id(ln) for ln in lines)
         stream = lines_to_stream(lines)
         for group in activity_targets(i, a):
