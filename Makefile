@@ -3,14 +3,15 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := poppler-utils tesseract-ocr tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-eng ocrmypdf fonts-dejavu-core fonts-dejavu-extra fonts-liberation
+APT_PACKAGES := poppler-utils tesseract-ocr tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-eng ocrmypdf fonts-dejavu-core fonts-dejavu-extra fonts-liberation chromium
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME := $(CURDIR)/.prefect
 export DO_NOT_TRACK := 1
 
 .PHONY: run test test-fast system-deps install lint fixtures eval bench clean
 
-# System packages: OCR (tesseract + French/English/Spanish data, ocrmypdf), poppler, fonts.
+# System packages: OCR (tesseract + French/English/Spanish data, ocrmypdf), poppler, fonts;
+# chromium for the proof page's browser tests.
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
