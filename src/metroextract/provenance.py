@@ -388,6 +388,9 @@ def place_group(stream: Stream, group: list[Target]) -> list[ItemProvenance]:
     spans: list[list[Span]]
     if group[0].paragraph:
         spans = [next((s for k in t.keys if (s := find_paragraph(stream, k))), []) for t in group]
+        # a name a paragraph mentions is not the field listing it (placed after paragraphs)
+        for a, b in (piece for pieces in spans for piece in pieces):
+            stream.used[a:b] = b"\x01" * (b - a)
     else:
         # a long value set another way than printed (a title's repaired line break): in pieces
         spans = [[s] if s else _loosely(stream, t) for t, s in zip(group, place_sequence(stream, group))]
