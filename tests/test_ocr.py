@@ -42,6 +42,7 @@ TEXT_EDITION = {
     "en-2021-01-04-scanned-brochure": "en-2021-01-04-brochure",
     "fr-2021-10-2022-01-scanned-variant": "fr-2021-10-2022-01-variant",
     "en-2021-01-04-scanned-digest": "en-2021-01-04-digest",
+    "en-2021-01-04-scanned-wordproc": "en-2021-01-04-wordproc",
 }
 
 # The bar for every scanned fixture.
@@ -56,7 +57,8 @@ MIN_MEMBERS = 0.90
 
 def test_every_design_has_a_scan() -> None:
     designs = {json.loads((FIXTURES / f"{n}.truth.json").read_text(encoding="utf-8"))["layout"] for n in SCANNED}
-    assert {"scanned", "scanned-newsletter", "scanned-brochure", "scanned-variant", "scanned-digest"} <= designs
+    assert {"scanned", "scanned-newsletter", "scanned-brochure", "scanned-variant", "scanned-digest", "scanned-wordproc"} <= designs
+    assert set(SCANNED) == set(TEXT_EDITION)
     for name in SCANNED:
         assert (FIXTURES / f"{name}.pdf").stat().st_size < 2_000_000, name
 
