@@ -2,7 +2,7 @@
 
 Turns each ActivityBlock into an `Activity` with the `fields` helpers, rebuilds
 paragraphs from lines (rejoining hyphenated words conservatively) and hands the other
-sections to `sections.py`.
+sections to the `sections` package.
 """
 
 from __future__ import annotations
@@ -137,19 +137,21 @@ def lines_to_paragraphs(lines: list[Line], lexicon: set[str]) -> list[str]:
             paras.append([ln])
         else:
             paras[-1].append(ln)
-    out = []
-    for para in paras:
-        text = ""
-        for ln in para:
-            t = ln.text.strip()
-            if not text:
-                text = t
-            elif text.endswith("-") and len(text) > 1 and text[-2].isalpha():
-                text = join_hyphenated(text, t, lexicon)
-            else:
-                text += " " + t
-        out.append(" ".join(text.split()))
-    return [p for p in out if p]
+    return [p for p in (paragraph_text(para, lexicon) for para in paras) if p]
+
+
+def paragraph_text(lines: list[Line], lexicon: set[str]) -> str:
+    """The lines of one paragraph as one string, words hyphenated at line ends rejoined."""
+    text = ""
+    for ln in lines:
+        t = ln.text.strip()
+        if not text:
+            text = t
+        elif text.endswith("-") and len(text) > 1 and text[-2].isalpha():
+            text = join_hyphenated(text, t, lexicon)
+        else:
+            text += " " + t
+    return " ".join(text.split())
 
 
 def _provenance(lines: list[Line]) -> Provenance:

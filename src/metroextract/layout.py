@@ -321,20 +321,35 @@ def _band_gap(upper: list[Word], lower: list[Word]) -> float:
     return min(w.top for w in lower) - max(w.bottom for w in upper)
 
 
-def _leads_next_block(bands: list[list[Word]], j: int, gut: list[tuple[float, float]], col_gap: float) -> bool:
+def _leads_next_block(bands: list[list[Word]], j: int, gut: list[tuple[float, float]], col_gap: float, region: list[Word]) -> bool:
     """One-column bands that sit closer to a following cross-column band than to the
     region above them, or are set in bold, open the next block (a date tag above a wide
     title, a sub-heading above a list)."""
     k = j
-    while k < len(bands) and not _crosses(bands[k], gut) and not _compatible(gut, _vgaps(bands[k], col_gap)):
+    while k < len(bands) and not _closes_gutter(region, bands[k], gut, col_gap) and not _compatible(gut, _vgaps(bands[k], col_gap)):
         k += 1
-    if k == j or k >= len(bands) or not _crosses(bands[k], gut) or j == 0:
+    if k == j or k >= len(bands) or not _closes_gutter(region, bands[k], gut, col_gap) or j == 0:
         return False
-    if all(is_bold(w.font) for m in range(j, k) for w in bands[m]):
-        return True  # a sub-heading ("Focal points") belongs to what it heads
+    lead = [w for m in range(j, k) for w in bands[m]]
+    lx0, lx1 = min(w.x0 for w in lead), max(w.x1 for w in lead)
+    across = [w for w in bands[k] if any(w.x0 < g1 and w.x1 > g0 for g0, g1 in gut)]
+    if across and not any(w.x0 < lx1 and w.x1 > lx0 for w in across):
+        return False  # what runs across is beside these bands, not under them: nothing they head
+    size = _median_word_size(region)
+    if all(is_bold(w.font) or w.size >= 1.08 * size for w in lead):
+        return True  # a sub-heading ("Focal points", "Honorary member: X" set larger) belongs to what it heads
     before = _band_gap(bands[j - 1], bands[j])
     inner = max(_band_gap(bands[m], bands[m + 1]) for m in range(j, k))
     return before > inner + 2
+
+
+def _closes_gutter(region: list[Word], band: list[Word], gut: list[tuple[float, float]], col_gap: float) -> bool:
+    """`band` runs across the region's columns: with it, one of their gutters closes.
+
+    Judged on the region's words with the band, not on the gutters as the bands so far
+    left them: those end where the longest line so far ends, and a longer line further
+    down a column (an outlet's title in a grid) only narrows its gutter."""
+    return len(_compatible(gut, _vgaps(region + band, col_gap))) < len(gut)
 
 
 def _crosses(band: list[Word], gutters: list[tuple[float, float]]) -> bool:
@@ -396,21 +411,60 @@ def _row_cut(words: list[Word], gut: list[tuple[float, float]], join_gap: float)
     hole_min = 2.0 * join_gap
     for k, col in enumerate(cols):
         for a, b in _gaps([(w.top, w.bottom) for w in col], hole_min):
-            best = None
             for j, other in enumerate(cols):
-                if j == k:
-                    continue
-                for ga, gb in _gaps([(w.top, w.bottom) for w in other], 0.5):
-                    mid = (ga + gb) / 2
-                    if a < mid < b and (best is None or gb - ga > best[1] - best[0]):
-                        best = (ga, gb)
-            # The gap must be wider than line spacing (a paragraph or item break), and
-            # the columns must resume together below it: a new row starts across them.
-            # (A picture in one column leaves a hole too, but the text under it
-            # resumes wherever the picture ends.)
-            if best is not None and best[1] - best[0] >= 0.4 * join_gap and -0.5 * join_gap <= b - best[1] <= 1.5 * join_gap:
-                return (best[0] + best[1]) / 2
+                if j != k and (cut := _row_break_beside(other, a, b, join_gap)) is not None:
+                    return cut
+    return _heading_across_gap(words, cols)
+
+
+def _heading_across_gap(words: list[Word], cols: list[list[Word]]) -> float | None:
+    """A sub-heading alone in its row, under white running across every column and set
+    larger than the region's text, above columns that start level ("Focal points" under
+    a grid of members, above cards in two columns): a new row of the region, not the
+    rest of the first column. (Under a date tag or a title in a flowing column, the
+    other column resumes at its own height.)"""
+    bands = _split(words, _hgaps(words), "y")
+    size = _median_word_size(words)
+    width = max(w.x1 for w in words) - min(w.x0 for w in words)
+    for above, band in zip(bands, bands[1:]):
+        if not all(w.size >= 1.15 * size for w in band) or max(w.x1 for w in band) - min(w.x0 for w in band) >= 0.5 * width:
+            continue
+        if _band_gap(above, band) < 1.2 * size:
+            continue
+        bottom = max(w.bottom for w in band)
+        starts = [min(w.top for w in col if w.top > bottom) for col in cols if any(w.top > bottom for w in col)]
+        if len(starts) >= 2 and max(starts) - min(starts) <= 0.5 * size:
+            return (max(w.bottom for w in above) + min(w.top for w in band)) / 2
     return None
+
+
+def _row_break_beside(column: list[Word], a: float, b: float, join_gap: float) -> float | None:
+    """Where `column` breaks into rows beside a hole (a, b) of the column next to it.
+
+    The break is the column's widest gap there; it must be wider than line spacing (a
+    paragraph or item break), and the columns must resume together below it: a new row
+    starts across them. (A picture in one column leaves a hole too, but the text under
+    it resumes wherever the picture ends.) Lines standing alone under the break in
+    display type ("Europe" above the next region's grid) head the row below: the columns
+    resume under them. (A date tag and a title in a flowing column are not display type:
+    there, the other column's text is read on after its column.)"""
+    gaps = [(ga, gb) for ga, gb in _gaps([(w.top, w.bottom) for w in column], 0.5) if a < (ga + gb) / 2 < b and gb - ga >= 0.4 * join_gap]
+    if not gaps:
+        return None
+    most = max(g[1] - g[0] for g in gaps)
+    widest = min(g for g in gaps if g[1] - g[0] >= 0.85 * most)  # the upper one of (near) equals
+    size = _median_word_size(column)
+    for resume in [widest] + sorted(g for g in gaps if g[0] > widest[0]):
+        between = [w for w in column if widest[1] <= w.top and w.bottom <= resume[0]]
+        if resume is not widest and not all(w.size >= 1.2 * size for w in between):
+            break
+        if -0.5 * join_gap <= b - resume[1] <= 1.5 * join_gap:
+            return (widest[0] + widest[1]) / 2
+    return None
+
+
+def _median_word_size(words: list[Word]) -> float:
+    return statistics.median(w.size for w in words)
 
 
 def _full_gutters(words: list[Word], col_gap: float) -> list[tuple[float, float]]:
@@ -456,18 +510,13 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
             out.extend(xy_cut([w for band in g for w in band], col_gap, join_gap, depth + 1))
         return out
     # One visual block: columns running its whole height?
+    if (rest := _under_heading_across(bands, col_gap)) is not None:
+        return [bands[0]] + xy_cut(rest, col_gap, join_gap, depth + 1)
     gut = _full_gutters(words, col_gap)
     if gut and _structure_changes(bands, gut, col_gap):
         gut = []  # a grid, then text across its columns: read band by band below
-    if gut and (row := _row_cut(words, gut, join_gap)) is not None:
-        return xy_cut([w for w in words if (w.top + w.bottom) / 2 < row], col_gap, join_gap, depth + 1) + xy_cut(
-            [w for w in words if (w.top + w.bottom) / 2 >= row], col_gap, join_gap, depth + 1
-        )
     if gut:
-        out = []
-        for part in _split(words, gut, "x"):
-            out.extend(xy_cut(part, col_gap, join_gap, depth + 1))
-        return out
+        return _read_columns(words, gut, col_gap, join_gap, depth, whole=True)
     if len(bands) == 1:
         return [words]
     # Regroup consecutive bands that share a gutter: they are one multi-column region.
@@ -496,7 +545,7 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
             # A bold band that has to narrow the gutter to fit is a sub-heading set
             # across it: it heads what follows, not the columns above.
             heading_across = _crosses(bands[j], gut) and all(is_bold(w.font) for w in bands[j]) and not _vgaps(bands[j], col_gap)
-            if not common or heading_across or _leads_next_block(bands, j, gut, col_gap):
+            if not common or heading_across or _leads_next_block(bands, j, gut, col_gap, group):
                 break
             group = candidate
             gut = common
@@ -504,13 +553,94 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
         if gut and j == i + 1 and _justified_line(bands, i, gut):
             plain.extend(group)  # wide word spaces of one justified line, not columns
         elif gut:
-            for part in _split(group, gut, "x"):
-                out.extend(xy_cut(part, col_gap, join_gap, depth + 1))
+            out.extend(_read_columns(group, gut, col_gap, join_gap, depth, whole=False))
         else:
             plain.extend(group)
         i = j
     if plain:
         out.append(plain)
+    return out
+
+
+def _under_heading_across(bands: list[list[Word]], col_gap: float) -> list[Word] | None:
+    """The words under a heading set across the columns at the top of a block (a section
+    title over a two-column list of codes and labels), or None. With the heading in,
+    the only gutter running the whole height may be a narrow one inside a column."""
+    if len(bands) < 2:
+        return None
+    head, rest = bands[0], [w for band in bands[1:] for w in band]
+    size = _median_word_size(rest)
+    if not all(w.size >= 1.3 * size for w in head):
+        return None
+    gut = _vgaps(rest, col_gap)
+    return rest if gut and _closes_gutter(rest, head, gut, col_gap) else None
+
+
+def _read_columns(words: list[Word], gut: list[tuple[float, float]], col_gap: float, join_gap: float, depth: int, whole: bool) -> list[list[Word]]:
+    """Columns side by side, left to right, each read whole; where they are really rows
+    of columns, row by row; a key column and the column it keys are read key by key.
+
+    `whole`: the gutters run the block's whole height. Where they do not (bands regrouped
+    under a heading across), only a sub-heading across a row break cuts rows: a hole in
+    one column there is most often white left under a picture."""
+    if (row := (_row_cut(words, gut, join_gap) if whole else _heading_across_gap(words, _split(words, gut, "x")))) is not None:
+        return xy_cut([w for w in words if (w.top + w.bottom) / 2 < row], col_gap, join_gap, depth + 1) + xy_cut(
+            [w for w in words if (w.top + w.bottom) / 2 >= row], col_gap, join_gap, depth + 1
+        )
+    parts = _split(words, gut, "x")
+    out: list[list[Word]] = []
+    i = 0
+    while i < len(parts):
+        if i + 1 < len(parts) and _keys_rows_of(parts[i], parts[i + 1]):
+            out.extend(_keyed_rows(parts[i], parts[i + 1], col_gap, join_gap, depth))
+            i += 2
+            continue
+        out.extend(xy_cut(parts[i], col_gap, join_gap, depth + 1))
+        i += 1
+    return out
+
+
+def _style_of(words: list[Word]) -> tuple[float, bool, str]:
+    weights: Counter[tuple[float, bool, str]] = Counter()
+    for w in words:
+        weights[(round(w.size), is_bold(w.font), w.color)] += len(w.text)
+    return weights.most_common(1)[0][0]
+
+
+def _keys_rows_of(left: list[Word], right: list[Word]) -> bool:
+    """`left` is a key column of `right`: short entries in a narrow column, set in
+    another style, each level with a row of `right` (codes beside plan labels, months
+    beside meetings, labels beside values). Read apart, every key would lose its row.
+    A narrow column of prose beside another shares baselines too, but it fills its
+    width with words in the same style as its neighbour."""
+    keys = _group_rows(left)
+    rows = _group_rows(right)
+    if len(keys) > len(rows):
+        return False
+    width_l = max(w.x1 for w in left) - min(w.x0 for w in left)
+    width_r = max(w.x1 for w in right) - min(w.x0 for w in right)
+    if width_l > 0.5 * width_r or any(len(k) > 3 for k in keys):
+        return False
+    if _style_of(left) == _style_of(right):
+        return False
+    tops = [min(w.top for w in r) for r in rows]
+    return all(any(abs(min(w.top for w in k) - t) <= 0.3 * min(w.size for w in k) for t in tops) for k in keys)
+
+
+def _keyed_rows(left: list[Word], right: list[Word], col_gap: float, join_gap: float, depth: int) -> list[list[Word]]:
+    """A key column and its neighbour as rows: each key, then what its row holds down to
+    the next key, as blocks of their own (a key is a label, not the first words of its
+    row's text); what stands above the first key is read first."""
+    keys = _group_rows(left)
+    starts = [min(w.top for w in k) - 1.0 for k in keys]
+    head = [w for w in right if (w.top + w.bottom) / 2 < starts[0]]
+    out = xy_cut(head, col_gap, join_gap, depth + 1) if head else []
+    for n, key in enumerate(keys):
+        end = starts[n + 1] if n + 1 < len(keys) else float("inf")
+        out.append(key)
+        row = [w for w in right if starts[n] <= (w.top + w.bottom) / 2 < end]
+        if row:
+            out.append(row)
     return out
 
 
@@ -591,7 +721,38 @@ def _group_rows(words: list[Word]) -> list[list[Word]]:
                 last.append(w)
                 continue
         rows.append([w])
-    return [sorted(r, key=lambda w: w.x0) for r in rows]
+    return _superscripts_into_rows([sorted(r, key=lambda w: w.x0) for r in rows])
+
+
+def _superscripts_into_rows(rows: list[list[Word]]) -> list[list[Word]]:
+    """A row of small raised type set right after a word of a larger row ("er" of "1er",
+    "o" of "1.o") belongs to that row: its baseline is higher, not its line."""
+    out: list[list[Word]] = []
+    for k, row in enumerate(rows):
+        # rows run by baseline: the raised row comes just before its host, or after it
+        following = rows[k + 1] if k + 1 < len(rows) else []
+        if out and _raised_on(row, out[-1]):
+            out[-1] = sorted(out[-1] + row, key=lambda w: w.x0)
+        elif _raised_on(row, following):
+            following.extend(row)
+            following.sort(key=lambda w: w.x0)
+        else:
+            out.append(row)
+    return out
+
+
+def _raised_on(small: list[Word], row: list[Word]) -> bool:
+    if len(small) > 2 or not row or any(len(w.text) > 3 for w in small):
+        return False
+    size = max(w.size for w in row)
+    top, bottom = min(w.top for w in row), max(w.bottom for w in row)
+    return all(
+        w.size <= 0.75 * size
+        and top - 0.3 * size <= w.top
+        and w.bottom < bottom - 0.1 * size
+        and any(0 <= w.x0 - o.x1 < 0.3 * size for o in row)
+        for w in small
+    )
 
 
 def _join_row(row: list[Word]) -> tuple[str, float]:

@@ -433,13 +433,6 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
                         whole, span = jt.whole, k
                         break
 
-        # Table of contents: everything on its page belongs to it.
-        if toc_page is not None and ln.page == toc_page:
-            sections.setdefault("toc", []).append(ln)
-            i += 1
-            continue
-        toc_page = None
-
         is_section_heading = (
             whole is not None
             and whole.startswith("SECTION:")
@@ -450,6 +443,13 @@ def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> Segme
             and ln not in title_lines
             and not _is_field_label_here(ln, tg, section, body)
         )
+        # Table of contents: the rest of its page belongs to it, up to the heading of a
+        # section printed under it (a note from the secretary general).
+        if toc_page is not None and ln.page == toc_page and not is_section_heading:
+            sections.setdefault("toc", []).append(ln)
+            i += 1
+            continue
+        toc_page = None
         if is_section_heading:
             name = whole[len("SECTION:") :]  # type: ignore[index]
             close_action_label()

@@ -1,0 +1,84 @@
+"""Cards of people: a role, a name, detail lines; or "• Role: Name (Place)" items."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from ..fields import join_lines
+from ..models import (
+    Line,
+)
+from .lines import attached, squash, style_of
+
+_DASH_SPLIT_RE = re.compile(r"\s+[—–]\s+")
+
+_RUNIN_PERSON_RE = re.compile(r"^(?:[-–—•·▪◦]\s*)?([^:：]{2,60}?)\s*[:：]\s*(\S[^()]*?)\s*(?:\(([^()]+)\))?\s*$")
+
+
+def card_styles(lines: list[Line]) -> tuple[set[tuple], set[tuple], float]:
+    """Styles of card roles and names: a role is a small bold or capitalised label printed
+    just above a larger line, the name (bold, or "Name — place" run in)."""
+    roles: Counter[tuple] = Counter()
+    names: Counter[tuple] = Counter()
+    for a, b in zip(lines, lines[1:]):
+        if (a.bold or a.upper) and a.size < 0.92 * b.size and (b.bold or _DASH_SPLIT_RE.search(b.text)) and attached(a, b, 1.2):
+            roles[style_of(a)] += 1
+            names[style_of(b)] += 1
+    name_size = max((st[0] for st in names), default=max(ln.size for ln in lines))
+    return set(roles), {st for st in names if st[1]}, name_size
+
+
+def _runin_people(lines: list[Line]) -> list[dict[str, Any]] | None:
+    """A list of "• Role: Name (Place)" items, when every item reads so (else None)."""
+    items: list[list[str]] = []
+    for ln in lines:
+        text = squash(ln.text)
+        if re.match(r"^[-–—•·▪◦]\s", text) or not items:
+            items.append([text])
+        else:
+            items[-1].append(text)  # a wrapped item
+    people = []
+    for parts in items:
+        m = _RUNIN_PERSON_RE.match(join_lines(parts))
+        if not m:
+            return None
+        people.append({"role": m.group(1).strip(), "name": m.group(2).strip(), "detail": [m.group(3).strip()] if m.group(3) else []})
+    return people or None
+
+
+def parse_cards(lines: list[Line], kind: str) -> tuple[list[dict[str, Any]], list[Line]]:
+    """Cards of role (small bold label) → name (bold) → details (plain lines), or role →
+    "Name — detail" on one line. Returns the cards and, for board cards, the lines from
+    the first card printed without any role on (the secretariat after the last region)."""
+    cards: list[dict[str, Any]] = []
+    if not lines:
+        return cards, []
+    if (people := _runin_people(lines)) is not None:
+        return people, []
+    role_styles, name_styles, name_size = card_styles(lines)
+    prev: Line | None = None
+    for k, ln in enumerate(lines):
+        text = squash(ln.text)
+        st = style_of(ln)
+        is_name = st in name_styles or (ln.bold and ln.size >= 0.92 * name_size)
+        is_role = not is_name and (st in role_styles or ((ln.bold or ln.upper) and ln.size < 0.92 * name_size))
+        dash = _DASH_SPLIT_RE.split(text, maxsplit=1)
+        if is_role:
+            cards.append({"role": text, "name": None, "detail": []})
+        elif is_name or (len(dash) == 2 and (not cards or cards[-1]["name"] is None or prev is None or not attached(prev, ln, 1.0))):
+            # "Name — place" run in: right under a role, or opening a card of its own
+            name, detail = (dash[0], [dash[1]]) if len(dash) == 2 else (text, [])
+            if cards and cards[-1]["name"] is None:
+                cards[-1]["name"], cards[-1]["detail"] = name, detail
+            elif cards and prev is not None and is_name and prev.bold and not cards[-1]["detail"] and attached(prev, ln, 0.4):
+                cards[-1]["name"] = join_lines([cards[-1]["name"], name])  # a wrapped name
+            else:
+                if kind == "board" and any(c["role"] for c in cards):
+                    return cards, lines[k:]
+                cards.append({"role": None, "name": name, "detail": detail})
+        elif cards and cards[-1]["name"] is not None:
+            cards[-1]["detail"].append(text)
+        prev = ln
+    return cards, []

@@ -1,0 +1,71 @@
+"""The contact box: address, phone, email, website."""
+
+from __future__ import annotations
+
+import re
+
+from ..fields import join_lines
+from ..models import (
+    Contact,
+    Line,
+)
+from .lines import squash
+
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+_WEB_RE = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?$", re.I)
+
+_PHONE_LABEL_RE = re.compile(r"^(?:t[ée]l[ée]?(?:fono|ephone|éfono)?|phone|tel|t)\s*\.?\s*[:.]?\s*(\+?\(?\d[\d\s().\-/]{5,}\d)$", re.I)
+
+_PHONE_RE = re.compile(r"^\+?\(?\d[\d\s().\-/]{6,}\d$")
+
+
+def contact_lines(lines: list[Line]) -> tuple[Contact | None, set[int]]:
+    """Address / phone / email / website lines, and the indexes of the box holding them."""
+    found: dict[str, tuple[int, str]] = {}
+    for k, ln in enumerate(lines):
+        t = squash(ln.text)
+        if "email" not in found and (m := _EMAIL_RE.search(t)):
+            found["email"] = (k, m.group(0))
+        elif "phone" not in found and (m := _PHONE_LABEL_RE.match(t)):
+            found["phone"] = (k, squash(m.group(1)))
+        elif "phone" not in found and _PHONE_RE.match(t) and sum(c.isdigit() for c in t) >= 7:
+            found["phone"] = (k, t)
+        elif "website" not in found and _WEB_RE.match(t) and not t.replace(".", "").isdigit():
+            found["website"] = (k, t)
+    if not found:
+        return None, set()
+    idx = sorted(k for k, _ in found.values())
+    anchor = lines[idx[0]]
+    # the box: lines sharing the contact lines' left edge, stacked without a wide gap
+    stack = sorted(
+        (k for k, ln in enumerate(lines) if ln.page == anchor.page and abs(ln.x0 - anchor.x0) <= 1.5),
+        key=lambda k: lines[k].top,
+    )
+    pos = stack.index(idx[0])
+    lo = hi = pos
+    while lo > 0 and lines[stack[lo]].top - lines[stack[lo - 1]].bottom <= 2.5 * lines[stack[lo]].size:
+        lo -= 1
+    while hi < len(stack) - 1 and lines[stack[hi + 1]].top - lines[stack[hi]].bottom <= 2.5 * lines[stack[hi]].size:
+        hi += 1
+    box = set(stack[lo : hi + 1]) | set(idx)
+    # the address: plain lines styled like the contact lines, just above the first of them
+    address: list[str] = []
+    j = pos - 1
+    ref = lines[idx[0]]
+    while j >= lo:
+        ln = lines[stack[j]]
+        if ln.bold or round(ln.size, 1) != round(ref.size, 1) or ln.color != ref.color or ref.top - ln.bottom > 1.2 * ref.size:
+            break
+        if squash(ln.text).endswith(":"):
+            break
+        address.insert(0, squash(ln.text))
+        ref = ln
+        j -= 1
+    contact = Contact(
+        address=join_lines(address) or None,
+        phone=found["phone"][1] if "phone" in found else None,
+        email=found["email"][1] if "email" in found else None,
+        website=found["website"][1] if "website" in found else None,
+    )
+    return contact, box

@@ -1,0 +1,82 @@
+"""Media mentions: month headings, outlets, titles; or a Month | Outlet | Title table."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from ..fields import join_lines
+from ..models import (
+    Line,
+    MediaMention,
+    Period,
+)
+from ..tabular import find_tables
+from ..vocab import Vocabulary
+from .lines import attached, cell_text, is_heading, month_heading, squash, style_of, without_tables
+
+
+def _bold_split(ln: Line) -> tuple[str, str] | None:
+    """A run-in line whose first run is bold ("Outlet Title"), when the layout gives runs."""
+    runs = getattr(ln, "runs", None)
+    if not runs:
+        return None
+    head, tail, seen_plain = [], [], False
+    for run in runs:
+        text, bold = (run[0], run[1]) if isinstance(run, (tuple, list)) else (run.text, run.bold)
+        if bold and not seen_plain:
+            head.append(text)
+        else:
+            seen_plain = True
+            tail.append(text)
+    h, t = squash(" ".join(head)), squash(" ".join(tail))
+    return (h, t) if h and t else None
+
+
+def _media_from_tables(lines: list[Line], vocab: Vocabulary, period: Period) -> tuple[list[MediaMention], list[Line]]:
+    """Mentions printed as a Month | Outlet | Title table; an empty month cell repeats the one above."""
+    tables = [t for t in find_tables(lines, vocab, ("month", "outlet", "title"), required=("outlet",)) if "outlet" in t.keys]
+    out: list[MediaMention] = []
+    for t in tables:
+        month = None
+        for rec in t.records():
+            if rec.get("month") and (m := month_heading(rec["month"][0].model_copy(update={"text": cell_text(rec["month"])}), vocab, period)):
+                month = m
+            if cell_text(rec.get("outlet")):
+                out.append(MediaMention(month=month, outlet=cell_text(rec.get("outlet")), title=cell_text(rec.get("title")) or None))
+    return out, without_tables(lines, tables)
+
+
+def parse_media(lines: list[Line], body: float, vocab: Vocabulary, period: Period) -> list[MediaMention]:
+    """Month heading (a month name alone) → outlet (bold) → title (the plain lines under it,
+    None when the next line is another outlet or month). A layout setting no outlet in
+    bold sets it apart otherwise: the style of the lines printed right under the months."""
+    from_tables, lines = _media_from_tables(lines, vocab, period)
+    lines = [ln for ln in lines if not (is_heading(ln, body) and month_heading(ln, vocab, period) is None)]
+    months = [month_heading(ln, vocab, period) for ln in lines]
+    outlet_styles: set[tuple] = set()
+    if not any(ln.bold for ln, m in zip(lines, months) if m is None):
+        after = Counter(style_of(lines[k + 1]) for k, m in enumerate(months[:-1]) if m is not None and months[k + 1] is None)
+        outlet_styles = {after.most_common(1)[0][0]} if after else set()
+    out: list[dict[str, Any]] = []
+    month: str | None = None
+    prev: Line | None = None
+    for ln, mh in zip(lines, months):
+        text = squash(ln.text)
+        if mh is not None:
+            month, prev = mh, None
+            continue
+        split = _bold_split(ln)
+        if split:
+            out.append({"month": month, "outlet": [split[0]], "title": [split[1]]})
+        elif ln.bold or style_of(ln) in outlet_styles:
+            if out and prev is not None and style_of(prev) == style_of(ln) and not out[-1]["title"] and attached(prev, ln, 0.45):
+                out[-1]["outlet"].append(text)  # a wrapped outlet name
+            else:
+                out.append({"month": month, "outlet": [text], "title": []})
+        elif out and prev is not None and attached(prev, ln, 0.8):
+            out[-1]["title"].append(text)
+        else:
+            continue  # a stray plain line: no outlet above it
+        prev = ln
+    return from_tables + [MediaMention(month=m["month"], outlet=join_lines(m["outlet"]), title=join_lines(m["title"]) or None) for m in out]

@@ -1,0 +1,160 @@
+"""Who we are: regions, each with members, honorary members, focal points and board."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..fields import join_lines
+from ..models import (
+    BoardMember,
+    FocalPoint,
+    Line,
+    MemberRef,
+    Region,
+)
+from ..segment import tag_lines
+from ..tabular import find_tables
+from ..vocab import Vocabulary, fold
+from .cards import parse_cards
+from .lines import attached, cell_text, is_heading, names_of, squash
+
+
+def _region_name(text: str, region_id: str, vocab: Vocabulary) -> str:
+    """The region as named in the vocabulary when the heading is printed in capitals."""
+    printed = squash(text)
+    letters = [c for c in printed if c.isalpha()]
+    if letters and not all(c.isupper() for c in letters):
+        return printed
+    key = fold(printed).replace(" ", "")
+    variants = vocab.regions.get(region_id, [])
+    for v in variants:
+        if fold(v).replace(" ", "") == key:
+            return v
+    return variants[0] if variants else printed
+
+
+def _honorary_runin(text: str, vocab: Vocabulary) -> str | None:
+    norm = text.replace("’", "'")
+    for v in sorted(vocab.honorary, key=len, reverse=True):
+        m = re.match(rf"^\s*{re.escape(v)}\s*[:：]\s*(.*)$", norm, re.I)
+        if m:
+            return m.group(1)
+    return None
+
+
+def grid_order(lines: list[Line]) -> list[Line]:
+    """A grid of names (one per cell, several columns) in the order it was listed.
+
+    Nothing on the page says whether a grid is filled row by row or column by column;
+    member lists are alphabetical, so the direction with fewer names out of order wins
+    (ties keep the reading order). Lines that are not a grid come back unchanged.
+    """
+    if len(lines) < 4 or any(re.search(r"[,;·•]", ln.text) for ln in lines):
+        return lines
+    lefts: list[float] = []
+    for x in sorted(ln.x0 for ln in lines):
+        if not lefts or x - lefts[-1] > 2 * lines[0].size:
+            lefts.append(x)
+    if len(lefts) < 2:
+        return lines
+
+    def col(ln: Line) -> int:
+        return max(k for k, x in enumerate(lefts) if ln.x0 >= x - 2 * ln.size) if ln.x0 >= lefts[0] - 2 * ln.size else 0
+
+    by_rows = sorted(lines, key=lambda ln: (ln.page, round(ln.top / (0.5 * ln.size)), col(ln)))
+    by_cols = sorted(lines, key=lambda ln: (ln.page, col(ln), ln.top))
+
+    def disorder(seq: list[Line]) -> int:
+        """Pairs out of alphabetical order (a sorted list with one slip stays close to 0)."""
+        keys = [fold(ln.text) for ln in seq]
+        return sum(a > b for i, a in enumerate(keys) for b in keys[i + 1 :])
+
+    best = min((disorder(lines), 0, lines), (disorder(by_rows), 1, by_rows), (disorder(by_cols), 2, by_cols), key=lambda t: (t[0], t[1]))
+    return best[2]
+
+
+def _tag(tg: Any, prefix: str) -> str | None:
+    """The whole-line tag with this prefix (a label may also be a heading)."""
+    for t in (tg.whole, *getattr(tg, "also", ())):
+        if t and t.startswith(prefix):
+            return t
+    return None
+
+
+def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str) -> tuple[list[Region], list[Line]]:
+    """Region headings → members (one per line or comma-separated) → honorary members →
+    focal-point cards → board cards. Returns the regions and the lines of the secretariat
+    found after them (a secretariat heading, or the first card without a role)."""
+    tags = tag_lines([ln.text for ln in lines], lang)
+    regions: list[dict[str, Any]] = []
+    staff: list[Line] = []
+    mode: str | None = None
+    honorary_prev: Line | None = None
+    for ln, tg in zip(lines, tags):
+        region, sub = _tag(tg, "REGION:"), _tag(tg, "SUB:")
+        if region and (is_heading(ln, body) or ln.bold or ln.upper):
+            regions.append({"name": _region_name(ln.text, region[len("REGION:") :], vocab), "parts": {"members": [], "honorary": [], "focal": [], "board": []}, "raw": []})
+            mode = "members"
+            continue
+        if _tag(tg, "SECTION:") == "SECTION:secretariat" and is_heading(ln, body):
+            mode = "secretariat"
+            continue
+        if mode == "secretariat":
+            staff.append(ln)
+            continue
+        if regions:
+            regions[-1]["raw"].append(ln)
+        if not regions or is_heading(ln, body):
+            continue
+        parts = regions[-1]["parts"]
+        if mode == "honorary" and honorary_prev is not None and not attached(honorary_prev, ln, 1.0):
+            mode = "members"  # honorary names run on below their label; other lines are the list's
+        if sub == "SUB:region_members":
+            mode = "members"  # "Members" over the region's grid of names
+        elif sub == "SUB:focal_points":
+            mode = "focal"
+        elif sub == "SUB:board":
+            mode = "board"
+        elif sub == "SUB:honorary":
+            mode, honorary_prev = "honorary", ln
+        elif (rest := _honorary_runin(ln.text, vocab)) is not None:
+            mode, honorary_prev = "honorary", ln
+            if rest.strip():
+                parts["honorary"].append(ln.model_copy(update={"text": rest}))
+        elif mode in parts:
+            parts[mode].append(ln)
+            if mode == "honorary":
+                honorary_prev = ln
+    out: list[Region] = []
+    for k, r in enumerate(regions):
+        p = r["parts"]
+        focal, _ = parse_cards(p["focal"], "focal")
+        # a board printed as a Role | Name | Position table
+        tables = [t for t in find_tables(r["raw"], vocab, ("role", "name", "position"), required=("role", "name")) if "name" in t.keys]
+        table_board = [
+            {"role": cell_text(rec.get("role")) or None, "name": cell_text(rec.get("name")), "detail": [cell_text(rec.get("position"))] if cell_text(rec.get("position")) else []}
+            for t in tables
+            for rec in t.records()
+            if cell_text(rec.get("name"))
+        ]
+        used = {id(ln) for t in tables for ln in t.lines}
+        if used:
+            p["board"] = [ln for ln in p["board"] if id(ln) not in used]
+            p["members"] = [ln for ln in p["members"] if id(ln) not in used]
+        board, rest = parse_cards(p["board"], "board")
+        board = table_board + board
+        if rest and k == len(regions) - 1:
+            staff = rest + staff
+        if not (p["members"] or p["honorary"] or focal or board):
+            continue  # a region named in a list (a divider page), not a region section
+        out.append(
+            Region(
+                name=r["name"],
+                members=[MemberRef(name=n) for n in names_of(grid_order(p["members"]))],
+                honorary_members=[MemberRef(name=n) for n in names_of(p["honorary"])],
+                focal_points=[FocalPoint(role=c["role"] or "", name=c["name"], place=join_lines(c["detail"]) or None) for c in focal if c["name"]],
+                board=[BoardMember(role=c["role"] or "", name=c["name"], position=join_lines(c["detail"]) or None) for c in board if c["name"]],
+            )
+        )
+    return out, staff

@@ -1,0 +1,44 @@
+"""The secretariat: staff as a Name | Position table or as name and position lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..fields import join_lines
+from ..models import (
+    Contact,
+    Line,
+    StaffMember,
+)
+from ..tabular import find_tables
+from ..vocab import Vocabulary
+from .contact import contact_lines
+from .lines import attached, cell_text, is_heading, squash, without_tables
+
+
+def parse_secretariat(lines: list[Line], body: float, vocab: Vocabulary | None = None) -> tuple[list[StaffMember], Contact | None]:
+    """Staff as a Name | Position table, or as bold name + plain position lines; the
+    contact box set apart first."""
+    from_tables: list[StaffMember] = []
+    if vocab is not None:
+        tables = [t for t in find_tables(lines, vocab, ("name", "position"), required=("name", "position")) if "name" in t.keys]
+        from_tables = [StaffMember(name=cell_text(r["name"]), position=cell_text(r.get("position")) or None) for t in tables for r in t.records() if cell_text(r.get("name"))]
+        lines = without_tables(lines, tables)
+        if from_tables:
+            contact, _ = contact_lines([ln for ln in lines if not is_heading(ln, body)])
+            return from_tables, contact
+    lines = [ln for ln in lines if not is_heading(ln, body)]
+    contact, box = contact_lines(lines)
+    staff: list[dict[str, Any]] = []
+    prev: Line | None = None
+    for k, ln in enumerate(lines):
+        if k in box:
+            continue
+        text = squash(ln.text)
+        if ln.bold:
+            staff.append({"name": text, "position": [], "line": ln})
+            prev = ln
+        elif staff and prev is not None and attached(prev, ln, 1.5):
+            staff[-1]["position"].append(text)
+            prev = ln
+    return [StaffMember(name=s["name"], position=join_lines(s["position"]) or None) for s in staff], contact

@@ -1,0 +1,50 @@
+"""sections.key_figures: display numbers and their labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from metroextract.fields import parse_int
+from metroextract.models import (
+    KeyFigure,
+)
+from metroextract.sections import (
+    is_number_line,
+    parse_key_figures,
+)
+
+from ._lines import BODY, EN, FR, L
+
+
+@pytest.mark.parametrize("text,value", [("+1 380", 1380), ("+1,380", 1380), ("+1.380", 1380), ("119", 119)])
+def test_number_lines(text: str, value: int) -> None:
+    assert is_number_line(text)
+    assert parse_int(text) == value
+
+
+@pytest.mark.parametrize("text", ["collaborations avec des spécialistes", "L1A2D3", "1.1 Lutter", "Du 1er janvier au 30 avril"])
+def test_not_number_lines(text: str) -> None:
+    assert not is_number_line(text)
+
+
+def test_key_figures_period_numbers_and_labels() -> None:
+    lines = [
+        L("Du 1er janvier au 30 avril", 58, 94, 11, True, width=140),
+        L("+1 380", 58, 133.7, 64, True, width=200),
+        L("personnes engagées dans des événements organisés ou", 58, 204.3, 11.5, width=300),
+        L("coorganisés par Metropolis", 58, 219.3, 11.5, width=150),
+        L("119", 450, 133.7, 64, True, width=110),
+        L("collaborations avec des spécialistes", 450, 204.3, 11.5, width=200),
+    ]
+    assert parse_key_figures(lines, BODY, FR) == (
+        "Du 1er janvier au 30 avril",
+        [
+            KeyFigure(text="+1 380", value=1380, label="personnes engagées dans des événements organisés ou coorganisés par Metropolis"),
+            KeyFigure(text="119", value=119, label="collaborations avec des spécialistes"),
+        ],
+    )
+
+
+def test_key_figure_label_above_its_number() -> None:
+    lines = [L("From 1 January to 30 April", 58, 94, 11, True), L("people engaged", 58, 120, 11.5, width=90), L("+1,380", 58, 140, 40, True, width=120)]
+    assert parse_key_figures(lines, BODY, EN) == ("From 1 January to 30 April", [KeyFigure(text="+1,380", value=1380, label="people engaged")])

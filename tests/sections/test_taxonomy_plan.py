@@ -1,0 +1,56 @@
+"""sections.taxonomy and sections.plan: coded items."""
+
+from __future__ import annotations
+
+import pytest
+
+from metroextract.models import (
+    Challenge,
+    PlanItem,
+)
+from metroextract.sections import (
+    parse_plan,
+    parse_taxonomy,
+    plan_level,
+)
+
+from ._lines import BODY, L
+
+
+def test_taxonomy_codes_apart_bullets_and_wrapped_labels() -> None:
+    lines = [
+        L("1.1", 58, 99.7, 14, True, width=24),
+        L("Lutter contre les inégalités et", 102, 101.9, 11, width=160),
+        L("la ségrégation", 102, 115.9, 11, width=75),
+        L("1.2", 58, 133.7, 14, True, width=24),
+        L("Accès au logement", 102, 135.9, 11, width=95),
+        L("- 4.2 Comblent le fossé numérique", 450, 99.7, 11, width=180),
+    ]
+    assert parse_taxonomy(lines, BODY) == [
+        Challenge(code="1.1", label="Lutter contre les inégalités et la ségrégation"),
+        Challenge(code="1.2", label="Accès au logement"),
+        Challenge(code="4.2", label="Comblent le fossé numérique"),
+    ]
+
+
+@pytest.mark.parametrize("code,level,parent", [("L1", "line", None), ("L12", "line", None), ("L1A2", "axis", "L1"), ("L1A2D3", "deliverable", "L1A2"), ("L3A10D11", "deliverable", "L3A10")])
+def test_plan_levels(code: str, level: str, parent: str | None) -> None:
+    assert plan_level(code) == (level, parent)
+
+
+def test_plan_items_with_wrapped_labels_and_codes_apart() -> None:
+    lines = [
+        L("L1 Renforcer le leadership mondial en matière de", 40, 97, 11, True, width=300),
+        L("diplomatie et de plaidoyer", 40, 112.5, 11, True, width=150),
+        L("L1A1", 50, 130.6, 9, True, width=24),
+        L("Compte-rendu métropolitain", 92, 130.6, 9, True, width=140),
+        L("L1A1D1", 92, 144.1, 8.6, width=33),
+        L("Recommandations politiques sur des", 138, 144.1, 8.6, width=200),
+        L("questions essentielles", 138, 155.1, 8.6, width=100),
+        L("L1A3D1, L1A2D2", 430, 97, 8.6),  # a list of result codes is not a plan item
+    ]
+    assert parse_plan(lines, BODY) == [
+        PlanItem(code="L1", level="line", parent=None, label="Renforcer le leadership mondial en matière de diplomatie et de plaidoyer"),
+        PlanItem(code="L1A1", level="axis", parent="L1", label="Compte-rendu métropolitain"),
+        PlanItem(code="L1A1D1", level="deliverable", parent="L1A1", label="Recommandations politiques sur des questions essentielles"),
+    ]

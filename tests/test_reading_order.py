@@ -1,0 +1,146 @@
+"""One reading order for everything: the layout's XY-cut on hand-set pages of words.
+
+Every section parser and the segmenter read the lines in this order; no stage re-sorts
+them. Each case is a page shape seen in a report design: flowing columns, grids under
+sub-headings, cards beside a grid, codes in a key column beside their labels, a month
+grid flowing over four columns, a region heading between rows of columns.
+"""
+
+from __future__ import annotations
+
+from metroextract.layout import Word, _row_to_line, block_rows, reading_blocks
+
+BOLD, PLAIN = "Sans-Bold", "Sans"
+WIDTH, HEIGHT = 842.0, 595.0
+COL_GAP = 10.45  # 1.1 × a 9.5pt body
+
+
+def W(text: str, x0: float, top: float, size: float = 9.0, bold: bool = False, width: float | None = None, color: str = "#1f2433") -> list[Word]:
+    """The words of one printed line: `width` spread over the words by their length."""
+    parts = text.split()
+    total = width if width is not None else 0.5 * size * len(text)
+    space = 0.25 * size
+    per_char = (total - space * (len(parts) - 1)) / max(1, sum(len(p) for p in parts))
+    out, x = [], x0
+    for p in parts:
+        w = per_char * len(p)
+        out.append(Word(p, x, x + w, top, top + size, size, BOLD if bold else PLAIN, color))
+        x += w + space
+    return out
+
+
+def read(*lines: list[Word], boxes: list | None = None) -> list[str]:
+    words = [w for ln in lines for w in ln]
+    blocks = reading_blocks(words, boxes or [], WIDTH, HEIGHT, COL_GAP)
+    return [_row_to_line(row, 1, 0).text for block in blocks for row in block_rows(block)]
+
+
+def test_two_flowing_columns_read_column_by_column() -> None:
+    # the right column has a paragraph break where the left one goes on
+    assert read(
+        W("left 1", 40, 100, width=350), W("right 1", 427, 100, width=350),
+        W("left 2", 40, 113.5, width=350), W("right 2", 427, 113.5, width=60),
+        W("left 3", 40, 127, width=350),
+        W("right 3", 427, 135, width=350), W("left 4", 40, 140.5, width=100),
+        W("Octavi de la Varga", 427, 150, 10.5, True, width=120),
+    ) == ["left 1", "left 2", "left 3", "left 4", "right 1", "right 2", "right 3", "Octavi de la Varga"]  # fmt: skip
+
+
+def test_sub_heading_under_a_grid_opens_a_row_of_cards() -> None:
+    # members in three columns, "Points focaux" under white across the grid, then cards
+    # starting level in two columns: the grid whole, then the heading, then each card
+    assert read(
+        W("- Abidjan", 58, 98), W("- Bamako", 253, 98), W("- Rabat", 439, 98),
+        W("- Accra", 58, 110), W("- Dakar", 253, 110),
+        W("Points focaux", 58, 130, 11, True, width=94),
+        W("Secrétaire régional", 58, 148, 7.2, True, width=94), W("Secrétariat général", 439, 148, 7.2, True, width=94),
+        W("Sithole Mbanga", 58, 160, 9.5, True, width=84), W("Hélène Jourdan", 439, 160, 9.5, True, width=82),
+        W("Gauteng", 58, 172, 8.6, width=37), W("Agente régionale", 439, 172, 8.6, width=74),
+    ) == [
+        "- Abidjan", "- Accra", "- Bamako", "- Dakar", "- Rabat",
+        "Points focaux", "Secrétaire régional", "Sithole Mbanga", "Gauteng",
+        "Secrétariat général", "Hélène Jourdan", "Agente régionale",
+    ]  # fmt: skip
+
+
+def test_key_column_is_read_key_by_key_with_its_rows() -> None:
+    # challenge codes in a column of their own, each level with its label: a table
+    assert read(
+        W("1.1", 40, 99.7, 14, True, width=22, color="#e5007d"), W("Tackling inequalities and segregation", 84, 101.9, 11, width=206),
+        W("1.2", 40, 123.7, 14, True, width=22, color="#e5007d"), W("Access to housing", 84, 125.9, 11, width=99),
+        W("1.3", 40, 147.7, 14, True, width=22, color="#e5007d"), W("Advancing mobility", 84, 149.9, 11, width=106),
+    ) == ["1.1", "Tackling inequalities and segregation", "1.2", "Access to housing", "1.3", "Advancing mobility"]  # fmt: skip
+
+
+def test_narrow_prose_column_in_the_same_style_is_not_a_key_column() -> None:
+    assert read(
+        W("a narrow", 40, 100, width=60), W("the body text runs on here", 120, 100, width=300),
+        W("sidebar", 40, 112, width=60), W("and goes on below it", 120, 112, width=300),
+    ) == ["a narrow", "sidebar", "the body text runs on here", "and goes on below it"]  # fmt: skip
+
+
+def test_month_grid_flowing_over_four_columns() -> None:
+    # outlets in bold alone in a band (one column has a longer title) do not end the columns
+    assert read(
+        W("January", 58, 99, 15, True, width=62), W("MedCities", 255, 98, 9.5, True, width=53), W("Bogotá", 441, 98, 9.5, True, width=38), W("April", 627, 99, 15, True, width=38),
+        W("Cities for Global Health", 255, 110, width=104), W("use Platform", 441, 110, width=57),
+        W("ALLAS", 58, 123, 9.5, True, width=34), W("Shahr Agency", 627, 123, 9.5, True, width=74),
+        W("Montevideo global", 58, 135, width=83), W("February", 255, 130, 15, True, width=73), W("March", 441, 130, 15, True, width=49),
+        W("Ciudad Sostenible", 627, 143, 9.5, True, width=97),
+        W("L'Institut Paris Region", 58, 155, 9.5, True, width=119), W("Bogotá", 255, 155, 9.5, True, width=38),
+        W("UNDP", 441, 155, 9.5, True, width=30), W("Webinar on urban inequalities", 627, 155, width=136),
+        W("Île-de-France", 58, 167, width=59), W("Tactical urbanism webinar", 255, 167, width=119), W("Tactical urbanism webinar", 441, 167, width=119),
+    ) == [
+        "January", "ALLAS", "Montevideo global", "L'Institut Paris Region", "Île-de-France",
+        "MedCities", "Cities for Global Health", "February", "Bogotá", "Tactical urbanism webinar",
+        "Bogotá", "use Platform", "March", "UNDP", "Tactical urbanism webinar",
+        "April", "Shahr Agency", "Ciudad Sostenible", "Webinar on urban inequalities",
+    ]  # fmt: skip
+
+
+def test_region_heading_between_rows_heads_the_row_below() -> None:
+    # the first region's cards continue in the right column; "Europa" in display type
+    # under white across both columns heads the next region's two columns
+    assert read(
+        W("Ahvaz, Amán, Bagdad", 46, 96, width=241), W("Vicepresidencia regional", 308, 96, 7, True, width=105),
+        W("Xi'an, Xiamen", 46, 108, width=100), W("Mohammad Reza Kalaei", 308, 105, 9, True, width=103),
+        W("Presidencia", 46, 130, 7, True, width=49), W("Alcalde de Mashhad", 308, 116, 8.5, width=77),
+        W("Wen Guohui", 46, 139, 9, True, width=53), W("Miembro", 308, 131, 7, True, width=35),
+        W("Alcalde de Guangzhou", 46, 150, 8.5, width=86), W("Wang Fengchao", 308, 140, 9, True, width=70),
+        W("Copresidencia", 46, 165, 7, True, width=60), W("Alcalde de Chengdu", 308, 151, 8.5, width=77),
+        W("Pirouz Hanachi", 46, 174, 9, True, width=65), W("Miembro", 308, 166, 7, True, width=35),
+        W("Alcalde de Teherán", 46, 185, 8.5, width=74), W("Cheng Yongwen", 308, 175, 9, True, width=70),
+        W("Alcalde de Wuhan", 308, 186, 8.5, width=69),
+        W("Europa", 46, 212, 13, True, width=48, color="#e07a00"),
+        W("Barcelona (ciudad), Berlín", 46, 242, width=241), W("Vicepresidencia regional", 308, 242, 7, True, width=105),
+        W("Sofía, Turín, Zagreb", 46, 254, width=83), W("Pascal Smet", 308, 251, 9, True, width=53),
+    ) == [
+        "Ahvaz, Amán, Bagdad", "Xi'an, Xiamen", "Presidencia", "Wen Guohui", "Alcalde de Guangzhou",
+        "Copresidencia", "Pirouz Hanachi", "Alcalde de Teherán",
+        "Vicepresidencia regional", "Mohammad Reza Kalaei", "Alcalde de Mashhad", "Miembro", "Wang Fengchao",
+        "Alcalde de Chengdu", "Miembro", "Cheng Yongwen", "Alcalde de Wuhan",
+        "Europa", "Barcelona (ciudad), Berlín", "Sofía, Turín, Zagreb", "Vicepresidencia regional", "Pascal Smet",
+    ]  # fmt: skip
+
+
+def test_date_tag_in_a_flowing_column_does_not_cut_rows() -> None:
+    # white across both columns above a date tag, but the right column resumes lower:
+    # a flowing page, read column by column
+    assert read(
+        W("first activity text", 46, 100, width=240), W("second activity text", 308, 100, width=240),
+        W("its last line", 46, 112, width=240), W("caption under a picture", 308, 112, width=240),
+        W("25 de febrero", 46, 136, 9.5, True, width=60),
+        W("THIRD ACTIVITY TITLE", 46, 148, 11, True, width=200), W("Miembros involucrados: Fuzhou", 308, 170, width=200),
+        W("third activity text", 46, 170, width=240), W("Resultados asociados: L2A2D4", 308, 182, width=200),
+    ) == [
+        "first activity text", "its last line", "25 de febrero", "THIRD ACTIVITY TITLE", "third activity text",
+        "second activity text", "caption under a picture", "Miembros involucrados: Fuzhou", "Resultados asociados: L2A2D4",
+    ]  # fmt: skip
+
+
+def test_raised_ordinal_stays_in_its_line() -> None:
+    assert read(
+        W("Du 1", 58, 94.0, 11, True, width=20),
+        [Word("er", 78.2, 81.5, 93.0, 99.8, 6.8, BOLD, "#1f2433")],
+        W("janvier au 30 avril", 84, 94.0, 11, True, width=110),
+    ) == ["Du 1er janvier au 30 avril"]
