@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import lru_cache
 
 import spacy
@@ -20,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .fields import CHALLENGE_RE, RESULT_LIKE_RE, is_date_line, parse_period
 from .layout import is_italic
-from .models import DocumentLayout, Line
+from .models import BBox, DocumentLayout, Line
 from .vocab import LANGUAGES, Vocabulary, all_vocabularies, fold
 
 FIELDS = ("members", "results", "challenges", "alliances")
@@ -222,435 +224,613 @@ def _looks_like_value(field: str, text: str) -> bool:
 
 def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> SegmentedReport:
     """Sort the document's lines into cover, sections, action lines and activity blocks."""
-    vocabs = all_vocabularies()
-    lines = [ln for p in layout.pages for ln in p.lines]
-    texts = [ln.text for ln in lines]
-    if lang is None:
-        lang, _ = detect_language(texts, vocabs)
-    vocab = vocabs[lang]
-    body = layout.body_size
-    tags = tag_lines(texts, lang)
-    boxes = {p.page: p.image_boxes for p in layout.pages}
+    return Segmenter(read_report_look(layout, lang)).run()
 
-    colours = Counter(ln.color for ln in lines if is_body(ln, body) for _ in range(len(ln.text)))
-    body_color = colours.most_common(1)[0][0] if colours else "#000000"
 
-    # Activity dates share one style across a report (a coloured tag, a bold line);
-    # a date printed inside a picture or a poster does not, and starts nothing.
-    date_idx = {i for i, ln in enumerate(lines) if is_date_line(ln.text, vocab)}
-    date_styles = Counter(_date_style(lines[i]) for i in date_idx)
-    # An OCR text layer has one invisible font and noisy sizes: style says nothing there,
-    # and sizes compare loosely.
-    one_font = len({ln.font for ln in lines}) <= 1
-    size_tolerance = 3.0 if one_font else 0.6
-    if date_styles and not one_font:
-        top_style, top_count = date_styles.most_common(1)[0]
-        if top_count >= 3:
-            date_idx = {i for i in date_idx if _date_style(lines[i]) == top_style}
+# --------------------------------------------------------------------------- the report's look
 
-    n = len(lines)
 
-    def titleish(j: int, page: int) -> bool:
+@dataclass
+class ReportLook:
+    """What is decided once for the whole report, before any line is placed: its language
+    and body type, which lines are activity dates, whether titles come before or after
+    their dates, where labelled evidence says activities start, running kickers, cover."""
+
+    lines: list[Line]
+    tags: list[LineTags]
+    lang: str
+    vocab: Vocabulary
+    body: float
+    body_color: str
+    boxes: dict[int, list[BBox]]
+    size_tolerance: float  # how closely two values of one field share a size
+    date_idx: set[int]
+    page_kicker: dict[int, tuple[int, str]]
+    period_text: str | None
+    title_lines: list[Line]
+    title_runs: dict[int, int] = dataclass_field(default_factory=dict)  # title start → its date line (title-first reports)
+    evidenced: list[int] = dataclass_field(default_factory=list)  # activity starts proven by labelled fields, sorted
+
+    def titleish(self, j: int, page: int) -> bool:
         """A line that can be part of an activity title (or its series kicker)."""
-        if not 0 <= j < n:
+        if not 0 <= j < len(self.lines):
             return False
-        lj, tj = lines[j], tags[j]
+        lj, tj = self.lines[j], self.tags[j]
         return (
             lj.page == page
-            and j not in date_idx
-            and is_heading(lj, body)
+            and j not in self.date_idx
+            and is_heading(lj, self.body)
             and tj.whole is None
             and tj.runin is None
             and tj.kicker_number is None
-            and lj.size < 3 * body
-            and not _image_text(lj, boxes)
+            and lj.size < 3 * self.body
+            and not _image_text(lj, self.boxes)
         )
 
-    # Most reports print the date, then the title; some print the title, then the date.
-    # The report decides by majority: what sits right after its dates, or right before.
-    after = sum(1 for i in date_idx if titleish(i + 1, lines[i].page))
-    before = sum(1 for i in date_idx if not titleish(i + 1, lines[i].page) and titleish(i - 1, lines[i].page))
-    title_first = before > after
-
-    def title_run_before(d: int) -> int | None:
+    def title_run_before(self, d: int) -> int | None:
         """In a title-first report: where the title run just above date line d starts.
 
         Read upwards from the date: lines in the title's style, set tight like one
         paragraph, then at most one kicker line right above them in another style.
         """
-        page = lines[d].page
+        lines, page = self.lines, self.lines[d].page
         j = d - 1
-        if not titleish(j, page) or lines[d].top - lines[j].bottom > 1.5 * lines[d].size:
+        if not self.titleish(j, page) or lines[d].top - lines[j].bottom > 1.5 * lines[d].size:
             return None
         k = j
-        while j - k < 4 and titleish(k - 1, page) and _same_look(lines[k - 1], lines[j]) and 0 <= lines[k].top - lines[k - 1].bottom < 0.8 * lines[j].size:
+        while j - k < 4 and self.titleish(k - 1, page) and _same_look(lines[k - 1], lines[j]) and 0 <= lines[k].top - lines[k - 1].bottom < 0.8 * lines[j].size:
             k -= 1
-        if titleish(k - 1, page) and not _same_look(lines[k - 1], lines[j]) and lines[k - 1].size < lines[j].size and 0 <= lines[k].top - lines[k - 1].bottom < 0.8 * lines[j].size:
+        if self.titleish(k - 1, page) and not _same_look(lines[k - 1], lines[j]) and lines[k - 1].size < lines[j].size and 0 <= lines[k].top - lines[k - 1].bottom < 0.8 * lines[j].size:
             k -= 1
         return k
 
-    title_runs = {}
-    if title_first:
-        for d in sorted(date_idx):
-            k = title_run_before(d)
-            if k is not None:
-                title_runs[k] = d
-
-    def section_heading_at(j: int) -> bool:
+    def section_heading_at(self, j: int) -> bool:
         """A line tagged as a section heading and set as one (cheap check, no joining)."""
-        t = next((x for x in (tags[j].whole, *tags[j].also) if x and x.startswith("SECTION:")), None)
-        return t is not None and is_heading(lines[j], body) and lines[j].size >= 0.95 * body
+        t = next((x for x in (self.tags[j].whole, *self.tags[j].also) if x and x.startswith("SECTION:")), None)
+        return t is not None and is_heading(self.lines[j], self.body) and self.lines[j].size >= 0.95 * self.body
 
-    def labelled_fields_follow(d: int) -> bool:
+    def labelled_fields_follow(self, d: int) -> bool:
         """Field labels after date line d, before the next date or section heading.
 
         A dated block with a title and labelled fields is an activity wherever it is
         printed: this is the evidence that lets one open outside an activities region.
         """
-        for j in range(d + 1, min(n, d + 80)):
-            if j in date_idx or section_heading_at(j):
+        for j in range(d + 1, min(len(self.lines), d + 80)):
+            if j in self.date_idx or self.section_heading_at(j):
                 return False
-            tj = tags[j]
+            tj = self.tags[j]
             if tj.runin or any(t and t.startswith("FIELD:") for t in (tj.whole, *tj.also)):
                 return True
         return False
 
-    # Where activities start, whatever section the reading order is in.
-    evidenced: set[int] = {d for d in date_idx if labelled_fields_follow(d)}
-    evidenced |= {k for k, d in title_runs.items() if d in evidenced}
-    for j, (ln_j, tg_j) in enumerate(zip(lines, tags)):
-        if j not in date_idx and is_heading(ln_j, body) and tg_j.whole is None and _date_split(ln_j, vocab) is not None and labelled_fields_follow(j):
-            evidenced.add(j)
-    first_evidence = sorted(evidenced)
-
-    def activity_follows(j: int) -> bool:
+    def activity_follows(self, j: int) -> bool:
         """An evidenced activity start after line j, before any section heading."""
-        for k in first_evidence:
+        for k in self.evidenced:
             if k > j:
-                return not any(section_heading_at(m) for m in range(j + 1, k))
+                return not any(self.section_heading_at(m) for m in range(j + 1, k))
         return False
 
-    # A running kicker in the page header ("Ligne d'action 2 · …") marks every page it is on.
-    page_kicker: dict[int, tuple[int, str]] = {}
-    furniture = [ln for p in layout.pages for ln in p.furniture]
-    for ln_f, tg_f in zip(furniture, tag_lines([ln.text for ln in furniture], lang)):
-        if tg_f.kicker_number is not None:
-            page_kicker[ln_f.page] = (tg_f.kicker_number, tg_f.kicker_rest)
+    def next_evidence(self, j: int) -> int | None:
+        return next((k for k in self.evidenced if k > j), None)
 
-    # Cover: the period and the title are on the first pages, before any section.
+
+def read_report_look(layout: DocumentLayout, lang: str | None = None) -> ReportLook:
+    """The report-wide decisions, from all of the layout's lines at once."""
+    vocabs = all_vocabularies()
+    lines = [ln for p in layout.pages for ln in p.lines]
+    texts = [ln.text for ln in lines]
+    if lang is None:
+        lang, _ = detect_language(texts, vocabs)
+    body = layout.body_size
+    colours = Counter(ln.color for ln in lines if is_body(ln, body) for _ in range(len(ln.text)))
+    # An OCR text layer has one invisible font and noisy sizes: style says nothing there,
+    # and sizes compare loosely.
+    one_font = len({ln.font for ln in lines}) <= 1
     period_text, period_lines = _cover_period(lines, list(vocabs.values()))
+    look = ReportLook(
+        lines=lines,
+        tags=tag_lines(texts, lang),
+        lang=lang,
+        vocab=vocabs[lang],
+        body=body,
+        body_color=colours.most_common(1)[0][0] if colours else "#000000",
+        boxes={p.page: p.image_boxes for p in layout.pages},
+        size_tolerance=3.0 if one_font else 0.6,
+        date_idx=_activity_dates(lines, vocabs[lang], one_font),
+        page_kicker=_page_kickers(layout, lang),
+        period_text=period_text,
+        title_lines=_cover_title(lines, period_lines, body),
+    )
+    look.title_runs = _title_runs(look)
+    look.evidenced = _evidenced_starts(look)
+    return look
+
+
+def _activity_dates(lines: list[Line], vocab: Vocabulary, one_font: bool) -> set[int]:
+    """Lines that are an activity's date. Activity dates share one style across a report
+    (a coloured tag, a bold line); a date printed inside a picture or a poster does not,
+    and starts nothing."""
+    date_idx = {i for i, ln in enumerate(lines) if is_date_line(ln.text, vocab)}
+    date_styles = Counter(_date_style(lines[i]) for i in date_idx)
+    if date_styles and not one_font:
+        top_style, top_count = date_styles.most_common(1)[0]
+        if top_count >= 3:
+            date_idx = {i for i in date_idx if _date_style(lines[i]) == top_style}
+    return date_idx
+
+
+def _title_runs(look: ReportLook) -> dict[int, int]:
+    """Most reports print the date, then the title; some print the title, then the date.
+    The report decides by majority (what sits right after its dates, or right before);
+    a title-first report maps each title run's first line to its date line."""
+    lines = look.lines
+    after = sum(1 for i in look.date_idx if look.titleish(i + 1, lines[i].page))
+    before = sum(1 for i in look.date_idx if not look.titleish(i + 1, lines[i].page) and look.titleish(i - 1, lines[i].page))
+    if before <= after:
+        return {}
+    runs = {}
+    for d in sorted(look.date_idx):
+        k = look.title_run_before(d)
+        if k is not None:
+            runs[k] = d
+    return runs
+
+
+def _evidenced_starts(look: ReportLook) -> list[int]:
+    """Where activities start, whatever section the reading order is in: dates (or title
+    runs, or "date — TITLE" lines) followed by labelled fields."""
+    evidenced = {d for d in look.date_idx if look.labelled_fields_follow(d)}
+    evidenced |= {k for k, d in look.title_runs.items() if d in evidenced}
+    for j, (ln, tg) in enumerate(zip(look.lines, look.tags)):
+        if j not in look.date_idx and is_heading(ln, look.body) and tg.whole is None and _date_split(ln, look.vocab) is not None and look.labelled_fields_follow(j):
+            evidenced.add(j)
+    return sorted(evidenced)
+
+
+def _page_kickers(layout: DocumentLayout, lang: str) -> dict[int, tuple[int, str]]:
+    """A running kicker in the page header ("Ligne d'action 2 · …") marks every page it is on."""
+    furniture = [ln for p in layout.pages for ln in p.furniture]
+    out: dict[int, tuple[int, str]] = {}
+    for ln, tg in zip(furniture, tag_lines([ln.text for ln in furniture], lang)):
+        if tg.kicker_number is not None:
+            out[ln.page] = (tg.kicker_number, tg.kicker_rest)
+    return out
+
+
+def _cover_title(lines: list[Line], period_lines: list[Line], body: float) -> list[Line]:
+    """The title: the large lines of the first page, the period's lines left out."""
     first_page = [ln for ln in lines if ln.page == (lines[0].page if lines else 1)]
-    title_lines: list[Line] = []
-    if first_page:
-        big = max(ln.size for ln in first_page)
-        title_lines = [ln for ln in first_page if ln.size >= 0.6 * big and ln.size >= 1.3 * body and not any(ln is p for p in period_lines)]
+    if not first_page:
+        return []
+    big = max(ln.size for ln in first_page)
+    return [ln for ln in first_page if ln.size >= 0.6 * big and ln.size >= 1.3 * body and not any(ln is p for p in period_lines)]
 
-    sections: dict[str, list[Line]] = {}
-    field_labels_in_sections: Counter[str] = Counter()
-    action_lines: list[tuple[str, str]] = []
-    activities: list[ActivityBlock] = []
-    unplaced: list[Line] = []
 
-    section: str | None = None
-    toc_page: int | None = None
-    action: str | None = None
-    action_label: list[str] | None = None
-    cur: ActivityBlock | None = None
-    state = "none"  # header | body
-    field: str | None = None
-    field_runin = False
-    dangling: tuple[str, int, int] | None = None
-    last_field_line: Line | None = None
-    # Labels stacked in a column of their own with the values beside them (a key/value
-    # table): the reading order gives all labels, then all values; rows pair them again.
-    label_stack: list[tuple[str, Line]] = []
+# --------------------------------------------------------------------------- placing lines
 
-    def close_action_label() -> None:
-        nonlocal action_label
-        if action and action_label is not None:
-            label = " ".join(" ".join(action_label).split())
-            label = re.sub(rf"^{action}\b\s*[:.–—-]?\s*", "", label)
-            if label and all(code != action for code, _ in action_lines):
-                action_lines.append((action, label))
-        action_label = None
 
-    def open_activity(block: ActivityBlock, next_state: str) -> None:
+class Segmenter:
+    """Places every line of the report, in the layout's reading order, into a section, an
+    action line's label or an activity's date, title, description, fields or figures.
+
+    `place` tries one step per kind of line, in order; each step says whether the line
+    is its kind (and consumes it) or leaves it to the next. The state is what a reader
+    keeps in mind: the current section, action line, activity and field.
+    """
+
+    def __init__(self, look: ReportLook) -> None:
+        self.look = look
+        self.sections: dict[str, list[Line]] = {}
+        self.field_labels_in_sections: Counter[str] = Counter()
+        self.action_lines: list[tuple[str, str]] = []
+        self.activities: list[ActivityBlock] = []
+        self.unplaced: list[Line] = []
+        self.section: str | None = None
+        self.toc_page: int | None = None
+        self.kicker_page: int | None = None
+        self.action: str | None = None
+        self.action_label: list[str] | None = None  # words of an action line's label being read
+        self.cur: ActivityBlock | None = None
+        self.state = "none"  # header (date, series, title) | body
+        self.field: str | None = None
+        self.field_runin = False
+        self.dangling: tuple[str, int, int] | None = None  # a label whose values were pushed past another block
+        self.last_field_line: Line | None = None
+        # Labels stacked in a column of their own with the values beside them (a key/value
+        # table): the reading order gives all labels, then all values; rows pair them again.
+        self.label_stack: list[tuple[str, Line]] = []
+
+    # ------------------------------------------------------------------ the walk
+
+    def run(self) -> SegmentedReport:
+        i = 0
+        while i < len(self.look.lines):
+            i = self.place(i)
+        return self.finish()
+
+    def place(self, i: int) -> int:
+        """Place line i; the index of the next line to place."""
+        self.follow_page_kicker(i)
+        if i in self.look.evidenced and self.section != "activities":
+            self.enter_activities()
+        heading = self.section_heading(i)
+        if self.toc_line(i, heading is not None):
+            return i + 1
+        self.toc_page = None
+        if heading is not None:
+            return self.open_section(i, *heading)
+        for step in (self.own_action_line, self.repeated_kicker, self.divider, self.action_line_heading, self.code_marker, self.title_run, self.action_label_line, self.section_line):
+            nxt = step(i)
+            if nxt is not None:
+                return nxt
+        self.activity_line(i)
+        return i + 1
+
+    def activity_line(self, i: int) -> None:
+        """Inside activities: a date opens one; then its header, fields and text."""
+        for step in (self.date_line, self.before_first_activity, self.header_line, self.field_label, self.runin_field, self.table_row, self.field_value, self.dangling_value, self.late_title):
+            if step(i):
+                return
+        self.body_line(i)
+
+    def finish(self) -> SegmentedReport:
+        look = self.look
+        self.close_action_label()
+        if self.cur is not None and self.state == "header":
+            _split_series(self.cur)
+        self.close_activity()
+        for a in self.activities:
+            if a.series is None and a.title_lines:
+                _split_series(a)
+        placed = {id(ln) for a in self.activities for ln in a.all_lines}
+        in_sections = {id(x) for name, xs in self.sections.items() if name != "activities" for x in xs}
+        stray = sum(1 for d in look.date_idx if id(look.lines[d]) not in placed and look.labelled_fields_follow(d) and id(look.lines[d]) in in_sections)
+        return SegmentedReport(
+            language=look.lang,
+            body_size=look.body,
+            title_lines=look.title_lines,
+            period_text=look.period_text,
+            sections=self.sections,
+            action_lines=self.action_lines,
+            activities=self.activities,
+            unplaced=self.unplaced,
+            all_body_lines=[ln for ln in look.lines if is_body(ln, look.body)],
+            field_labels_in_sections=dict(self.field_labels_in_sections),
+            stray_activity_blocks=stray,
+        )
+
+    # ------------------------------------------------------------------ bookkeeping
+
+    def close_action_label(self) -> None:
+        if self.action and self.action_label is not None:
+            label = " ".join(" ".join(self.action_label).split())
+            label = re.sub(rf"^{self.action}\b\s*[:.–—-]?\s*", "", label)
+            if label and all(code != self.action for code, _ in self.action_lines):
+                self.action_lines.append((self.action, label))
+        self.action_label = None
+
+    def open_activity(self, block: ActivityBlock, next_state: str) -> None:
         """Start a new activity block: nothing of the previous one's fields carries over."""
-        nonlocal cur, dangling, state, field, last_field_line
-        close_action_label()
-        close_activity()
-        cur = block
-        dangling = None
-        label_stack.clear()
-        state, field, last_field_line = next_state, None, None
+        self.close_action_label()
+        self.close_activity()
+        self.cur = block
+        self.dangling = None
+        self.label_stack.clear()
+        self.state, self.field, self.last_field_line = next_state, None, None
 
-    def close_activity() -> None:
-        nonlocal cur, field
-        if cur is not None:
-            activities.append(cur)
-        cur, field = None, None
+    def close_activity(self) -> None:
+        if self.cur is not None:
+            self.activities.append(self.cur)
+        self.cur, self.field = None, None
 
-    def enter_activities() -> None:
+    def enter_activities(self) -> None:
         """The reading order reached activities without a heading saying so."""
-        nonlocal section, action
-        if section != "activities":
-            close_action_label()
-            close_activity()
-            if section not in (None, "activities"):
-                action = None  # an action line does not carry over a section
-            section = "activities"
-            sections.setdefault("activities", [])
+        if self.section != "activities":
+            self.close_action_label()
+            self.close_activity()
+            if self.section not in (None, "activities"):
+                self.action = None  # an action line does not carry over a section
+            self.section = "activities"
+            self.sections.setdefault("activities", [])
 
-    def set_action(number: int, label: str) -> None:
-        nonlocal action
-        action = f"L{number}"
+    def set_action(self, number: int, label: str) -> None:
+        self.action = f"L{number}"
         label = label.strip(" :.–—-·|")
-        if label and all(code != action for code, _ in action_lines):
-            action_lines.append((action, label))
+        if label and all(code != self.action for code, _ in self.action_lines):
+            self.action_lines.append((self.action, label))
 
-    kicker_page = None
-    i = 0
-    while i < n:
-        ln, tg = lines[i], tags[i]
-        heading = is_heading(ln, body)
-        if ln.page != kicker_page and ln.page in page_kicker:
-            kicker_page = ln.page
-            if section == "activities" or activity_follows(i - 1):
-                set_action(*page_kicker[ln.page])
-        if i in evidenced and section != "activities":
-            enter_activities()
+    def take_field(self, name: str, ln: Line, runin: bool) -> None:
+        """A field's label met: its values follow (or sit on the label's own line)."""
+        assert self.cur is not None
+        self.field_runin = runin
+        self.field = name
+        self.cur.fields.setdefault(name, [])
+        self.last_field_line = ln
 
-        # A multi-line heading: try joining the next heading-styled lines.
+    def add_value(self, ln: Line) -> None:
+        assert self.cur is not None and self.field is not None
+        self.cur.fields[self.field].append(ln)
+        self.last_field_line = ln
+
+    # ------------------------------------------------------------------ sections and action lines
+
+    def follow_page_kicker(self, i: int) -> None:
+        ln = self.look.lines[i]
+        if ln.page != self.kicker_page and ln.page in self.look.page_kicker:
+            self.kicker_page = ln.page
+            if self.section == "activities" or self.look.activity_follows(i - 1):
+                self.set_action(*self.look.page_kicker[ln.page])
+
+    def section_heading(self, i: int) -> tuple[str, int] | None:
+        """(section name, lines it spans) when line i heads a section: tagged as one (alone
+        or joined with the heading-styled lines after it) and set as a heading."""
+        look, ln, tg = self.look, self.look.lines[i], self.look.tags[i]
+        heading = is_heading(ln, look.body)
         whole = next((t for t in (tg.whole, *tg.also) if t and t.startswith("SECTION:")), tg.whole)
-        field_tag = next((t for t in (tg.whole, *tg.also) if t and t.startswith("FIELD:")), None)
         span = 1
         if heading and (whole is None or not whole.startswith("SECTION:")):
             for k in (3, 2):
-                if i + k <= n and all(lines[j].page == ln.page and is_heading(lines[j], body) for j in range(i, i + k)):
-                    joined = " ".join(lines[j].text for j in range(i, i + k))
-                    jt = tag_lines([joined], lang)[0]
+                if i + k <= len(look.lines) and all(look.lines[j].page == ln.page and is_heading(look.lines[j], look.body) for j in range(i, i + k)):
+                    jt = tag_lines([" ".join(look.lines[j].text for j in range(i, i + k))], look.lang)[0]
                     if jt.whole and jt.whole.startswith("SECTION:"):
                         whole, span = jt.whole, k
                         break
+        if not (whole is not None and whole.startswith("SECTION:") and heading):
+            return None
+        # set as a heading: larger, or capitals / letter-spaced at body size
+        # (a small bold "Secrétariat général" is a role label, not a section)
+        display = ln.size >= 1.2 * look.body or ((ln.upper or ln.spacing > 0.6) and ln.size >= 0.95 * look.body) or span > 1
+        if not display or ln in look.title_lines or _is_field_label_here(ln, tg, self.section, look.body):
+            return None
+        return whole[len("SECTION:") :], span
 
-        is_section_heading = (
-            whole is not None
-            and whole.startswith("SECTION:")
-            and heading
-            # set as a heading: larger, or capitals / letter-spaced at body size
-            # (a small bold "Secrétariat général" is a role label, not a section)
-            and (ln.size >= 1.2 * body or ((ln.upper or ln.spacing > 0.6) and ln.size >= 0.95 * body) or span > 1)
-            and ln not in title_lines
-            and not _is_field_label_here(ln, tg, section, body)
-        )
-        # Table of contents: the rest of its page belongs to it, up to the heading of a
-        # section printed under it (a note from the secretary general).
-        if toc_page is not None and ln.page == toc_page and not is_section_heading:
-            sections.setdefault("toc", []).append(ln)
-            i += 1
-            continue
-        toc_page = None
-        if is_section_heading:
-            name = whole[len("SECTION:") :]  # type: ignore[index]
-            close_action_label()
-            if not (section == "activities" and name == "activities"):
-                close_activity()
-            section = name
-            sections.setdefault(name, [])
-            if name == "toc":
-                toc_page = ln.page
-            i += span
-            state = "none"
-            continue
+    def toc_line(self, i: int, is_section_heading: bool) -> bool:
+        """The rest of the table of contents' page belongs to it, up to the heading of a
+        section printed under it (a note from the secretary general)."""
+        ln = self.look.lines[i]
+        if self.toc_page is None or ln.page != self.toc_page or is_section_heading:
+            return False
+        self.sections.setdefault("toc", []).append(ln)
+        return True
 
-        if cur is not None and state == "header" and not cur.title_lines and tg.kicker_number is not None and heading:
-            # "03 février" / "LIGNE D'ACTION 1" / "TITRE": the activity's own action line
-            action = cur.action_line = f"L{tg.kicker_number}"
-            if tg.kicker_rest and all(code != action for code, _ in action_lines):
-                action_lines.append((action, tg.kicker_rest.strip(" :.–—-")))
-            i += 1
-            continue
-        if tg.kicker_number is not None and cur is not None and action == f"L{tg.kicker_number}" and len(ln.text.split()) <= 14:
-            # the same action line again: a running kicker at the top of a page
-            i += 1
-            continue
+    def open_section(self, i: int, name: str, span: int) -> int:
+        self.close_action_label()
+        if not (self.section == "activities" and name == "activities"):
+            self.close_activity()
+        self.section = name
+        self.sections.setdefault(name, [])
+        if name == "toc":
+            self.toc_page = self.look.lines[i].page
+        self.state = "none"
+        return i + span
+
+    def own_action_line(self, i: int) -> int | None:
+        """"03 février" / "LIGNE D'ACTION 1" / "TITRE": the activity's own action line."""
+        ln, tg, cur = self.look.lines[i], self.look.tags[i], self.cur
+        if cur is None or self.state != "header" or cur.title_lines or tg.kicker_number is None or not is_heading(ln, self.look.body):
+            return None
+        self.action = cur.action_line = f"L{tg.kicker_number}"
+        if tg.kicker_rest and all(code != self.action for code, _ in self.action_lines):
+            self.action_lines.append((self.action, tg.kicker_rest.strip(" :.–—-")))
+        return i + 1
+
+    def repeated_kicker(self, i: int) -> int | None:
+        """The same action line again: a running kicker at the top of a page."""
+        ln, tg = self.look.lines[i], self.look.tags[i]
+        if tg.kicker_number is not None and self.cur is not None and self.action == f"L{tg.kicker_number}" and len(ln.text.split()) <= 14:
+            return i + 1
+        return None
+
+    def divider(self, i: int) -> int | None:
+        """An action line's divider, in display type or set as running text: activities follow."""
+        ln, tg = self.look.lines[i], self.look.tags[i]
+        if tg.kicker_number is None:
+            return None
         short_line = len(ln.text.split()) <= 14 and not is_body_prose(ln)
-        if tg.kicker_number is not None and (heading or short_line) and (section in (None, "activities") or activity_follows(i)):
-            # a divider, in display type or set as running text: activities follow
-            enter_activities()
-            close_activity()
-            close_action_label()
-            action = f"L{tg.kicker_number}"
-            action_label = [tg.kicker_rest.strip(" :.–—-·|")] if tg.kicker_rest else []
-            i += 1
-            continue
-        m_al = re.match(r"^(L\d+)\s+(\S.*)$", ln.text.strip())
-        if section == "activities" and m_al and ((ln.size >= 1.4 * body and heading) or (action_label is not None and m_al.group(1) == action and cur is None)):
-            close_activity()
-            if action != m_al.group(1):
-                close_action_label()
-                action = m_al.group(1)
-                action_label = []
-            if action_label is None:
-                action_label = []
-            action_label.append(m_al.group(2))
-            i += 1
-            continue
-        marker = _code_marker(ln.text) if tg.whole is None else None
-        next_start = next((k for k in first_evidence if k > i), None) if marker else None
-        if marker and next_start is not None and next_start - i <= 3 and all(_same_look(lines[j], ln) and lines[j].page == ln.page for j in range(i + 1, next_start) if j not in title_runs):
-            # "L2 · label" set as a plain line right before an activity: that action line opens
-            enter_activities()
-            close_activity()
-            close_action_label()
-            rest = [lines[j].text for j in range(i + 1, next_start) if j not in title_runs and not any(j >= k for k in title_runs if k > i)]
-            set_action(int(marker[0][1:]), " ".join([marker[1], *rest]))
-            i += 1 + len(rest)
-            continue
-        run_end = title_runs.get(i) if section == "activities" else None
-        if run_end is not None:
-            # "TITRE" then "03 février": the title run opens the activity its date closes
-            block = ActivityBlock(action_line=action, date_line=lines[run_end], title_lines=lines[i:run_end])
-            _split_series(block)
-            open_activity(block, "body")
-            i = run_end + 1
-            continue
-        if action_label is not None and heading and i not in date_idx and tg.whole is None and _date_split(ln, vocab) is None:
-            if re.fullmatch(r"L\d+", ln.text.strip()):
-                i += 1
-                continue
-            action_label.append(ln.text)
-            i += 1
-            continue
+        if not (is_heading(ln, self.look.body) or short_line) or not (self.section in (None, "activities") or self.look.activity_follows(i)):
+            return None
+        self.enter_activities()
+        self.close_activity()
+        self.close_action_label()
+        self.action = f"L{tg.kicker_number}"
+        self.action_label = [tg.kicker_rest.strip(" :.–—-·|")] if tg.kicker_rest else []
+        return i + 1
 
-        if section != "activities":
-            if section is None:
-                i += 1
-                continue
-            if field_tag or tg.runin:
-                field_labels_in_sections[section] += 1
-            sections[section].append(ln)
-            i += 1
-            continue
+    def action_line_heading(self, i: int) -> int | None:
+        """"L2 Label" in display type (or continuing the label of the divider just read)."""
+        ln, body = self.look.lines[i], self.look.body
+        m = re.match(r"^(L\d+)\s+(\S.*)$", ln.text.strip())
+        if self.section != "activities" or not m:
+            return None
+        if not ((ln.size >= 1.4 * body and is_heading(ln, body)) or (self.action_label is not None and m.group(1) == self.action and self.cur is None)):
+            return None
+        self.close_activity()
+        if self.action != m.group(1):
+            self.close_action_label()
+            self.action = m.group(1)
+            self.action_label = []
+        if self.action_label is None:
+            self.action_label = []
+        self.action_label.append(m.group(2))
+        return i + 1
 
-        # ------------------------------------------------------------ activities
-        split = None if i in date_idx or not heading else _date_split(ln, vocab)
-        if split is not None:
-            # "03 février — TITRE" or "TITRE — 03 février": a date and its title on one line
-            open_activity(ActivityBlock(action_line=action, date_line=split[0], title_lines=[split[1]]), "header")
-            i += 1
-            continue
-        if i in date_idx:
-            open_activity(ActivityBlock(action_line=action, date_line=ln), "header")
-            i += 1
-            continue
-        if cur is None:
-            # text between a divider and the first activity (an introduction, a picture)
-            if not heading:
-                close_action_label()
-            unplaced.append(ln)
-            i += 1
-            continue
-        if state == "header":
-            if heading and tg.whole is None and tg.runin is None and not _image_text(ln, boxes) and ln.size < 3 * body:
-                cur.title_lines.append(ln)
-                i += 1
-                continue
-            state = "body"
-            _split_series(cur)
+    def code_marker(self, i: int) -> int | None:
+        """"L2 · label" set as a plain line right before an activity: that action line opens."""
+        look, ln = self.look, self.look.lines[i]
+        marker = _code_marker(ln.text) if look.tags[i].whole is None else None
+        start = look.next_evidence(i) if marker else None
+        if marker is None or start is None or start - i > 3:
+            return None
+        if not all(_same_look(look.lines[j], ln) and look.lines[j].page == ln.page for j in range(i + 1, start) if j not in look.title_runs):
+            return None
+        self.enter_activities()
+        self.close_activity()
+        self.close_action_label()
+        rest = [look.lines[j].text for j in range(i + 1, start) if j not in look.title_runs and not any(j >= k for k in look.title_runs if k > i)]
+        self.set_action(int(marker[0][1:]), " ".join([marker[1], *rest]))
+        return i + 1 + len(rest)
 
-        if field_tag:
-            stacked = field is not None and last_field_line is not None and not cur.fields.get(field) and last_field_line.page == ln.page and ln.top > last_field_line.top
-            # a table broken across pages: labels still waiting for their values
-            pending = any(not cur.fields.get(name) for name, _ in label_stack) or bool(label_stack and ln.page > label_stack[-1][1].page)
-            if stacked or pending:
-                if not label_stack:
-                    label_stack.append((field, last_field_line))
-                label_stack.append((field_tag[6:], ln))
-            else:
-                label_stack.clear()
-            field_runin = False
-            field = field_tag[6:]
-            cur.fields.setdefault(field, [])
-            last_field_line = ln
-            i += 1
-            continue
-        if tg.runin:
-            field_runin = True
-            field = tg.runin[6:]
-            cur.fields.setdefault(field, [])
-            if tg.runin_rest.strip():
-                cur.fields[field].append(ln.model_copy(update={"text": tg.runin_rest}))
-            last_field_line = ln
-            i += 1
-            continue
-        if len(label_stack) >= 2:
-            owner = _table_row_owner(ln, label_stack, last_field_line)
-            if owner is not None:
-                field = owner
-                cur.fields[field].append(ln)
-                last_field_line = ln
-                i += 1
-                continue
-            label_stack.clear()
-        if field is not None and last_field_line is not None:
-            same_block = ln.page == last_field_line.page and ln.column == last_field_line.column
-            values = cur.fields[field]
-            # Values keep one style; a run-in line carries its label's style, so it sets none.
-            ref = values[-1] if values and not (field_runin and len(values) == 1) else None
-            same_style = ref is None or _same_look(ref, ln, size_tolerance)
-            continues = _looks_like_value(field, ln.text) and (field == "challenges" or not is_body_prose(ln))
-            if (same_block and same_style and ln.top - last_field_line.bottom < 2.5 * ln.size and not _image_text(ln, boxes)) or (
-                not same_block and continues and same_style
-            ):
-                cur.fields[field].append(ln)
-                last_field_line = ln
-                i += 1
-                continue
-            if not cur.fields[field]:
-                # a label whose values were pushed past another block (sidebar split)
-                dangling = (field, ln.page, ln.column)
-            field = None
-        if dangling is not None and cur is not None and (ln.page, ln.column) != dangling[1:] and _looks_like_value(dangling[0], ln.text) and (dangling[0] == "challenges" or not is_body_prose(ln)):
-            field, dangling = dangling[0], None
-            field_runin = False
-            cur.fields[field].append(ln)
-            last_field_line = ln
-            i += 1
-            continue
-        if not cur.description_lines and _late_title(ln, tg, cur, boxes, body):
-            # the date and fields in a sidebar read before the main column's title
-            cur.title_lines.append(ln)
-            i += 1
-            continue
-        if _image_text(ln, boxes) or not is_body(ln, body) or _off_colour(ln, body_color):
-            cur.figure_lines.append(ln)
+    def title_run(self, i: int) -> int | None:
+        """"TITRE" then "03 février": the title run opens the activity its date closes."""
+        run_end = self.look.title_runs.get(i) if self.section == "activities" else None
+        if run_end is None:
+            return None
+        lines = self.look.lines
+        block = ActivityBlock(action_line=self.action, date_line=lines[run_end], title_lines=lines[i:run_end])
+        _split_series(block)
+        self.open_activity(block, "body")
+        return run_end + 1
+
+    def action_label_line(self, i: int) -> int | None:
+        """A heading-styled line continuing the label of the action line just opened."""
+        look, ln, tg = self.look, self.look.lines[i], self.look.tags[i]
+        if self.action_label is None or not is_heading(ln, look.body) or i in look.date_idx or tg.whole is not None or _date_split(ln, look.vocab) is not None:
+            return None
+        if not re.fullmatch(r"L\d+", ln.text.strip()):
+            self.action_label.append(ln.text)
+        return i + 1
+
+    def section_line(self, i: int) -> int | None:
+        """A line of a section other than activities (or before any section: the cover)."""
+        if self.section == "activities":
+            return None
+        if self.section is not None:
+            tg = self.look.tags[i]
+            if tg.runin or any(t and t.startswith("FIELD:") for t in (tg.whole, *tg.also)):
+                self.field_labels_in_sections[self.section] += 1
+            self.sections[self.section].append(self.look.lines[i])
+        return i + 1
+
+    # ------------------------------------------------------------------ activities
+
+    def date_line(self, i: int) -> bool:
+        """A date alone, or "03 février — TITRE" on one line: a new activity."""
+        look, ln = self.look, self.look.lines[i]
+        if i in look.date_idx:
+            self.open_activity(ActivityBlock(action_line=self.action, date_line=ln), "header")
+            return True
+        split = _date_split(ln, look.vocab) if is_heading(ln, look.body) else None
+        if split is None:
+            return False
+        self.open_activity(ActivityBlock(action_line=self.action, date_line=split[0], title_lines=[split[1]]), "header")
+        return True
+
+    def before_first_activity(self, i: int) -> bool:
+        """Text between a divider and the first activity (an introduction, a picture)."""
+        if self.cur is not None:
+            return False
+        ln = self.look.lines[i]
+        if not is_heading(ln, self.look.body):
+            self.close_action_label()
+        self.unplaced.append(ln)
+        return True
+
+    def header_line(self, i: int) -> bool:
+        """A title line under the date; the first line that is not one ends the header."""
+        assert self.cur is not None
+        if self.state != "header":
+            return False
+        look, ln, tg = self.look, self.look.lines[i], self.look.tags[i]
+        if is_heading(ln, look.body) and tg.whole is None and tg.runin is None and not _image_text(ln, look.boxes) and ln.size < 3 * look.body:
+            self.cur.title_lines.append(ln)
+            return True
+        self.state = "body"
+        _split_series(self.cur)
+        return False
+
+    def field_label(self, i: int) -> bool:
+        """A field's label on a line of its own ("Membres activés")."""
+        ln, tg, cur = self.look.lines[i], self.look.tags[i], self.cur
+        field_tag = next((t for t in (tg.whole, *tg.also) if t and t.startswith("FIELD:")), None)
+        if field_tag is None:
+            return False
+        assert cur is not None
+        last = self.last_field_line
+        stacked = self.field is not None and last is not None and not cur.fields.get(self.field) and last.page == ln.page and ln.top > last.top
+        # a table broken across pages: labels still waiting for their values
+        pending = any(not cur.fields.get(name) for name, _ in self.label_stack) or bool(self.label_stack and ln.page > self.label_stack[-1][1].page)
+        if stacked or pending:
+            if not self.label_stack:
+                self.label_stack.append((self.field, last))  # type: ignore[arg-type]
+            self.label_stack.append((field_tag[6:], ln))
         else:
-            cur.description_lines.append(ln)
-        i += 1
+            self.label_stack.clear()
+        self.take_field(field_tag[6:], ln, runin=False)
+        return True
 
-    close_action_label()
-    if cur is not None and state == "header":
-        _split_series(cur)
-    close_activity()
-    for a in activities:
-        if a.series is None and a.title_lines:
-            _split_series(a)
-    placed = {id(ln) for a in activities for ln in a.all_lines}
-    stray = sum(1 for d in date_idx if id(lines[d]) not in placed and labelled_fields_follow(d) and any(lines[d] is x for name, xs in sections.items() if name != "activities" for x in xs))
-    return SegmentedReport(
-        language=lang,
-        body_size=body,
-        title_lines=title_lines,
-        period_text=period_text,
-        sections=sections,
-        action_lines=action_lines,
-        activities=activities,
-        unplaced=unplaced,
-        all_body_lines=[ln for ln in lines if is_body(ln, body)],
-        field_labels_in_sections=dict(field_labels_in_sections),
-        stray_activity_blocks=stray,
-    )
+    def runin_field(self, i: int) -> bool:
+        """"Membres activés : A, B": the label and the first values on one line."""
+        ln, tg = self.look.lines[i], self.look.tags[i]
+        if not tg.runin:
+            return False
+        self.take_field(tg.runin[6:], ln, runin=True)
+        if tg.runin_rest.strip():
+            self.cur.fields[self.field].append(ln.model_copy(update={"text": tg.runin_rest}))  # type: ignore[union-attr,index]
+        return True
+
+    def table_row(self, i: int) -> bool:
+        """A value beside stacked labels: the field whose label is on its row."""
+        if len(self.label_stack) < 2:
+            return False
+        ln = self.look.lines[i]
+        owner = _table_row_owner(ln, self.label_stack, self.last_field_line)
+        if owner is None:
+            self.label_stack.clear()
+            return False
+        self.field = owner
+        self.add_value(ln)
+        return True
+
+    def field_value(self, i: int) -> bool:
+        """The next value of the current field: same block, same style, close below; or,
+        past a column or page break, a line that reads like its values."""
+        if self.field is None or self.last_field_line is None:
+            return False
+        look, ln, last = self.look, self.look.lines[i], self.last_field_line
+        values = self.cur.fields[self.field]  # type: ignore[union-attr]
+        same_block = ln.page == last.page and ln.column == last.column
+        # Values keep one style; a run-in line carries its label's style, so it sets none.
+        ref = values[-1] if values and not (self.field_runin and len(values) == 1) else None
+        same_style = ref is None or _same_look(ref, ln, look.size_tolerance)
+        continues = _looks_like_value(self.field, ln.text) and (self.field == "challenges" or not is_body_prose(ln))
+        close_below = ln.top - last.bottom < 2.5 * ln.size and not _image_text(ln, look.boxes)
+        if same_style and ((same_block and close_below) or (not same_block and continues)):
+            self.add_value(ln)
+            return True
+        if not values:
+            self.dangling = (self.field, ln.page, ln.column)  # a label whose values were pushed past another block (sidebar split)
+        self.field = None
+        return False
+
+    def dangling_value(self, i: int) -> bool:
+        """The values of a label left dangling, found in the next block."""
+        ln, dangling = self.look.lines[i], self.dangling
+        if dangling is None or self.cur is None or (ln.page, ln.column) == dangling[1:]:
+            return False
+        if not _looks_like_value(dangling[0], ln.text) or not (dangling[0] == "challenges" or not is_body_prose(ln)):
+            return False
+        self.field, self.dangling = dangling[0], None
+        self.field_runin = False
+        self.add_value(ln)
+        return True
+
+    def late_title(self, i: int) -> bool:
+        """The date and fields in a sidebar read before the main column's title."""
+        assert self.cur is not None
+        if self.cur.description_lines or not _late_title(self.look.lines[i], self.look.tags[i], self.cur, self.look.boxes, self.look.body):
+            return False
+        self.cur.title_lines.append(self.look.lines[i])
+        return True
+
+    def body_line(self, i: int) -> None:
+        """Running text is the description; words on a picture, captions and off-style
+        lines are figure text."""
+        look, ln = self.look, self.look.lines[i]
+        assert self.cur is not None
+        if _image_text(ln, look.boxes) or not is_body(ln, look.body) or _off_colour(ln, look.body_color):
+            self.cur.figure_lines.append(ln)
+        else:
+            self.cur.description_lines.append(ln)
 
 
 def _cover_period(lines: list[Line], vocabs: list[Vocabulary]) -> tuple[str | None, list[Line]]:
