@@ -63,6 +63,7 @@ from .export import atomic_write_bytes, dumps_json
 from .export import fsync_dir as _fsync_dir
 from .models import (
     SCHEMA_VERSION,
+    Activity,
     AllianceRef,
     MemberRef,
     QuarantineRecord,
@@ -927,15 +928,25 @@ class _Tables:
             info["ids"].add(entity_id)
 
     def add_report(self, report: Report) -> None:
-        rid = report.id
-        line_labels = {a.code: a.label for a in report.action_lines}
-        plan_labels = {p.code: p.label for p in report.plan}
+        """Every row of one report, table family by table family. The order is part of the
+        output: rows keep it within a table, rejected rows and name counts across tables."""
+        if not self._add_report_row(report):  # every other row would reference a missing report
+            return
+        self.report_warnings[report.id] = list(report.warnings)
+        self._add_activities(report)
+        self._add_report_lists(report)
+        self._add_reference_lists(report)
+        self._add_regions(report)
+        for i, s in enumerate(report.secretariat, 1):
+            self._add("secretariat", report_id=report.id, seq=i, name=s.name, position=s.position)
+
+    def _add_report_row(self, report: Report) -> bool:
         note = report.secretary_general_note
         contact = report.contact
         quality = getattr(report, "quality", None)
-        added = self._add(
+        return self._add(
             "reports",
-            report_id=rid,
+            report_id=report.id,
             language=report.language,
             kind=report.kind,
             title=report.title,
@@ -956,66 +967,82 @@ class _Tables:
             quality_verdict=quality.verdict if quality else None,
             quality_reasons="; ".join(quality.reasons) if quality and quality.reasons else None,
         )
-        if not added:  # every other row of the report would reference a missing report
-            return
-        self.report_warnings[rid] = list(report.warnings)
+
+    def _add_activities(self, report: Report) -> None:
+        """`activities` and, under each activity kept, its members, mentions, results,
+        challenges and alliances."""
+        line_labels = {a.code: a.label for a in report.action_lines}
+        plan_labels = {p.code: p.label for p in report.plan}
         for i, a in enumerate(report.activities, 1):
             page = a.provenance.pages[0] if a.provenance.pages else None
-            ids = {"report_id": rid, "activity_id": a.id}
-            children = {
-                "activity_members": a.members,
-                "activity_mentions": a.mentioned_members,
-                "activity_results": a.results,
-                "activity_challenges": a.challenges,
-                "activity_alliances": a.alliances,
-            }
-            if not self._add(
-                "activities",
-                at_page=page,
-                activity_id=a.id,
-                report_id=rid,
-                seq=i,
-                action_line=a.action_line,
-                action_line_label=line_labels.get(a.action_line) if a.action_line else None,
-                series=a.series,
-                title=a.title,
-                date_text=a.date_text,
-                date_start=a.date_start,
-                date_end=a.date_end,
-                dates=a.dates,
-                description=a.description,
-                figure_text=a.figure_text,
-                report_kind=report.kind,
-                section_text=a.section.text if a.section else None,
-                section_start=a.section.start if a.section else None,
-                section_end=a.section.end if a.section else None,
-                number=a.number,
-                links=a.links,
-                pages=a.provenance.pages,
-            ):
-                for table, items in children.items():
-                    for j, _ in enumerate(items, 1):
-                        self.rejected.append(RejectedRow(
-                            table=table, report_id=rid, page=page,
-                            where=f"activity {a.id}, seq {j}", reason="its activity was left out",
-                        ))  # fmt: skip
-                continue
-            where = {"at_page": page, **ids}
-            for j, m in enumerate(a.members, 1):
-                if self._add("activity_members", **where, seq=j, **_ref_cols(m)):
-                    self._ref(rid, "activity_members", m)
-            for j, m in enumerate(a.mentioned_members, 1):
-                if self._add("activity_mentions", **where, seq=j, **_ref_cols(m)):
-                    self._ref(rid, "activity_mentions", m)
-            for j, code in enumerate(a.results, 1):
-                line, axis = _result_parts(code)
-                self._add("activity_results", **where, seq=j, code=code, line=line, axis=axis,
-                          label=plan_labels.get(code))  # fmt: skip
-            for j, c in enumerate(a.challenges, 1):
-                self._add("activity_challenges", **where, seq=j, code=c.code, label=c.label)
-            for j, x in enumerate(a.alliances, 1):
-                if self._add("activity_alliances", **where, seq=j, **_ref_cols(x)):
-                    self._ref(rid, "activity_alliances", x)
+            if self._add_activity_row(report, a, i, page, line_labels):
+                self._add_activity_children(report.id, a, page, plan_labels)
+            else:
+                self._reject_activity_children(report.id, a, page)
+
+    def _add_activity_row(self, report: Report, a: Activity, seq: int, page: int | None, line_labels: dict[str, str]) -> bool:
+        return self._add(
+            "activities",
+            at_page=page,
+            activity_id=a.id,
+            report_id=report.id,
+            seq=seq,
+            action_line=a.action_line,
+            action_line_label=line_labels.get(a.action_line) if a.action_line else None,
+            series=a.series,
+            title=a.title,
+            date_text=a.date_text,
+            date_start=a.date_start,
+            date_end=a.date_end,
+            dates=a.dates,
+            description=a.description,
+            figure_text=a.figure_text,
+            report_kind=report.kind,
+            section_text=a.section.text if a.section else None,
+            section_start=a.section.start if a.section else None,
+            section_end=a.section.end if a.section else None,
+            number=a.number,
+            links=a.links,
+            pages=a.provenance.pages,
+        )
+
+    def _reject_activity_children(self, rid: str, a: Activity, page: int | None) -> None:
+        """The rows an activity left out would have had: each becomes a warning, not a silent gap."""
+        children = {
+            "activity_members": a.members,
+            "activity_mentions": a.mentioned_members,
+            "activity_results": a.results,
+            "activity_challenges": a.challenges,
+            "activity_alliances": a.alliances,
+        }
+        for table, items in children.items():
+            for j, _ in enumerate(items, 1):
+                self.rejected.append(RejectedRow(
+                    table=table, report_id=rid, page=page,
+                    where=f"activity {a.id}, seq {j}", reason="its activity was left out",
+                ))  # fmt: skip
+
+    def _add_activity_children(self, rid: str, a: Activity, page: int | None, plan_labels: dict[str, str]) -> None:
+        where = {"at_page": page, "report_id": rid, "activity_id": a.id}
+        for j, m in enumerate(a.members, 1):
+            if self._add("activity_members", **where, seq=j, **_ref_cols(m)):
+                self._ref(rid, "activity_members", m)
+        for j, m in enumerate(a.mentioned_members, 1):
+            if self._add("activity_mentions", **where, seq=j, **_ref_cols(m)):
+                self._ref(rid, "activity_mentions", m)
+        for j, code in enumerate(a.results, 1):
+            line, axis = _result_parts(code)
+            self._add("activity_results", **where, seq=j, code=code, line=line, axis=axis,
+                      label=plan_labels.get(code))  # fmt: skip
+        for j, c in enumerate(a.challenges, 1):
+            self._add("activity_challenges", **where, seq=j, code=c.code, label=c.label)
+        for j, x in enumerate(a.alliances, 1):
+            if self._add("activity_alliances", **where, seq=j, **_ref_cols(x)):
+                self._ref(rid, "activity_alliances", x)
+
+    def _add_report_lists(self, report: Report) -> None:
+        """The report's own lists: media mentions, member engagement, bilateral meetings, key figures."""
+        rid = report.id
         for i, mm in enumerate(report.media_mentions, 1):
             self._add("media_mentions", report_id=rid, seq=i, month=mm.month, outlet=mm.outlet,
                       title=mm.title)  # fmt: skip
@@ -1039,6 +1066,10 @@ class _Tables:
         for i, k in enumerate(report.key_figures, 1):
             self._add("key_figures", report_id=rid, seq=i, period=report.key_figures_period,
                       text=k.text, value=k.value, label=k.label)  # fmt: skip
+
+    def _add_reference_lists(self, report: Report) -> None:
+        """The code lists the report prints: plan, challenge taxonomy, action lines."""
+        rid = report.id
         for i, p in enumerate(report.plan, 1):
             self._add("plan", report_id=rid, seq=i, code=p.code, level=p.level, parent=p.parent,
                       label=p.label)  # fmt: skip
@@ -1046,6 +1077,10 @@ class _Tables:
             self._add("challenge_taxonomy", report_id=rid, seq=i, code=c.code, label=c.label)
         for i, al in enumerate(report.action_lines, 1):
             self._add("action_lines", report_id=rid, seq=i, code=al.code, label=al.label)
+
+    def _add_regions(self, report: Report) -> None:
+        """Per region: its members (honorary ones flagged), board and focal points."""
+        rid = report.id
         for r, g in enumerate(report.regions, 1):
             region = {"report_id": rid, "region_seq": r, "region": g.name}
             listed = [(m, False) for m in g.members] + [(m, True) for m in g.honorary_members]
@@ -1058,8 +1093,6 @@ class _Tables:
             for j, fp in enumerate(g.focal_points, 1):
                 self._add("focal_points", **region, seq=j, role=fp.role, name=fp.name,
                           place=fp.place)  # fmt: skip
-        for i, s in enumerate(report.secretariat, 1):
-            self._add("secretariat", report_id=rid, seq=i, name=s.name, position=s.position)
 
     def add_registry(self, registry: Any) -> None:
         """`members` and `alliances` rows: every registry entity, plus ids the reports use
