@@ -343,3 +343,22 @@ def test_a_scanned_report_gets_its_boxes_from_the_ocr_words(tmp_path) -> None:
     placed = {e.pointer for e in report.item_provenance}
     wanted = [t.pointer for t in report_targets(report)]
     assert sum(p in placed for p in wanted) >= 0.95 * len(wanted)
+
+
+# --------------------------------------------------------------------------- where runs write it
+
+
+def test_a_stored_report_gets_its_proof_page_beside_the_outputs(tmp_path) -> None:
+    from metroextract.export import write_report_outputs
+    from metroextract.proof import proof_path, write_stored_proofs
+
+    report = extracted(NAME)
+    review = [ReviewItem(report_id=report.id, page=6, kind="member", name="Quito", reason="low_margin", candidates=[Candidate(id="quito", name="Quito", score=90.0)])]
+    write_report_outputs(tmp_path, report, review)
+    problems = write_stored_proofs(tmp_path, [(report.id, FIXTURES / f"{NAME}.pdf"), ("r-0000000000000000", FIXTURES / f"{NAME}.pdf")])
+    assert problems == ["r-0000000000000000: proof page not written: FileNotFoundError: [Errno 2] No such file or directory: " + repr(str(tmp_path / "reports" / "r-0000000000000000.json"))]
+    page = proof_path(tmp_path, report.id)
+    assert page == tmp_path / "proof" / f"{report.id}.html"
+    boxes = _parse(page.read_text(encoding="utf-8")).boxes
+    assert {b["data-command"] for b in boxes if "data-unresolved" in b} == {"metroextract review accept Quito quito"}
+    assert sum(1 for b in boxes if b["data-kind"] != "activity") == len(report.item_provenance)

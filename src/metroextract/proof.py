@@ -367,3 +367,29 @@ def proof_for_pdf(pdf_path: Path | str, out_path: Path | str, settings: Any = No
 
     ex = extract(pdf_path, settings)
     return write_proof(pdf_path, ex.report, out_path, ex.review)
+
+
+def write_stored_proof(output_dir: Path | str, report_id: str, pdf_path: Path | str) -> Path:
+    """The proof page of a report a run stored (`OUTPUT/reports/<id>.json` and its review
+    list) → `OUTPUT/proof/<id>.html`."""
+    from .export import report_path
+    from .review import REVIEW_DIR
+
+    output_dir = Path(output_dir)
+    report = Report.model_validate_json(report_path(output_dir, report_id).read_text(encoding="utf-8"))
+    queue = output_dir / REVIEW_DIR / f"{report_id}.jsonl"
+    lines = queue.read_text(encoding="utf-8").splitlines() if queue.is_file() else []
+    review = [ReviewItem.model_validate_json(line) for line in lines if line.strip()]
+    return write_proof(pdf_path, report, proof_path(output_dir, report_id), review)
+
+
+def write_stored_proofs(output_dir: Path | str, reports: list[tuple[str, Path]]) -> list[str]:
+    """Proof pages of the (report id, source PDF) pairs a run stored; a page that cannot be
+    written is a message returned (the run goes on: the report itself is written)."""
+    problems = []
+    for report_id, pdf_path in reports:
+        try:
+            write_stored_proof(output_dir, report_id, pdf_path)
+        except Exception as exc:  # noqa: BLE001 - a proof page never fails a run
+            problems.append(f"{report_id}: proof page not written: {type(exc).__name__}: {exc}")
+    return problems
