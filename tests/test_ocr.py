@@ -24,13 +24,15 @@ from metroextract.errors import CorruptPdf, ExtractionTimeout, WarningCode
 from metroextract.evaluate import score_fixture
 from metroextract.layout import pdf_to_layout
 from metroextract.models import DocumentLayout, Line, PageLayout, Warning_
-from metroextract.ocr import PageOcr, check_readable_share, fuzzy_furniture, ocr_available, ocr_confidence, ocr_layout, ocr_page_warnings, pages_to_ocr
+from metroextract.ocr import PageOcr, check_readable_share, fuzzy_furniture, ocr_available, ocr_confidence, ocr_layout, ocr_page_warnings, ocr_pages, pages_to_ocr
 from metroextract.settings import Settings
 
 try:
     from ._fixtures import FIXTURES, extracted, truth
+    from .conftest import SCANNED_REPORT_LINES, make_scanned_pdf
 except ImportError:  # pragma: no cover - run from tests/
     from _fixtures import FIXTURES, extracted, truth  # type: ignore[no-redef]
+    from conftest import SCANNED_REPORT_LINES, make_scanned_pdf  # type: ignore[no-redef]
 
 needs_tesseract = pytest.mark.skipif(not ocr_available(), reason="needs tesseract")
 
@@ -283,6 +285,22 @@ def test_ocr_stops_at_the_time_limit(tmp_path: Path) -> None:
         ocr_layout(pdf, Settings(timeout_seconds=0.5))
 
 
+@needs_tesseract
+def test_a_page_read_in_one_file_is_not_read_again_in_another(tmp_path: Path) -> None:
+    """The same page in another file (a copy with one page damaged, a scan's pages in a
+    mixed PDF): its rendering is the same, so is its OCR, taken from the cache."""
+    from metroextract import ocr
+
+    first = make_scanned_pdf(tmp_path / "a.pdf", SCANNED_REPORT_LINES)
+    second = tmp_path / "b.pdf"
+    second.write_bytes(first.read_bytes() + b"\n%")  # another file, the same page
+    ocr.clear_cache()
+    (a,) = ocr_pages(first, [1], Settings())
+    (b,) = ocr_pages(second, [1], Settings())
+    assert b == a and b.seconds == a.seconds > 0  # not read again: the time it took then
+    assert "Berlin" in {w.text for w in b.words}
+
+
 def test_skew_is_measured() -> None:
     """Lines of ink turned by a known angle: the estimate finds it within 0.1°."""
     from PIL import Image, ImageDraw
@@ -357,6 +375,16 @@ def test_spelling_repairs_from_the_report_and_the_registry() -> None:
     assert [ocr_words.is_junk(t) for t in texts[-2:]] == [True, True]
     assert ocr_words.detect_language(["Les membres ont participé à la réunion des villes et du réseau"] * 2) == "fr"
     assert ocr_words.languages_first("fra+eng+spa", "en") == "eng+fra+spa"
+    # a month misread in a date (a JPEG 2000 scan of the word-processor design read "25 Pebruary")
+    assert ocr_words.repair_words(["on", "25", "Pebruary", "and", "3", "de", "febrcro"], "en", None) == ["on", "25", "February", "and", "3", "de", "febrcro"]
+    assert ocr_words.repair_words(["el", "3", "de", "febrcro", "y", "en", "2021", "junto"], "es", None) == ["el", "3", "de", "febrero", "y", "en", "2021", "junto"]
+
+
+def test_ocr_words_doctests() -> None:
+    import doctest
+
+    result = doctest.testmod(ocr_words)
+    assert result.attempted >= 4 and result.failed == 0
 
 
 def test_running_headers_spelled_differently_are_furniture() -> None:

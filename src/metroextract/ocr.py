@@ -37,7 +37,7 @@ import subprocess
 import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -124,25 +124,35 @@ def _image_share(path: Path | str, pno: int) -> float:
 
 # --------------------------------------------------------------------------- cache
 
-# The OCR of a file's pages, by (sha256, page, dpi, languages): extraction is
-# deterministic, so a report read again in the same process (an evaluation after a test,
-# a re-run) does not pay for OCR twice. Bounded by pages.
-_CACHE: OrderedDict[tuple[str, int, int, str], Any] = OrderedDict()
-_CACHE_PAGES = 600
+# The OCR of a file's pages, by (sha256, page, dpi, languages), and of rendered pages by
+# (their pixels' digest, size, dpi, languages): extraction is deterministic, so a report
+# read again in the same process (an evaluation after a test, a re-run) does not pay for
+# OCR twice, nor does a page of one file found again in another (a copy with one page
+# damaged, pages of a scan put in a mixed PDF, the same scan saved again). Bounded.
+_CACHE: OrderedDict[tuple, Any] = OrderedDict()
+_CACHE_PAGES = 1000  # entries: two per page read
 
 
-def _cache_get(key: tuple[str, int, int, str]) -> Any:
+def _cache_get(key: tuple) -> Any:
     hit = _CACHE.get(key)
     if hit is not None:
         _CACHE.move_to_end(key)
     return hit
 
 
-def _cache_put(key: tuple[str, int, int, str], value: Any) -> None:
+def _cache_put(key: tuple, value: Any) -> None:
     _CACHE[key] = value
     _CACHE.move_to_end(key)
     while len(_CACHE) > _CACHE_PAGES:
         _CACHE.popitem(last=False)
+
+
+def _pixels_key(rgb: Any, width: float, height: float, angle: float, dpi: int, languages: str) -> tuple:
+    """The cache key of a rendered page: what tesseract and the measures are given."""
+    import hashlib
+
+    digest = hashlib.blake2b(rgb.tobytes(), digest_size=16).hexdigest()
+    return ("pixels", digest, rgb.shape, round(width, 2), round(height, 2), round(angle, 3), dpi, languages)
 
 
 def clear_cache() -> None:
@@ -351,6 +361,7 @@ def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_D
     runner = _Runner()
     results: dict[int, PageOcr] = {}
     used: dict[int, str] = {}
+    pixels: dict[int, tuple] = {}  # cache keys of the pages rendered
     languages = settings.ocr_languages
     try:
         with ThreadPoolExecutor(max_workers=OCR_JOBS) as pool:
@@ -376,6 +387,11 @@ def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_D
                     except pypdfium2.PdfiumError as exc:  # a damaged page: the others are still read
                         results[pno] = PageOcr(pno, 0.0, 0.0, [], False, [], 0.0, 0, 0.0, [], failed=f"PDFium cannot render it ({exc})")
                         continue
+                    pixels[pno] = _pixels_key(rgb, w, h, angle, dpi, languages)
+                    hit = _cache_get(pixels[pno])
+                    if hit is not None:
+                        results[pno] = replace(hit, pno=pno)
+                        continue
                     pending[pno] = pool.submit(_read_page, rgb, pno, w, h, dpi, languages, runner, deadline, angle)
                 for pno in sorted(pending):
                     results[pno] = pending.pop(pno).result(timeout=deadline.left())
@@ -390,13 +406,13 @@ def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_D
         doc.close()
     for pno, res in results.items():
         _cache_put((sha, pno, dpi, used[pno]), res)
+        if pno in pixels:
+            _cache_put(pixels[pno], res)
     return [results[p] for p in pages]
 
 
 def repaired_words(results: list[PageOcr], settings: Settings) -> list[list[Any]]:
     """The words of OCR'd pages with their spelling repaired (`ocr_words`), as copies."""
-    from dataclasses import replace
-
     from .ocr_words import NameLexicon, detect_language, is_junk, repair_words
 
     texts = [w.text for r in results for w in r.words]

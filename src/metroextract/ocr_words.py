@@ -165,8 +165,50 @@ def repair_capitals(token: str, words: Counter[str], by_key: dict[str, list[str]
     return best.upper() if best.upper() != token else None
 
 
+# A misread month is one edit away from a month name at least this long ("Pebruary",
+# "Apil"); shorter names ("may", "mars", "juin") are too close to other words.
+MIN_MONTH_EDIT = 5
+_DAY_RE = re.compile(r"^\(?\d{1,2}(?:[-–]\d{1,2})?[.,]?$")
+_YEAR_RE = re.compile(r"^\d{4}[.,;:)]?$")
+
+
+def month_names(lang: str | None) -> list[str]:
+    """The month names of the report's language (every language's when it is not known)."""
+    from .vocab import LANGUAGES, load_vocabulary
+
+    langs = [lang] if lang in LANGUAGES else list(LANGUAGES)
+    return sorted({m for code in langs for m in load_vocabulary(code).months if len(m) >= MIN_MONTH_EDIT})
+
+
+def repair_month(token: str, before: str, after: str, months: list[str]) -> str | None:
+    """The month an OCR'd word in a date stands for, one letter away, or None.
+
+    In a date: after a day ("25 Pebruary"; `before` skips a "de"/"of"), or before a day or
+    a year ("Pebruary 25", "Pebruary 2021").
+
+    >>> months = ["april", "february", "march", "junio"]
+    >>> [repair_month(t, b, a, months) for t, b, a in [("Pebruary", "25", ""), ("Apil", "7", ""), ("FEBRUARV", "3", ""), ("Marcb", "", "2021"), ("March", "17", "")]]
+    ['February', 'April', 'FEBRUARY', 'March', None]
+    >>> [repair_month(t, b, a, months) for t, b, a in [("Match", "the", "was"), ("Marc", "", "Dupont"), ("junto", "2021", "a")]]
+    [None, None, None]
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    m = _CORE_RE.fullmatch(token.rstrip(".,;:)"))
+    if m is None or len(token) < 4 or not (_DAY_RE.match(before) or _DAY_RE.match(after) or _YEAR_RE.match(after)):
+        return None
+    key = plain(m.group(0))
+    if key in months:
+        return None
+    close = [mo for mo in months if Levenshtein.distance(key, plain(mo), score_cutoff=1) <= 1]
+    if len(close) != 1:
+        return None
+    return _with_case(m.group(0), close[0]) + token[m.end() :]
+
+
 def repair_words(texts: list[str], lang: str | None, names: NameLexicon | None) -> list[str]:
-    """Each OCR'd word of a document repaired from the document's and the registry's words."""
+    """Each OCR'd word of a document repaired from the document's and the registry's words,
+    and a month misread beside a day or a year."""
     words = text_lexicon(texts)
     by_key: dict[str, list[str]] = {}
     for w in words:
@@ -179,4 +221,11 @@ def repair_words(texts: list[str], lang: str | None, names: NameLexicon | None) 
             better = names.repair(tok, lang)
         return better or tok
 
-    return [_CORE_RE.sub(fix, t) for t in texts]
+    fixed = [_CORE_RE.sub(fix, t) for t in texts]
+    months = month_names(lang)
+    for i, tok in enumerate(fixed):
+        j = i - 2 if i >= 2 and fixed[i - 1].lower() in ("de", "of") else i - 1  # "3 de febrero"
+        month = repair_month(tok, fixed[j] if j >= 0 else "", fixed[i + 1] if i + 1 < len(fixed) else "", months)
+        if month is not None:
+            fixed[i] = month
+    return fixed
