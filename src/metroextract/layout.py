@@ -272,9 +272,11 @@ def _vgaps(words: list[Word], col_gap: float) -> list[tuple[float, float]]:
     gutter; scaling by the neighbouring font size keeps them in one piece.
     """
     gaps = _gaps([(w.x0, w.x1) for w in words], col_gap)
-    narrow = [g for g in _gaps([(w.x0, w.x1) for w in words], 0.6 * col_gap) if g[1] - g[0] < col_gap and _aligned_edge(words, g[1])]
+    # A gutter narrower than the type beside it allows is still one where three rows or
+    # more start exactly at its right edge (tiles set close, columns set tight).
+    narrow = [g for g in _gaps([(w.x0, w.x1) for w in words], 0.6 * col_gap) if _aligned_edge(words, g[1])]
     if narrow:
-        gaps = sorted(gaps + narrow)
+        gaps = sorted(set(gaps + narrow))
     if not gaps:
         return gaps
     out = []
@@ -426,15 +428,23 @@ def _heading_across_gap(words: list[Word], cols: list[list[Word]]) -> float | No
     bands = _split(words, _hgaps(words), "y")
     size = _median_word_size(words)
     width = max(w.x1 for w in words) - min(w.x0 for w in words)
-    for above, band in zip(bands, bands[1:]):
-        if not all(w.size >= 1.15 * size for w in band) or max(w.x1 for w in band) - min(w.x0 for w in band) >= 0.5 * width:
+
+    def narrow(band: list[Word]) -> bool:
+        return max(w.x1 for w in band) - min(w.x0 for w in band) < 0.5 * width
+
+    for k in range(1, len(bands)):
+        band = bands[k]
+        if not all(w.size >= 1.15 * size for w in band) or not narrow(band):
             continue
-        if _band_gap(above, band) < 1.2 * size:
+        start = k  # a small bold kicker set tight above the heading goes with it
+        while start > 1 and narrow(bands[start - 1]) and all(is_bold(w.font) for w in bands[start - 1]) and _band_gap(bands[start - 1], bands[start]) < 0.8 * size:
+            start -= 1
+        if _band_gap(bands[start - 1], bands[start]) < 1.2 * size:
             continue
         bottom = max(w.bottom for w in band)
         starts = [min(w.top for w in col if w.top > bottom) for col in cols if any(w.top > bottom for w in col)]
         if len(starts) >= 2 and max(starts) - min(starts) <= 0.5 * size:
-            return (max(w.bottom for w in above) + min(w.top for w in band)) / 2
+            return (max(w.bottom for w in bands[start - 1]) + min(w.top for w in bands[start])) / 2
     return None
 
 
@@ -550,6 +560,9 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
             group = candidate
             gut = common
             j += 1
+        if j < len(bands) and j > i + 1 and (lead_in := _lead_in(group, bands[j])):
+            group = [w for w in group if not any(w is x for x in lead_in)]
+            bands[j] = lead_in + bands[j]
         if gut and j == i + 1 and _justified_line(bands, i, gut):
             plain.extend(group)  # wide word spaces of one justified line, not columns
         elif gut:
@@ -576,6 +589,62 @@ def _under_heading_across(bands: list[list[Word]], col_gap: float) -> list[Word]
     return rest if gut and _closes_gutter(rest, head, gut, col_gap) else None
 
 
+def _lead_in(region: list[Word], across: list[Word]) -> list[Word]:
+    """Words at the foot of one column that lead into the band set across the columns
+    under them: a kicker ("Action line 2") right above its heading, white above it in its
+    own column while the other columns run on beside it. They open what follows."""
+    top = min(w.top for w in across)
+    x0 = min(w.x0 for w in across)
+    size = min(w.size for w in across)
+    near = [w for w in region if 0 <= top - w.bottom < 0.8 * size and abs(w.x0 - x0) < 2 * size]
+    if not near:
+        return []
+    lo, hi = min(w.x0 for w in near), max(w.x1 for w in near)
+    level = [w for w in region if abs(w.top - min(x.top for x in near)) < 0.5 * size]
+    for w in sorted(level, key=lambda w: w.x0):  # the whole printed line, word by word
+        if lo <= w.x0 <= hi + 2 * w.size:
+            hi = max(hi, w.x1)
+    row = [w for w in region if w.x1 > lo and w.x0 < hi and min(w.top for w in near) - 1 <= w.top]
+    above = [w for w in region if w.x1 > lo and w.x0 < hi and w.bottom <= min(w.top for w in row) + 0.5]
+    gap = min(w.top for w in row) - max((w.bottom for w in above), default=-1e9)
+    if gap < 1.5 * max(w.size for w in row) or len({round(w.top) for w in row}) > 2:
+        return []
+    return row
+
+
+def _heading_at_foot(upper: list[Word], lower: list[Word]) -> list[Word]:
+    """A heading at the foot of one column of a row, white above it in its column, right
+    above where the next row starts under it ("Action line 3" / "L3 — label" closing the
+    first column while the others run on): it heads the next row, so it moves down."""
+    if not upper or not lower:
+        return []
+    rows = _group_rows(upper)
+    top, left = min(w.top for w in lower), min(w.x0 for w in lower)
+    size = _median_word_size(upper)
+    last = [r for r in rows if abs(min(w.x0 for w in r) - left) < 2 * size and 0 <= top - max(w.bottom for w in r) < 1.5 * max(w.size for w in r)]
+    if not last:
+        return []
+    unit = [last[-1]]
+
+    def display(r: list[Word]) -> bool:
+        return all(is_bold(w.font) or w.size >= 1.15 * size for w in r)
+
+    def column_above(r: list[Word]) -> list[list[Word]]:
+        x0, x1 = min(w.x0 for w in r), max(w.x1 for w in r)
+        return [o for o in rows if max(w.bottom for w in o) <= min(w.top for w in r) + 0.5 and max(w.x0 for w in o) < x1 and min(w.x1 for w in o) > x0]
+
+    while len(unit) < 3 and (above := column_above(unit[0])):
+        nearest = max(above, key=lambda o: max(w.bottom for w in o))
+        if min(w.top for w in unit[0]) - max(w.bottom for w in nearest) >= 0.8 * max(w.size for w in unit[0]) or not display(nearest):
+            break
+        unit.insert(0, nearest)
+    if not all(display(r) for r in unit) or not any(w.size >= 1.15 * size for r in unit for w in r):
+        return []
+    above = column_above(unit[0])
+    white = min(w.top for w in unit[0]) - max((w.bottom for o in above for w in o), default=-1e9)
+    return [w for r in unit for w in r] if white >= 1.5 * max(w.size for r in unit for w in r) else []
+
+
 def _read_columns(words: list[Word], gut: list[tuple[float, float]], col_gap: float, join_gap: float, depth: int, whole: bool) -> list[list[Word]]:
     """Columns side by side, left to right, each read whole; where they are really rows
     of columns, row by row; a key column and the column it keys are read key by key.
@@ -584,9 +653,12 @@ def _read_columns(words: list[Word], gut: list[tuple[float, float]], col_gap: fl
     under a heading across), only a sub-heading across a row break cuts rows: a hole in
     one column there is most often white left under a picture."""
     if (row := (_row_cut(words, gut, join_gap) if whole else _heading_across_gap(words, _split(words, gut, "x")))) is not None:
-        return xy_cut([w for w in words if (w.top + w.bottom) / 2 < row], col_gap, join_gap, depth + 1) + xy_cut(
-            [w for w in words if (w.top + w.bottom) / 2 >= row], col_gap, join_gap, depth + 1
-        )
+        upper = [w for w in words if (w.top + w.bottom) / 2 < row]
+        lower = [w for w in words if (w.top + w.bottom) / 2 >= row]
+        if head := _heading_at_foot(upper, lower):
+            upper = [w for w in upper if not any(w is h for h in head)]
+            lower = head + lower
+        return xy_cut(upper, col_gap, join_gap, depth + 1) + xy_cut(lower, col_gap, join_gap, depth + 1)
     parts = _split(words, gut, "x")
     out: list[list[Word]] = []
     i = 0

@@ -108,6 +108,9 @@ class LineTags(BaseModel):
 
 
 _SQUASH = re.compile(r"\s+")
+# What sets a run-in label apart from its values: a colon, or a dash or bar between spaces
+# ("Miembros — A, B"); a hyphen inside a word is none.
+_RUNIN_SEPARATOR = re.compile(r"^\s*(?:[:：]|\s[—–|-]\s)\s*")
 
 
 @lru_cache(maxsize=None)
@@ -145,8 +148,8 @@ def tag_lines(texts: list[str], lang: str) -> list[LineTags]:
             if not head.strip(" -–•·") and not fold(rest):
                 same = [sp.label_ for sp in spans if sp.start_char == first.start_char and sp.end_char == first.end_char]
                 tags = LineTags(whole=same[0], also=tuple(same[1:]))
-            elif not head.strip() and (fld := next((sp.label_ for sp in spans if sp.start_char == first.start_char and sp.end_char == first.end_char and sp.label_.startswith("FIELD:")), None)) and re.match(r"^\s*[:：]", rest):
-                tags = LineTags(runin=fld, runin_rest=re.sub(r"^\s*[:：]\s*", "", rest))
+            elif not head.strip() and (fld := next((sp.label_ for sp in spans if sp.start_char == first.start_char and sp.end_char == first.end_char and sp.label_.startswith("FIELD:")), None)) and _RUNIN_SEPARATOR.match(rest):
+                tags = LineTags(runin=fld, runin_rest=_RUNIN_SEPARATOR.sub("", rest, count=1))
             elif not head.strip() and first.label_ == "KICKER":
                 m = re.match(r"^\s*(\d+)\b\s*[:.–—-]?\s*(.*)$", rest)
                 if m:
@@ -639,7 +642,7 @@ class Segmenter:
     def action_line_heading(self, i: int) -> int | None:
         """"L2 Label" in display type (or continuing the label of the divider just read)."""
         ln, body = self.look.lines[i], self.look.body
-        m = re.match(r"^(L\d+)\s+(\S.*)$", ln.text.strip())
+        m = re.match(r"^(L\d+)\s*[—–·:|-]?\s+(\S.*)$", ln.text.strip())
         if self.section != "activities" or not m:
             return None
         if not ((ln.size >= 1.4 * body and is_heading(ln, body)) or (self.action_label is not None and m.group(1) == self.action and self.cur is None)):
