@@ -441,6 +441,8 @@ def _heading_across_gap(words: list[Word], cols: list[list[Word]]) -> float | No
             start -= 1
         if _band_gap(bands[start - 1], bands[start]) < 1.2 * size:
             continue
+        if start < k and not all(w.size >= 1.4 * size for w in band):
+            continue  # a date tag or kicker over a title in a flowing column: only a section's heading heads a row
         bottom = max(w.bottom for w in band)
         starts = [min(w.top for w in col if w.top > bottom) for col in cols if any(w.top > bottom for w in col)]
         if len(starts) >= 2 and max(starts) - min(starts) <= 0.5 * size:
@@ -638,8 +640,8 @@ def _heading_at_foot(upper: list[Word], lower: list[Word]) -> list[Word]:
         if min(w.top for w in unit[0]) - max(w.bottom for w in nearest) >= 0.8 * max(w.size for w in unit[0]) or not display(nearest):
             break
         unit.insert(0, nearest)
-    if not all(display(r) for r in unit) or not any(w.size >= 1.15 * size for r in unit for w in r):
-        return []
+    if not all(display(r) for r in unit) or not any(w.size >= 1.4 * size for r in unit for w in r):
+        return []  # a section's heading, not an activity's title
     above = column_above(unit[0])
     white = min(w.top for w in unit[0]) - max((w.bottom for o in above for w in o), default=-1e9)
     return [w for r in unit for w in r] if white >= 1.5 * max(w.size for r in unit for w in r) else []
