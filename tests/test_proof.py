@@ -115,7 +115,8 @@ def test_unresolved_names_are_marked_with_the_accept_command(pages) -> None:
     printed = sum(1 for a in doc["activities"] for m in a["members"] if m["name"] == "Buenos Aires")
     printed += sum(1 for m in doc["member_engagement"] if m["name"] == "Buenos Aires")
     printed += sum(1 for r in doc["regions"] for m in r["members"] if m["name"] == "Buenos Aires")
-    assert printed == 5
+    printed += sum(1 for a in doc["activities"] for m in a["mentioned_members"] if m["name"] == "Buenos Aires")
+    assert printed == 6
     assert sum(1 for b in boxes if b.get("data-command", "").endswith("buenos-aires")) == printed  # type: ignore[union-attr]
 
 

