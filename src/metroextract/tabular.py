@@ -182,7 +182,53 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
     return out
 
 
+def unruled_transposed_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...]) -> list[Table]:
+    """Unruled tables whose row headers run down their first column ("Format", "Members",
+    "Alliances" one under the other, a left edge shared): the header cells of the records
+    (months) stand on the row above the first row header, right of that column; each row
+    runs down to the next row header."""
+    loose = [ln for ln in lines if ln.cell is None]
+    out: list[Table] = []
+    columns: dict[tuple[int, int], list[Line]] = {}
+    for ln in loose:
+        if header_key(ln.text, vocab, keys) is not None:
+            columns.setdefault((ln.page, round(ln.x0)), []).append(ln)
+    for (page, _), heads in sorted(columns.items()):
+        heads.sort(key=lambda h: h.top)
+        if len({header_key(h.text, vocab, keys) for h in heads}) < 2:
+            continue
+        size, right = heads[0].size, max(h.x1 for h in heads)
+        beside = [ln for ln in loose if ln.page == page and ln.x0 > right and header_key(ln.text, vocab, keys) is None]
+        level = [h for h in heads if any(abs(ln.top - h.top) < 0.3 * size for ln in beside)]
+        if len(level) < len(heads) - 1:
+            continue  # labels with their values under them (cards), not row headers with cells beside
+        top_row = [ln for ln in beside if heads[0].top - 4 * size <= ln.top < heads[0].top - 0.3 * size]
+        if len(top_row) < 1:
+            continue
+        top_row = [ln for ln in top_row if abs(ln.top - max(t.top for t in top_row)) < 0.3 * size]
+        starts = sorted(ln.x0 for ln in top_row)
+
+        def col(ln: Line) -> int:
+            return max((j for j, x in enumerate(starts) if ln.x0 >= x - 0.6 * ln.size), default=0)
+
+        grid: list[list[list[Line]]] = [[[]] + [[ln] for ln in sorted(top_row, key=lambda t: t.x0)]]
+        for r, h in enumerate(heads):
+            end = heads[r + 1].top - 0.3 * size if r + 1 < len(heads) else h.top + 8 * size
+            row: list[list[Line]] = [[h]] + [[] for _ in starts]
+            for ln in sorted(beside, key=lambda t: t.top):
+                if h.top - 0.3 * size <= ln.top < end:
+                    row[1 + col(ln)].append(ln)
+            grid.append(row)
+        table = _oriented(grid, vocab, keys)
+        if table is not None:
+            out.append(table)
+    return out
+
+
 def find_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> list[Table]:
     """Ruled and unruled tables among a section's lines whose headers name `keys`
-    (unruled ones only with every `required` key in their header row)."""
-    return ruled_tables(lines, vocab, keys) + unruled_tables(lines, vocab, keys, required)
+    (unruled ones only with every `required` key in their header row, or with their
+    row headers down their first column)."""
+    tables = ruled_tables(lines, vocab, keys) + unruled_tables(lines, vocab, keys, required)
+    used = {id(ln) for t in tables for ln in t.lines}
+    return tables + unruled_transposed_tables([ln for ln in lines if id(ln) not in used], vocab, keys)

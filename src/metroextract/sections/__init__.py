@@ -86,20 +86,16 @@ def sections_to_parts(seg: SegmentedReport, period: Period, lexicon: set[str], w
         parts["plan"] = plan
     staff_lines: list[Line] = list(secs.get("secretariat") or [])
     staff_table = bool(staff_lines) and bool(find_tables(staff_lines, vocab, ("name", "position"), required=("name", "position")))
-    if secs.get("who") and staff_table:
-        # the secretariat printed as its own Name | Position table: nothing to share with regions
-        who = run("who", "regions", parse_who, secs["who"], body, vocab, seg.language, items=lambda v: v[0])
-        if who is not None:
-            parts["regions"], extra = who
-            staff_lines = extra + staff_lines
-    elif secs.get("who"):
+    if secs.get("who"):
         # "Secrétariat général" is both a focal-point role inside regions and the last
-        # section: read both together; regions end at a large secretariat heading or at
-        # the first card printed without a role after a board
-        pool = [*secs["who"], *staff_lines]  # both in the layout's reading order, regions first
+        # section: unless the secretariat is a table of its own, read both together;
+        # regions end at a large secretariat heading or at the first card printed
+        # without a role after a board
+        pool = secs["who"] if staff_table else [*secs["who"], *staff_lines]  # both in reading order
         who = run("who", "regions", parse_who, pool, body, vocab, seg.language, items=lambda v: v[0])
         if who is not None:
-            parts["regions"], staff_lines = who
+            parts["regions"], extra = who
+            staff_lines = extra + staff_lines if staff_table else extra
     if staff_lines and (sec := run("secretariat", "staff", parse_secretariat, staff_lines, body, vocab, items=lambda v: v[0] or v[1])) is not None:
         parts["secretariat"], parts["contact"] = sec
     return parts

@@ -30,13 +30,25 @@ def card_styles(lines: list[Line]) -> tuple[set[tuple], set[tuple], float]:
     return set(roles), {st for st in names if st[1]}, name_size
 
 
-def _runin_people(lines: list[Line]) -> list[dict[str, Any]] | None:
-    """A list of "• Role: Name (Place)" items, when every item reads so (else None)."""
+_ROLE_OPENS_RE = re.compile(r"^[^:：,;]{2,40}?\s*[:：]\s*\S")
+
+
+def _runin_people(lines: list[Line]) -> tuple[list[dict[str, Any]], list[Line]] | None:
+    """A list of "• Role: Name (Place)" or "Role: Name, Position" items, when every item
+    reads so (else None), and the lines after the list. An item opens at a bullet, or at
+    a short role and a colon when the list is not bulleted; other lines wrap the item
+    above, but a "Name — position" line ends an unbulleted list."""
+    bulleted = any(re.match(r"^[-–—•·▪◦]\s", squash(ln.text)) for ln in lines)
     items: list[list[str]] = []
-    for ln in lines:
+    rest: list[Line] = []
+    for k, ln in enumerate(lines):
         text = squash(ln.text)
-        if re.match(r"^[-–—•·▪◦]\s", text) or not items:
+        opens = re.match(r"^[-–—•·▪◦]\s", text) if bulleted else _ROLE_OPENS_RE.match(text)
+        if opens or not items:
             items.append([text])
+        elif not bulleted and _DASH_SPLIT_RE.search(text):
+            rest = lines[k:]  # "Name — position" without a role: the list has ended (staff follow)
+            break
         else:
             items[-1].append(text)  # a wrapped item
     people = []
@@ -44,8 +56,12 @@ def _runin_people(lines: list[Line]) -> list[dict[str, Any]] | None:
         m = _RUNIN_PERSON_RE.match(join_lines(parts))
         if not m:
             return None
-        people.append({"role": m.group(1).strip(), "name": m.group(2).strip(), "detail": [m.group(3).strip()] if m.group(3) else []})
-    return people or None
+        name, detail = m.group(2).strip(), [m.group(3).strip()] if m.group(3) else []
+        if not detail and ", " in name:
+            name, position = name.split(", ", 1)  # "Name, Position"
+            detail = [position]
+        people.append({"role": m.group(1).strip(), "name": name, "detail": detail})
+    return (people, rest) if people else None
 
 
 def parse_cards(lines: list[Line], kind: str) -> tuple[list[dict[str, Any]], list[Line]]:
@@ -56,7 +72,7 @@ def parse_cards(lines: list[Line], kind: str) -> tuple[list[dict[str, Any]], lis
     if not lines:
         return cards, []
     if (people := _runin_people(lines)) is not None:
-        return people, []
+        return people
     role_styles, name_styles, name_size = card_styles(lines)
     prev: Line | None = None
     for k, ln in enumerate(lines):

@@ -29,7 +29,8 @@ def _bold_split(ln: Line) -> tuple[str, str] | None:
         else:
             seen_plain = True
             tail.append(text)
-    h, t = squash(" ".join(head)), squash(" ".join(tail))
+    # the separator printed between them ("Outlet · Title", "Outlet — Title") is neither
+    h, t = squash(" ".join(head)).rstrip(" ·•|—–-:"), squash(" ".join(tail)).lstrip(" ·•|—–-:")
     return (h, t) if h and t else None
 
 

@@ -12,13 +12,14 @@ from ..models import (
 )
 from ..tabular import find_tables
 from ..vocab import Vocabulary
+from .cards import _DASH_SPLIT_RE
 from .contact import contact_lines
 from .lines import attached, cell_text, is_heading, squash, without_tables
 
 
 def parse_secretariat(lines: list[Line], body: float, vocab: Vocabulary | None = None) -> tuple[list[StaffMember], Contact | None]:
-    """Staff as a Name | Position table, or as bold name + plain position lines; the
-    contact box set apart first."""
+    """Staff as a Name | Position table, as bold name + plain position lines, or as
+    "Name — Position" lines; the contact box set apart first."""
     from_tables: list[StaffMember] = []
     if vocab is not None:
         tables = [t for t in find_tables(lines, vocab, ("name", "position"), required=("name", "position")) if "name" in t.keys]
@@ -31,11 +32,17 @@ def parse_secretariat(lines: list[Line], body: float, vocab: Vocabulary | None =
     contact, box = contact_lines(lines)
     staff: list[dict[str, Any]] = []
     prev: Line | None = None
+    # names in bold with their positions under them; else "Name — Position" on one line
+    bold_names = any(ln.bold for k, ln in enumerate(lines) if k not in box)
     for k, ln in enumerate(lines):
         if k in box:
             continue
         text = squash(ln.text)
-        if ln.bold:
+        dash = _DASH_SPLIT_RE.split(text, maxsplit=1)
+        if len(dash) == 2 and not bold_names:
+            staff.append({"name": dash[0], "position": [dash[1]], "line": ln})  # "Name — Position"
+            prev = ln
+        elif ln.bold:
             staff.append({"name": text, "position": [], "line": ln})
             prev = ln
         elif staff and prev is not None and attached(prev, ln, 1.5):
