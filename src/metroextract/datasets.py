@@ -52,7 +52,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -108,9 +108,7 @@ Method = Literal["exact", "alias", "fuzzy", "unresolved"]
 class _Row(BaseModel):
     """Base of every table row: frozen, no unknown fields, every field always written."""
 
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
-    )
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
 
     # Table metadata (not fields): the primary key rows are sorted by, and foreign keys
     # as (fields, referenced table, referenced fields).
@@ -121,9 +119,7 @@ class _Row(BaseModel):
     header_fields: ClassVar[tuple[str, ...]] = ()
     person_fields: ClassVar[tuple[str, ...]] = ()
 
-    schema_version: str = Field(
-        SCHEMA_VERSION, pattern=_SEMVER, description="version of the dataset contract (semver)"
-    )
+    schema_version: str = Field(SCHEMA_VERSION, pattern=_SEMVER, description="version of the dataset contract (semver)")
 
     def sort_key(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self.primary_key)
@@ -143,14 +139,8 @@ _D_ALLIANCE_ID = "registry id of the alliance; null when the name could not be r
 _D_CANONICAL = "the registry's English name for the id; null when unresolved"
 _D_METHOD = "how the name was resolved: exact, alias, fuzzy or unresolved; null if never resolved"
 _D_SCORE = "resolution score 0-100 (best fuzzy score when unresolved)"
-_D_ROLE = (
-    "role as printed (e.g. President); null when the report prints the person without a "
-    "readable role (a scanned card, a table row without its role cell): still a real entry"
-)
-_D_PERSON = (
-    "one person's name as printed; a column header or several names run together is never "
-    "a row (it becomes a warnings row, code row_rejected)"
-)
+_D_ROLE = "role as printed (e.g. President); null when the report prints the person without a readable role (a scanned card, a table row without its role cell): still a real entry"
+_D_PERSON = "one person's name as printed; a column header or several names run together is never a row (it becomes a warnings row, code row_rejected)"
 
 
 class ReportRow(_Row):
@@ -162,10 +152,7 @@ class ReportRow(_Row):
     language: Literal["fr", "en", "es"]
     kind: Literal["progress_report", "activity_report"] = Field(description="progress report (2021 on) or the older activity report, decided from the document's structure")
     title: str | None
-    period_text: str | None = Field(
-        description="the report period as printed; null when none was found on the first "
-        "pages (warning period_missing): the report is still extracted"
-    )
+    period_text: str | None = Field(description="the report period as printed; null when none was found on the first pages (warning period_missing): the report is still extracted")
     period_start: str | None = Field(description="first month of the period, YYYY-MM")
     period_end: str | None = Field(description="last month of the period, YYYY-MM")
     source_file_name: str
@@ -178,18 +165,11 @@ class ReportRow(_Row):
     contact_email: str | None
     contact_website: str | None
     activity_count: int
-    warning_count: int = Field(
-        description="rows in warnings for the report: its own warnings plus rows the datasets "
-        "left out (code row_rejected)"
-    )
+    warning_count: int = Field(description="rows in warnings for the report: its own warnings plus rows the datasets left out (code row_rejected)")
     quality_verdict: Literal["ok", "needs_review"] | None = Field(
-        description="the pipeline's quality verdict; needs_review reports stay in the datasets, "
-        "flagged here; null for a report extracted without a quality check"
+        description="the pipeline's quality verdict; needs_review reports stay in the datasets, flagged here; null for a report extracted without a quality check"
     )
-    quality_reasons: str | None = Field(
-        description="why the verdict is needs_review, the reasons joined with '; '; null when "
-        "there is none"
-    )
+    quality_reasons: str | None = Field(description="why the verdict is needs_review, the reasons joined with '; '; null when there is none")
 
 
 class ActivityRow(_Row):
@@ -204,10 +184,7 @@ class ActivityRow(_Row):
     action_line: str | None = Field(description="action line code (L1, L2, …) it is printed under")
     action_line_label: str | None
     series: str | None = Field(description="kicker printed before the title")
-    title: str | None = Field(
-        description="title as printed; null when none could be read (warning "
-        "activity_without_title): the activity is still a printed, dated activity"
-    )
+    title: str | None = Field(description="title as printed; null when none could be read (warning activity_without_title): the activity is still a printed, dated activity")
     date_text: str | None = Field(description="the date as printed (null: an activity report's activity whose prose names no date)")
     date_start: date | None
     date_end: date | None
@@ -268,9 +245,7 @@ class ActivityChallengeRow(_Row):
     activity_id: str = Field(description=_D_ACTIVITY)
     seq: int = Field(description=_D_SEQ)
     code: str = Field(description="challenge code, e.g. 2.1")
-    label: str | None = Field(
-        description="label printed with the code; null when only the code is printed"
-    )
+    label: str | None = Field(description="label printed with the code; null when only the code is printed")
 
 
 class ActivityAllianceRow(_Row):
@@ -553,9 +528,7 @@ TABLES: dict[str, type[_Row]] = {
 
 
 class _Doc(BaseModel):
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
-    )
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
 
 
 class ManifestSource(_Doc):
@@ -576,10 +549,7 @@ class ManifestTable(_Doc):
     rows: int
     bytes: int
     sha256: str
-    rejected: int = Field(
-        description="rows left out because they broke the table's declaration (each one is a "
-        "warnings row, code row_rejected)"
-    )
+    rejected: int = Field(description="rows left out because they broke the table's declaration (each one is a warnings row, code row_rejected)")
 
 
 class SkippedFile(_Doc):
@@ -689,10 +659,7 @@ def _fl_schema(model: type[_Row]) -> dict[str, Any]:
         "primaryKey": list(model.primary_key),
     }
     if model.foreign_keys:
-        schema["foreignKeys"] = [
-            {"fields": list(f), "reference": {"resource": t, "fields": list(rf)}}
-            for f, t, rf in model.foreign_keys
-        ]
+        schema["foreignKeys"] = [{"fields": list(f), "reference": {"resource": t, "fields": list(rf)}} for f, t, rf in model.foreign_keys]
     return schema
 
 
@@ -730,10 +697,7 @@ def datapackage_descriptor(tables: dict[str, ManifestTable]) -> dict[str, Any]:
         "profile": "tabular-data-package",
         "name": "metroextract",
         "title": "Metropolis progress reports",
-        "description": (
-            "Activities, members, alliances and report sections extracted from Metropolis "
-            "progress-report PDFs by metroextract. Full documents: reports/<report_id>.json."
-        ),
+        "description": ("Activities, members, alliances and report sections extracted from Metropolis progress-report PDFs by metroextract. Full documents: reports/<report_id>.json."),
         "version": SCHEMA_VERSION,
         "resources": resources,
     }
@@ -1326,7 +1290,7 @@ def _report_counts(report: Report, review_items: int) -> dict[str, int]:
 
 
 def _iso_mtime(path: Path) -> str:
-    ts = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    ts = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     return ts.isoformat(timespec="seconds")
 
 
@@ -1408,8 +1372,6 @@ def _rebuild_lock(output_dir: Path) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-
-
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
     if not sys.platform.startswith("linux"):
@@ -1443,9 +1405,7 @@ def _swap_in(new_dir: Path, target: Path) -> None:
     _fsync_dir(target.parent)
 
 
-def _write_tables(
-    output_dir: Path, rows: dict[str, list[_Row]], rejected: dict[str, int]
-) -> dict[str, ManifestTable]:
+def _write_tables(output_dir: Path, rows: dict[str, list[_Row]], rejected: dict[str, int]) -> dict[str, ManifestTable]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{DATASETS_DIR}.tmp-", dir=output_dir))
     try:
         info: dict[str, ManifestTable] = {}
@@ -1507,7 +1467,7 @@ def rebuild_datasets(output_dir: Path, registry: Any = None) -> DatasetSummary:
         atomic_write_bytes(output_dir / DATAPACKAGE_NAME, dumps_json(datapackage_descriptor(info)))
         sources = _manifest_sources(output_dir, inputs)
         manifest = Manifest(
-            generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
             reports=len(inputs.reports),
             tables=info,
             sources=sources,

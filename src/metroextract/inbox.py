@@ -40,7 +40,7 @@ import shutil
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -48,8 +48,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import QuarantineCode
 from .export import atomic_write_bytes, dumps_json, report_path
-from .models import QuarantineRecord
 from .export import fsync_dir as _fsync_dir
+from .models import QuarantineRecord
 
 try:  # POSIX only; without it claims still work, dead-run recovery is skipped
     import fcntl
@@ -88,7 +88,7 @@ def report_id_for(sha256: str) -> str:
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def check_sha256(sha256: str) -> str:
@@ -150,12 +150,7 @@ def write_source_record(output: Path, record: SourceRecord) -> Path:
 def already_extracted(output: Path, sha256: str, parser_version: str) -> bool:
     """This content was extracted by this parser version and its report is still there."""
     rec = read_source_record(output, sha256)
-    return (
-        rec is not None
-        and rec.status == "extracted"
-        and rec.parser_version == parser_version
-        and report_path(Path(output), rec.report_id).is_file()
-    )
+    return rec is not None and rec.status == "extracted" and rec.parser_version == parser_version and report_path(Path(output), rec.report_id).is_file()
 
 
 def reusable_outcome(output: Path, sha256: str, parser_version: str) -> SourceRecord | None:
@@ -277,8 +272,6 @@ def wait_for_settled(inbox: Path, settle_seconds: float, max_wait: float) -> lis
 # --------------------------------------------------------------------------- moving files
 
 
-
-
 def durable_move(src: Path, dst: Path) -> Path:
     """Move `src` to `dst` (replacing it) so that after a crash one of the two exists whole.
 
@@ -356,14 +349,7 @@ def safe_inbox_name(file_name: str | None, sha256: str) -> str:
     """A name for a file put back in the inbox: the original base name when it is a plain,
     visible `.pdf` name, else `<sha256>.pdf`."""
     name = os.path.basename(file_name or "")
-    ok = (
-        name
-        and name not in {".", ".."}
-        and not name.startswith(".")
-        and "\0" not in name
-        and "/" not in name
-        and len(name.encode("utf-8", "surrogateescape")) <= _MAX_NAME_BYTES
-    )
+    ok = name and name not in {".", ".."} and not name.startswith(".") and "\0" not in name and "/" not in name and len(name.encode("utf-8", "surrogateescape")) <= _MAX_NAME_BYTES
     if not ok:
         return f"{sha256}.pdf"
     if not name.lower().endswith(".pdf"):
@@ -728,7 +714,7 @@ def run_log(output: Path, flow: str):
 
     folder = Path(output) / LOGS_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = folder / f"{flow}-{stamp}-{uuid.uuid4().hex[:6]}.log"
     handler = logging.FileHandler(path, encoding="utf-8", delay=False)
     handler.setLevel(logging.INFO)

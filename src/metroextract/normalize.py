@@ -245,10 +245,7 @@ def candidates(name: str, registry: Registry, kind: Kind, limit: int = 3) -> lis
     key = PROCESSOR(name)
     if not key or limit <= 0:
         return []
-    return [
-        Candidate(id=e.id, name=e.canonical_name, score=_round(s))
-        for e, s in _ranked(key, registry, kind, limit)
-    ]
+    return [Candidate(id=e.id, name=e.canonical_name, score=_round(s)) for e, s in _ranked(key, registry, kind, limit)]
 
 
 # --------------------------------------------------------------------------- mentions
@@ -259,9 +256,7 @@ def candidates(name: str, registry: Registry, kind: Kind, limit: int = 3) -> lis
 # only when not touching another capitalised word and not opening a sentence. So
 # "Oxfam Mexico" is not a mention of Mexico City; longer spellings of the same ids
 # ("Ville de Mexico", "Ciudad de México") are not affected.
-AMBIGUOUS_MENTIONS = frozenset(
-    {"victoria", "la paz", "male", "bandar", "rosario", "sofia", "colombo", "mexico"}
-)
+AMBIGUOUS_MENTIONS = frozenset({"victoria", "la paz", "male", "bandar", "rosario", "sofia", "colombo", "mexico"})
 _SENTENCE_OPENERS = frozenset({".", "!", "?", ":", "•", "-", "–", "—", "(", "«", '"'})
 _PUNCT = re.compile(r"[^\w\s]+")
 

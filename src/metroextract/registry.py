@@ -122,9 +122,7 @@ class Registry(_Frozen):
     # kind -> normalized key -> (entity, "exact" | "alias")
     _index: dict[str, dict[str, tuple[Entity, str]]] = PrivateAttr(default_factory=dict)
     _by_id: dict[str, dict[str, Entity]] = PrivateAttr(default_factory=dict)
-    _choices: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = PrivateAttr(
-        default_factory=dict
-    )
+    _choices: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _check_and_index(self) -> Registry:
@@ -145,10 +143,7 @@ class Registry(_Frozen):
                     if owner is None:
                         index[key] = (entity, method)
                     elif owner[0].id != entity.id:
-                        problems.append(
-                            f"{section}: {text!r} of {entity.id!r} (normalized {key!r}) "
-                            f"is already claimed by {owner[0].id!r}"
-                        )
+                        problems.append(f"{section}: {text!r} of {entity.id!r} (normalized {key!r}) is already claimed by {owner[0].id!r}")
             self._by_id[kind] = by_id
             self._index[kind] = index
             self._choices[kind] = (tuple(index), tuple(owner.id for owner, _ in index.values()))
@@ -262,9 +257,7 @@ _HEADER = """\
 
 def _flow(value: Any) -> str:
     """One YAML flow node on one line (PyYAML does the quoting right for flow context)."""
-    return yaml.safe_dump(
-        value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=1_000_000
-    ).strip()
+    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=1_000_000).strip()
 
 
 def _entity_lines(entity: Entity) -> list[str]:
@@ -339,15 +332,9 @@ def add_alias(path: Path, name: str, entity_id: str, *, kind: Kind | None = None
     if owner is not None:
         if owner[0].id == entity_id:
             return
-        raise RegistryError(
-            f"{path}: {name!r} (normalized {key!r}) already belongs to {owner[0].id!r}, "
-            f"not {entity_id!r}"
-        )
+        raise RegistryError(f"{path}: {name!r} (normalized {key!r}) already belongs to {owner[0].id!r}, not {entity_id!r}")
     section = _SECTIONS[k]
-    entities = tuple(
-        e.model_copy(update={"aliases": (*e.aliases, name.strip())}) if e.id == entity_id else e
-        for e in registry.entities(k)
-    )
+    entities = tuple(e.model_copy(update={"aliases": (*e.aliases, name.strip())}) if e.id == entity_id else e for e in registry.entities(k))
     updated = Registry.model_validate({**_sections(registry), section: entities})
     text = dump_registry(updated)
     # Re-parse what we are about to write: never replace a good file with a bad one.

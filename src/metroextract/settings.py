@@ -22,8 +22,7 @@ class Settings(BaseSettings):
     ocr_languages: str = Field("fra+eng+spa", description="tesseract language packs used by OCR")
     min_readable_page_share: float = Field(
         0.5,
-        description="a damaged PDF is extracted from its readable pages (each page skipped is a warning) "
-        "unless fewer than this share of its pages can be read: then it is quarantined as corrupt",
+        description="a damaged PDF is extracted from its readable pages (each page skipped is a warning) unless fewer than this share of its pages can be read: then it is quarantined as corrupt",
     )
 
     @field_validator("max_bytes", "max_pages")
