@@ -26,6 +26,12 @@ def _has_month(text: str, vocab: Vocabulary) -> bool:
     return any(w in months for w in fold(text).split())
 
 
+def _under(ln: Line, num: Line, body: float) -> bool:
+    """Set under the number as its label: flush with it, or centred under it (a tile)."""
+    centre = abs((ln.x0 + ln.x1) / 2 - (num.x0 + num.x1) / 2) < 2 * body
+    return abs(ln.x0 - num.x0) < 2 * body or centre
+
+
 def parse_key_figures(lines: list[Line], body: float, vocab: Vocabulary) -> tuple[str | None, list[KeyFigure]]:
     """A period line ("Du 1er janvier au 30 avril") and number-like lines, each with the
     label printed under it (or above it when nothing is under it)."""
@@ -48,7 +54,7 @@ def parse_key_figures(lines: list[Line], body: float, vocab: Vocabulary) -> tupl
         num = prev = lines[k]
         # the label is found by geometry, not by order: tiles set side by side read
         # row by row as well as tile by tile
-        under = sorted((j for j, ln in enumerate(lines) if j not in taken and ln.page == num.page and ln.top > num.top and abs(ln.x0 - num.x0) < 2 * body), key=lambda j: lines[j].top)
+        under = sorted((j for j, ln in enumerate(lines) if j not in taken and ln.page == num.page and ln.top > num.top and _under(ln, num, body)), key=lambda j: lines[j].top)
         for j in under:
             ln = lines[j]
             if j in taken or ln.top <= prev.top:

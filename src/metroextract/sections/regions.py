@@ -17,7 +17,7 @@ from ..segment import tag_lines
 from ..tabular import find_tables
 from ..vocab import Vocabulary, fold
 from .cards import parse_cards
-from .lines import attached, cell_text, is_heading, names_of, squash
+from .lines import attached, cell_text, is_heading, names_of, squash, style_of
 
 
 def _region_name(text: str, region_id: str, vocab: Vocabulary) -> str:
@@ -82,20 +82,55 @@ def _tag(tg: Any, prefix: str) -> str | None:
     return None
 
 
+_SUB_MODES = {"SUB:region_members": "members", "SUB:focal_points": "focal", "SUB:board": "board"}
+
+
+def _with_wrapped_headings(lines: list[Line], tags: list[Any], lang: str) -> list[Any]:
+    """A sub-heading wrapped over two lines ("Membres du Conseil" / "d'administration")
+    is tagged on its first line; its second line is part of it (tagged as such)."""
+    out = list(tags)
+    for k in range(len(lines) - 1):
+        a, b = lines[k], lines[k + 1]
+        if out[k].whole is None and a.bold and b.bold and style_of(a) == style_of(b) and attached(a, b, 0.6):
+            joined = tag_lines([f"{squash(a.text)} {squash(b.text)}"], lang)[0]
+            if joined.whole is not None:
+                out[k], out[k + 1] = joined, joined.model_copy(update={"whole": "SUB:continued"})
+    return out
+
+
+def _placed_beside(ln: Line, parts: dict[str, list[Line]], subheads: list[tuple[Line, str]]) -> str | None:
+    """Where a line goes by where it is printed, when reading order alone would misfile it:
+    level with a line of a part, in the same style (the rest of a grid's row, the second
+    card of a row of cards), it is that part's; under a sub-heading of its own column
+    (a board in a sidebar beside the grid), that sub-heading's."""
+    for part in ("members", "focal", "board"):
+        if any(o.page == ln.page and abs(o.top - ln.top) < 0.5 and style_of(o) == style_of(ln) for o in parts[part]):
+            return part
+    above = [(h, m) for h, m in subheads if h.page == ln.page and h.top < ln.top and h.x0 - 2 <= ln.x0 < h.x1]
+    return max(above, key=lambda hm: hm[0].top)[1] if above else None
+
+
 def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str) -> tuple[list[Region], list[Line]]:
     """Region headings → members (one per line or comma-separated) → honorary members →
     focal-point cards → board cards. Returns the regions and the lines of the secretariat
     found after them (a secretariat heading, or the first card without a role)."""
-    tags = tag_lines([ln.text for ln in lines], lang)
+    tags = _with_wrapped_headings(lines, tag_lines([ln.text for ln in lines], lang), lang)
     regions: list[dict[str, Any]] = []
     staff: list[Line] = []
     mode: str | None = None
     honorary_prev: Line | None = None
+    subheads: list[tuple[Line, str]] = []  # the region's sub-headings met so far, with their mode
     for ln, tg in zip(lines, tags):
         region, sub = _tag(tg, "REGION:"), _tag(tg, "SUB:")
+        if sub == "SUB:continued":
+            continue  # the second line of a wrapped sub-heading
+        if sub in _SUB_MODES:
+            subheads.append((ln, _SUB_MODES[sub]))
+        elif region is None and regions and mode in ("members", "focal", "board") and (placed := _placed_beside(ln, regions[-1]["parts"], subheads)):
+            mode = placed  # a grid's row or a card printed beside one read before; a card under its column's sub-heading
         if region and (is_heading(ln, body) or ln.bold or ln.upper):
             regions.append({"name": _region_name(ln.text, region[len("REGION:") :], vocab), "parts": {"members": [], "honorary": [], "focal": [], "board": []}, "raw": []})
-            mode = "members"
+            mode, subheads = "members", []
             continue
         if _tag(tg, "SECTION:") == "SECTION:secretariat" and is_heading(ln, body):
             mode = "secretariat"

@@ -39,9 +39,9 @@ def _toc_entry(text: str) -> tuple[int, str] | None:
 
 
 def _join_trailing_numbers(lines: list[Line]) -> list[Line]:
-    """A page number set flush right, far from its title on the same row (no dot leaders,
-    read as a column of its own) → "Title 3", one line."""
-    numbers = [ln for ln in lines if re.fullmatch(r"\d{1,3}", ln.text.strip())]
+    """A page number set flush right, far from its title on the same row (read as a column
+    of its own, with or without its dot leaders) → "Title 3", one line."""
+    numbers = [ln for ln in lines if re.fullmatch(r"(?:[.·…_]+\s*)?\d{1,3}", ln.text.strip())]
     taken: dict[int, Line] = {}
     for num in numbers:
         mid = (num.top + num.bottom) / 2
