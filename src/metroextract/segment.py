@@ -457,7 +457,8 @@ class Segmenter:
         if i in self.look.evidenced and self.section != "activities":
             self.enter_activities()
         heading = self.section_heading(i)
-        if self.toc_line(i, heading is not None):
+        # a table of contents' entries name sections too: only a heading set larger ends it
+        if self.toc_line(i, heading is not None and self.look.lines[i].size >= 1.2 * self.look.body):
             return i + 1
         self.toc_page = None
         if heading is not None:
@@ -580,9 +581,9 @@ class Segmenter:
                         break
         if not (whole is not None and whole.startswith("SECTION:") and heading):
             return None
-        # set as a heading: larger, or capitals / letter-spaced at body size
-        # (a small bold "Secrétariat général" is a role label, not a section)
-        display = ln.size >= 1.2 * look.body or ((ln.upper or ln.spacing > 0.6) and ln.size >= 0.95 * look.body) or span > 1
+        # set as a heading: larger, or capitals / letter-spaced at body size, or bold and a
+        # little larger (a small bold "Secrétariat général" is a role label, not a section)
+        display = ln.size >= 1.2 * look.body or ((ln.upper or ln.spacing > 0.6) and ln.size >= 0.95 * look.body) or (ln.bold and ln.size >= 1.1 * look.body) or span > 1
         if not display or ln in look.title_lines or _is_field_label_here(ln, tg, self.section, look.body):
             return None
         return whole[len("SECTION:") :], span
