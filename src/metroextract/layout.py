@@ -554,6 +554,8 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
             # start at the end of short lines and would narrow it wrongly.
             candidate = group + bands[j]
             common = _compatible(gut, _vgaps(candidate, col_gap))
+            if len(common) < len(gut) and (kept := _keeps_column_edges(gut, bands[j], col_gap)) and all(_aligned_edge(candidate, g1) for _, g1 in kept):
+                common = kept  # a long name running close to the next column's edge
             # A bold band that has to narrow the gutter to fit is a sub-heading set
             # across it: it heads what follows, not the columns above.
             heading_across = _crosses(bands[j], gut) and all(is_bold(w.font) for w in bands[j]) and not _vgaps(bands[j], col_gap)
@@ -589,6 +591,21 @@ def _under_heading_across(bands: list[list[Word]], col_gap: float) -> list[Word]
         return None
     gut = _vgaps(rest, col_gap)
     return rest if gut and _closes_gutter(rest, head, gut, col_gap) else None
+
+
+def _keeps_column_edges(gut: list[tuple[float, float]], band: list[Word], col_gap: float) -> list[tuple[float, float]] | None:
+    """The region's gutters narrowed to fit `band`, when no word of it crosses a column's
+    left edge and, where a gutter narrows, the band's next column starts exactly at its
+    edge with a gap wider than a word space before it; else None."""
+    out = []
+    for g0, g1 in gut:
+        if any(w.x0 < g1 - 0.5 < w.x1 for w in band):
+            return None
+        edge = max((w.x1 for w in band if w.x1 <= g1 - 0.5 and w.x1 > g0 - col_gap), default=g0)
+        if edge > g0 and (g1 - edge < 0.3 * col_gap or not any(abs(w.x0 - g1) < 0.5 for w in band)):
+            return None  # narrowed, it must still be a gap, and the next column start right at its edge
+        out.append((max(g0, edge), g1))
+    return out
 
 
 def _lead_in(region: list[Word], across: list[Word]) -> list[Word]:
