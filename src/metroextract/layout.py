@@ -744,7 +744,10 @@ def _justified_line(bands: list[list[Word]], i: int, gut: list[tuple[float, floa
     size = max(w.size for w in row)
     tight = _band_gap(above, row) < 0.6 * size and _band_gap(row, below) < 0.6 * size
     same = abs(max(w.size for w in above) - size) < 0.5 and abs(max(w.size for w in below) - size) < 0.5
-    return tight and same and _crosses(above, gut) and _crosses(below, gut)
+    # the line under it may be a paragraph's short last line: then the row set flush with
+    # the line above at both ends is what says justified
+    flush = abs(min(w.x0 for w in row) - min(w.x0 for w in above)) < 1.0 and abs(max(w.x1 for w in row) - max(w.x1 for w in above)) < 1.0
+    return tight and same and _crosses(above, gut) and (_crosses(below, gut) or flush)
 
 
 _PICTURE = "\x00picture"  # the text of a stand-in word: a picture's box in the XY-cut

@@ -622,6 +622,8 @@ class Segmenter:
         """The same action line again: a running kicker at the top of a page."""
         ln, tg = self.look.lines[i], self.look.tags[i]
         if tg.kicker_number is not None and self.cur is not None and self.action == f"L{tg.kicker_number}" and len(ln.text.split()) <= 14:
+            if is_body(ln, self.look.body) and is_body_prose(ln):
+                return None  # running text that happens to open with "ligne d'action 2 du…"
             return i + 1
         return None
 

@@ -76,3 +76,21 @@ def names_of(lines: list[Line]) -> list[str]:
         else:
             texts.append(t)
     return [c for c in (clean_name(n) for n in split_names(texts)) if c]
+
+
+def bold_lead(ln: Line) -> tuple[str, str] | None:
+    """A run-in line whose first run is bold ("Outlet Title"), when the layout gives runs."""
+    runs = getattr(ln, "runs", None)
+    if not runs:
+        return None
+    head, tail, seen_plain = [], [], False
+    for run in runs:
+        text, bold = (run[0], run[1]) if isinstance(run, (tuple, list)) else (run.text, run.bold)
+        if bold and not seen_plain:
+            head.append(text)
+        else:
+            seen_plain = True
+            tail.append(text)
+    # the separator printed between them ("Outlet · Title", "Outlet — Title") is neither
+    h, t = squash(" ".join(head)).rstrip(" ·•|—–-:"), squash(" ".join(tail)).lstrip(" ·•|—–-:")
+    return (h, t) if h and t else None

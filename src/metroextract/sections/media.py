@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
-from ..fields import join_lines
+from ..fields import join_lines, month_of
 from ..models import (
     Line,
     MediaMention,
@@ -13,25 +14,7 @@ from ..models import (
 )
 from ..tabular import find_tables
 from ..vocab import Vocabulary
-from .lines import attached, cell_text, is_heading, month_heading, squash, style_of, without_tables
-
-
-def _bold_split(ln: Line) -> tuple[str, str] | None:
-    """A run-in line whose first run is bold ("Outlet Title"), when the layout gives runs."""
-    runs = getattr(ln, "runs", None)
-    if not runs:
-        return None
-    head, tail, seen_plain = [], [], False
-    for run in runs:
-        text, bold = (run[0], run[1]) if isinstance(run, (tuple, list)) else (run.text, run.bold)
-        if bold and not seen_plain:
-            head.append(text)
-        else:
-            seen_plain = True
-            tail.append(text)
-    # the separator printed between them ("Outlet · Title", "Outlet — Title") is neither
-    h, t = squash(" ".join(head)).rstrip(" ·•|—–-:"), squash(" ".join(tail)).lstrip(" ·•|—–-:")
-    return (h, t) if h and t else None
+from .lines import attached, bold_lead, cell_text, is_heading, month_heading, squash, style_of, without_tables
 
 
 def _media_from_tables(lines: list[Line], vocab: Vocabulary, period: Period) -> tuple[list[MediaMention], list[Line]]:
@@ -46,6 +29,22 @@ def _media_from_tables(lines: list[Line], vocab: Vocabulary, period: Period) -> 
             if cell_text(rec.get("outlet")):
                 out.append(MediaMention(month=month, outlet=cell_text(rec.get("outlet")), title=cell_text(rec.get("title")) or None))
     return out, without_tables(lines, tables)
+
+
+_ENUMERATOR_RE = re.compile(r"^\(?\d{1,3}[.)]\s+")
+_QUOTES = "\"“”«»„‘’'"
+
+
+def _mention_parts(outlet: str, title: str, vocab: Vocabulary, period: Period) -> tuple[str, str, str | None]:
+    """A run-in mention's outlet and title without the list's numbering ("1. "), the
+    title's quotes, and a month printed after it in parentheses ("(January)")."""
+    outlet = _ENUMERATOR_RE.sub("", outlet).strip(" ,")
+    title = title.strip(" ,;")
+    month = None
+    m = re.match(r"^(.*?)\s*\(([^()]+)\)$", title)
+    if m and (month := month_of(m.group(2), vocab, period.start, period.end)):
+        title = m.group(1).strip(" ,;")
+    return outlet, title.strip().strip(_QUOTES).strip(), month
 
 
 def parse_media(lines: list[Line], body: float, vocab: Vocabulary, period: Period) -> list[MediaMention]:
@@ -67,9 +66,10 @@ def parse_media(lines: list[Line], body: float, vocab: Vocabulary, period: Perio
         if mh is not None:
             month, prev = mh, None
             continue
-        split = _bold_split(ln)
+        split = bold_lead(ln)
         if split:
-            out.append({"month": month, "outlet": [split[0]], "title": [split[1]]})
+            outlet, title, in_parens = _mention_parts(split[0], split[1], vocab, period)
+            out.append({"month": in_parens or month, "outlet": [outlet], "title": [title] if title else []})
         elif ln.bold or style_of(ln) in outlet_styles:
             if out and prev is not None and style_of(prev) == style_of(ln) and not out[-1]["title"] and attached(prev, ln, 0.45):
                 out[-1]["outlet"].append(text)  # a wrapped outlet name

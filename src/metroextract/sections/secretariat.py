@@ -14,7 +14,19 @@ from ..tabular import find_tables
 from ..vocab import Vocabulary
 from .cards import _DASH_SPLIT_RE
 from .contact import contact_lines
-from .lines import attached, cell_text, is_heading, squash, without_tables
+from .lines import attached, bold_lead, cell_text, is_heading, squash, without_tables
+
+
+def _first_separator(text: str) -> str | None:
+    comma, dash = text.find(", "), (m.start() if (m := _DASH_SPLIT_RE.search(text)) else -1)
+    if comma < 0 and dash < 0:
+        return None
+    return "comma" if dash < 0 or 0 <= comma < dash else "dash"
+
+
+def attached_wrap(prev: Line | None, ln: Line) -> bool:
+    """`ln` wraps the line above it: indented under it, right below it."""
+    return prev is not None and ln.page == prev.page and ln.x0 > prev.x0 + 2 and 0 <= ln.top - prev.bottom < 0.6 * ln.size
 
 
 def parse_secretariat(lines: list[Line], body: float, vocab: Vocabulary | None = None) -> tuple[list[StaffMember], Contact | None]:
@@ -34,12 +46,23 @@ def parse_secretariat(lines: list[Line], body: float, vocab: Vocabulary | None =
     prev: Line | None = None
     # names in bold with their positions under them; else "Name — Position" on one line
     bold_names = any(ln.bold for k, ln in enumerate(lines) if k not in box)
+    # without bold names, "Name, Position" lines where most lines part name and position by
+    # a comma ("Joana Marí, Intern – University" keeps its dash in the position)
+    firsts = [_first_separator(squash(ln.text)) for k, ln in enumerate(lines) if k not in box]
+    comma_split = not bold_names and firsts.count("comma") > firsts.count("dash")
     for k, ln in enumerate(lines):
         if k in box:
             continue
         text = squash(ln.text)
         dash = _DASH_SPLIT_RE.split(text, maxsplit=1)
-        if len(dash) == 2 and not bold_names:
+        if (lead := bold_lead(ln)) is not None:
+            staff.append({"name": lead[0].rstrip(" ,"), "position": [lead[1].lstrip(" ,")], "line": ln})  # "**Name**, Position"
+            prev = ln
+        elif comma_split and ", " in text and not attached_wrap(prev, ln):
+            name, position = text.split(", ", 1)
+            staff.append({"name": name, "position": [position], "line": ln})
+            prev = ln
+        elif len(dash) == 2 and not bold_names:
             staff.append({"name": dash[0], "position": [dash[1]], "line": ln})  # "Name — Position"
             prev = ln
         elif ln.bold:

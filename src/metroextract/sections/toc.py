@@ -41,14 +41,15 @@ def _toc_entry(text: str) -> tuple[int, str] | None:
 def _join_trailing_numbers(lines: list[Line]) -> list[Line]:
     """A page number set flush right, far from its title on the same row (read as a column
     of its own, with or without its dot leaders) → "Title 3", one line."""
-    numbers = [ln for ln in lines if re.fullmatch(r"(?:[.·…_]+\s*)?\d{1,3}", ln.text.strip())]
+    numbers = [ln for ln in lines if re.fullmatch(r"(?:[.·…_]+\s*)?(?:p(?:age|ág|g)?\.?\s*)?\d{1,3}", ln.text.strip(), re.I)]
     taken: dict[int, Line] = {}
     for num in numbers:
         mid = (num.top + num.bottom) / 2
         row = [ln for ln in lines if ln is not num and ln.page == num.page and ln.x1 < num.x0 and ln.top - 1 <= mid <= ln.bottom + 1 and id(ln) not in taken]
         if row:
             title = max(row, key=lambda ln: ln.x1)
-            taken[id(title)] = title.model_copy(update={"text": f"{title.text.rstrip()} {num.text.strip()}", "x1": num.x1})
+            page = re.search(r"\d{1,3}$", num.text.strip()).group()  # type: ignore[union-attr]  # "p. 3" → 3
+            taken[id(title)] = title.model_copy(update={"text": f"{title.text.rstrip()} {page}", "x1": num.x1})
             taken[id(num)] = num
     out = []
     for ln in lines:
