@@ -538,8 +538,8 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
     while i < len(bands):
         group = bands[i]
         gut = _vgaps(group, col_gap)
-        if not gut:
-            plain.extend(group)
+        if not gut or _justified_line(bands, i, gut):
+            plain.extend(group)  # one column here, or wide word spaces of one justified line
             i += 1
             continue
         if plain:
@@ -736,18 +736,21 @@ def _keyed_rows(left: list[Word], right: list[Word], col_gap: float, join_gap: f
 
 
 def _justified_line(bands: list[list[Word]], i: int, gut: list[tuple[float, float]]) -> bool:
-    """A lone row whose "gutters" the rows right above and below it run across, set at
-    the same size and leading: a justified line with wide word spaces (a list of names)."""
-    if i == 0 or i + 1 >= len(bands):
+    """A lone row whose "gutters" the row right above it runs across, set at the same size
+    and leading: a justified line with wide word spaces (a list of names). The row below
+    runs across them too, or it is a paragraph's short last line and the row is set flush
+    with the line above at both ends."""
+    if i == 0:
         return False
-    above, row, below = bands[i - 1], bands[i], bands[i + 1]
+    above, row = bands[i - 1], bands[i]
+    below = bands[i + 1] if i + 1 < len(bands) else None
     size = max(w.size for w in row)
-    tight = _band_gap(above, row) < 0.6 * size and _band_gap(row, below) < 0.6 * size
-    same = abs(max(w.size for w in above) - size) < 0.5 and abs(max(w.size for w in below) - size) < 0.5
-    # the line under it may be a paragraph's short last line: then the row set flush with
-    # the line above at both ends is what says justified
+    if _band_gap(above, row) >= 0.6 * size or abs(max(w.size for w in above) - size) >= 0.5 or not _crosses(above, gut):
+        return False
     flush = abs(min(w.x0 for w in row) - min(w.x0 for w in above)) < 1.0 and abs(max(w.x1 for w in row) - max(w.x1 for w in above)) < 1.0
-    return tight and same and _crosses(above, gut) and (_crosses(below, gut) or flush)
+    if below is None or _band_gap(row, below) >= 0.6 * size or abs(max(w.size for w in below) - size) >= 0.5:
+        return flush
+    return _crosses(below, gut) or flush
 
 
 _PICTURE = "\x00picture"  # the text of a stand-in word: a picture's box in the XY-cut
