@@ -33,11 +33,11 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 try:
-    from flows.ingest import Job, _notify, check_dask, log_outcome, make_settings, parser_version, publish_artifact, rebuild, run_extractions, run_logger
+    from flows.ingest import Job, _notify, check_dask, log_outcome, make_settings, parser_version, publish_artifact, rebuild, run_extractions, run_logger, write_proofs
     from flows.pull import ManifestEntry, entry_name, fetch, read_manifest
 except ModuleNotFoundError:  # loaded by file path (`prefect deploy`, a worker, `python flows/backfill.py`)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from flows.ingest import Job, _notify, check_dask, log_outcome, make_settings, parser_version, publish_artifact, rebuild, run_extractions, run_logger
+    from flows.ingest import Job, _notify, check_dask, log_outcome, make_settings, parser_version, publish_artifact, rebuild, run_extractions, run_logger, write_proofs
     from flows.pull import ManifestEntry, entry_name, fetch, read_manifest
 
 from metroextract.export import report_path
@@ -150,6 +150,7 @@ def backfill(
     concurrency: int = 2,
     dask_address: str | None = None,
     timeout_seconds: float | None = None,
+    proof: bool = True,
 ) -> RunSummary:
     """Re-run extraction over past reports.
 
@@ -162,6 +163,7 @@ def backfill(
         concurrency: files extracted at once on the local runner.
         dask_address: `tcp://host:8786` of a Dask scheduler to extract on.
         timeout_seconds: longest extraction of one file.
+        proof: write the proof page of each report extracted, `OUTPUT/proof/<report_id>.html`.
     """
     t0 = time.monotonic()
     check_dask(dask_address)
@@ -172,7 +174,7 @@ def backfill(
     output.mkdir(parents=True, exist_ok=True)
     with run_log(output, "backfill") as log_path:
         run_logger.info("backfill %s → %s (since %s, until %s%s)", source, output, since or "-", until or "-", ", force" if force else "")
-        summary = _backfill(source, output, since, until, force, concurrency, dask_address, timeout_seconds)
+        summary = _backfill(source, output, since, until, force, concurrency, dask_address, timeout_seconds, proof)
         summary.log = str(log_path)
         summary.seconds = round(time.monotonic() - t0, 3)
         c = summary.counts()
@@ -181,7 +183,7 @@ def backfill(
     return summary
 
 
-def _backfill(source: Path, output: Path, since: str | None, until: str | None, force: bool, concurrency: int, dask_address: str | None, timeout_seconds: float | None) -> RunSummary:
+def _backfill(source: Path, output: Path, since: str | None, until: str | None, force: bool, concurrency: int, dask_address: str | None, timeout_seconds: float | None, proof: bool = True) -> RunSummary:
     logger = get_run_logger()
     settings = make_settings(timeout_seconds)
     version = parser_version()
@@ -217,7 +219,11 @@ def _backfill(source: Path, output: Path, since: str | None, until: str | None, 
             continue
         jobs.append(Job(path=str(pdf), sha256=sha, file_name=original_name(output, sha, name)))
     _notify("start", len(jobs))
-    summary.files.extend(run_extractions(jobs, output, settings, version, "backfill", concurrency, dask_address))
+    parsed = run_extractions(jobs, output, settings, version, "backfill", concurrency, dask_address)
+    summary.files.extend(parsed)
+    if proof:
+        sources = {job.sha256: Path(job.path) for job in jobs}
+        write_proofs(output, parsed, lambda f: sources[f.sha256 or ""])
     summary.files.sort(key=lambda f: f.file_name)
     if summary.parsed or not (output / "manifest.json").exists():
         summary.datasets = rebuild(output)

@@ -51,6 +51,7 @@ from metroextract.inbox import (
     RunSummary,
     cleanup_tmp,
     finish_processed,
+    processed_path,
     quarantine,
     read_source_record,
     report_id_for,
@@ -63,6 +64,7 @@ from metroextract.inbox import (
 )
 from metroextract.isolate import Outcome, emit_worker_log, extract_outcome, retry_only_transient, shutdown_workers
 from metroextract.models import QuarantineRecord
+from metroextract.proof import proof_path
 from metroextract.settings import Settings
 
 # --------------------------------------------------------------------------- progress
@@ -313,6 +315,16 @@ def _collect(futures: dict, jobs: list[Job], output: Path, version: str, mode: s
     return results
 
 
+def write_proofs(output: Path, files: list[FileResult], pdf_of: Callable[[FileResult], Path]) -> None:
+    """The proof page of each extracted file, `OUTPUT/proof/<report_id>.html`; a page that
+    cannot be written is logged, never a failed run (the report itself is written)."""
+    from metroextract.proof import write_stored_proofs
+
+    pairs = [(f.report_id, pdf_of(f)) for f in files if f.status == "extracted" and f.report_id]
+    for problem in write_stored_proofs(output, pairs):
+        get_run_logger().warning(problem)
+
+
 def _size(job: Job) -> int:
     try:
         return Path(job.path).stat().st_size
@@ -378,6 +390,7 @@ def ingest(
     concurrency: int = 2,
     max_settle_wait: float = 30.0,
     strict: bool = False,
+    proof: bool = True,
 ) -> RunSummary:
     """Ingest the inbox.
 
@@ -391,6 +404,8 @@ def ingest(
         max_settle_wait: how long to wait for files still being written (0: leave them for the next run).
         strict: quarantine reports whose quality verdict is needs_review (code `low_quality`)
             instead of extracting them.
+        proof: write each report's proof page, `OUTPUT/proof/<report_id>.html` (for a file
+            extracted now, or an unchanged one whose page is missing).
     """
     t0 = time.monotonic()
     check_dask(dask_address)
@@ -398,7 +413,7 @@ def ingest(
     output.mkdir(parents=True, exist_ok=True)
     with run_log(output, "ingest") as log_path:
         run_logger.info("ingest %s → %s (metroextract %s, parser %s%s)", inbox, output, metroextract.__version__, parser_version(), ", strict" if strict else "")
-        summary = _ingest(inbox, output, settle_seconds, timeout_seconds, dask_address, concurrency, max_settle_wait, strict)
+        summary = _ingest(inbox, output, settle_seconds, timeout_seconds, dask_address, concurrency, max_settle_wait, strict, proof)
         summary.log = str(log_path)
         summary.seconds = round(time.monotonic() - t0, 3)
         c = summary.counts()
@@ -407,7 +422,7 @@ def ingest(
     return summary
 
 
-def _ingest(inbox: Path, output: Path, settle_seconds: float, timeout_seconds: float | None, dask_address: str | None, concurrency: int, max_settle_wait: float, strict: bool) -> RunSummary:
+def _ingest(inbox: Path, output: Path, settle_seconds: float, timeout_seconds: float | None, dask_address: str | None, concurrency: int, max_settle_wait: float, strict: bool, proof: bool = True) -> RunSummary:
     logger = get_run_logger()
     settings = make_settings(timeout_seconds)
     version = parser_version()
@@ -448,6 +463,9 @@ def _ingest(inbox: Path, output: Path, settle_seconds: float, timeout_seconds: f
                 res = reuse_outcome(path, sha, rec, output)
                 summary.files.append(res)
                 _notify("file", res)
+        if proof:
+            fresh = [f for f in summary.files if f.parsed or not proof_path(output, f.report_id or "").exists()]
+            write_proofs(output, fresh, lambda f: processed_path(output, f.report_id or ""))
 
     summary.files.sort(key=lambda f: f.file_name)
     if summary.files or not (output / "manifest.json").exists():

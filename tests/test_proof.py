@@ -126,9 +126,7 @@ def test_names_left_unresolved_are_marked_without_a_review_list(pages) -> None:
     odd = a.members[0].model_copy(update={"member_id": None, "canonical_name": None, "method": "unresolved", "score": None})
     report = report.model_copy(update={"activities": [a.model_copy(update={"members": [odd, *a.members[1:]]}), *report.activities[1:]]})
     boxes = _parse(proof_html(report, pages)).boxes
-    assert [(b["data-pointer"], b["data-command"]) for b in boxes if "data-unresolved" in b] == [
-        ("/activities/0/members/0", "metroextract review accept Antananarivo '<registry-id>'")
-    ]
+    assert [(b["data-pointer"], b["data-command"]) for b in boxes if "data-unresolved" in b] == [("/activities/0/members/0", "metroextract review accept Antananarivo '<registry-id>'")]
     assert accept_command(ReviewItem(report_id="r", page=None, kind="member", name="Doula", reason="unresolved", candidates=[Candidate(id="douala", name="Douala", score=91)])) == (
         "metroextract review accept Doula douala"
     )
@@ -363,3 +361,52 @@ def test_a_stored_report_gets_its_proof_page_beside_the_outputs(tmp_path) -> Non
     boxes = _parse(page.read_text(encoding="utf-8")).boxes
     assert {b["data-command"] for b in boxes if "data-unresolved" in b} == {"metroextract review accept Quito quito"}
     assert sum(1 for b in boxes if b["data-kind"] != "activity") == len(report.item_provenance)
+
+
+def test_cli_proof_writes_one_html_file(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from metroextract.cli import app
+
+    name = "fr-2021-10-2022-01-newsletter"
+    out = tmp_path / "deep" / "proof.html"
+    result = CliRunner().invoke(app, ["proof", str(FIXTURES / f"{name}.pdf"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    boxes = _parse(out.read_text(encoding="utf-8")).boxes
+    assert sum(1 for b in boxes if b["data-kind"] != "activity") == len(extracted(name).item_provenance)
+
+
+def test_cli_proof_of_a_file_that_is_not_a_report(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from metroextract.cli import app
+
+    bad = tmp_path / "notes.pdf"
+    bad.write_text("<html>404</html>")
+    result = CliRunner().invoke(app, ["proof", str(bad), "-o", str(tmp_path / "p.html")])
+    assert result.exit_code == 1
+    assert "notes.pdf: not_a_pdf:" in result.output
+    assert not (tmp_path / "p.html").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_ingest_writes_a_proof_page_per_report_unless_told_not_to(tmp_path) -> None:
+    from flows.ingest import ingest
+
+    for proof, out in ((True, tmp_path / "with"), (False, tmp_path / "without")):
+        inbox = tmp_path / f"inbox-{proof}"
+        inbox.mkdir()
+        shutil.copy(FIXTURES / "fr-2021-10-2022-01-newsletter.pdf", inbox / "newsletter.pdf")
+        shutil.copy(FIXTURES / "fr-2021-10-2022-01-scanned.pdf", inbox / "scanned.pdf")
+        summary = ingest(inbox=inbox, output=out, settle_seconds=0, proof=proof)
+        ids = sorted(f.report_id for f in summary.files if f.status == "extracted")
+        assert len(ids) == 2
+        written = sorted(p.stem for p in (out / "proof").glob("*.html")) if (out / "proof").exists() else []
+        assert written == (ids if proof else [])
+    # a backfill over the archive writes the pages the run without them left out
+    from flows.backfill import backfill
+
+    out = tmp_path / "without"
+    backfill(source=out / "processed", output=out, force=True)
+    assert sorted(p.stem for p in (out / "proof").glob("*.html")) == sorted(p.stem for p in (out / "processed").glob("*.pdf"))

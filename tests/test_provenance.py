@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import doctest
 import re
-from functools import lru_cache
+from functools import cache
 
 import pdfplumber
 import pytest
@@ -88,7 +88,7 @@ def test_fold_keeps_letters_and_digits_only() -> None:
 # --------------------------------------------------------------------------- the fixtures
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pdf(name: str) -> pdfplumber.PDF:
     return pdfplumber.open(FIXTURES / f"{name}.pdf")
 

@@ -20,29 +20,17 @@ from .errors import MetroextractError
 __all__ = ["app", "main"]
 
 
-@app.command()
-def extract(
-    pdf: Path = typer.Argument(..., help="the report PDF"),
-    output: str = typer.Option("-", "-o", "--output", help="'-' for stdout, or a folder: writes DIR/reports/<id>.json"),
-    registry: Path | None = typer.Option(None, "--registry", help="member/alliance registry YAML"),
-    debug: bool = typer.Option(False, "--debug", help="show tracebacks and the PDF libraries' messages"),
-) -> None:
-    """Extract one report PDF to JSON.
-
-    Prints the report (or the path written) and nothing else; a file that cannot be
-    extracted prints one line `file: code: message`. Pages skipped or read another way
-    are warnings in the report (`page_unreadable`, `page_fallback_reader`).
-    """
+def _extraction(pdf: Path, registry: Path | None, debug: bool):  # -> pipeline.Extraction
+    """Run every stage on one PDF; a file that cannot be extracted exits with one line."""
     from .isolate import quiet_libraries
 
     quiet_libraries(debug)  # pdfminer's messages about a damaged file: only with --debug
-    from .export import write_report_outputs
     from .pipeline import extract as run
     from .settings import Settings
 
     try:
         settings = Settings(registry=registry) if registry else Settings()
-        result = run(pdf, settings)
+        return run(pdf, settings)
     except MetroextractError as exc:
         if debug:
             raise
@@ -56,11 +44,53 @@ def extract(
             raise
         fail(pdf.name, "internal_error", f"{type(exc).__name__}: {exc}")
         raise typer.Exit(EXIT_INTERNAL) from None
+
+
+@app.command()
+def extract(
+    pdf: Path = typer.Argument(..., help="the report PDF"),
+    output: str = typer.Option("-", "-o", "--output", help="'-' for stdout, or a folder: writes DIR/reports/<id>.json"),
+    registry: Path | None = typer.Option(None, "--registry", help="member/alliance registry YAML"),
+    debug: bool = typer.Option(False, "--debug", help="show tracebacks and the PDF libraries' messages"),
+) -> None:
+    """Extract one report PDF to JSON.
+
+    Prints the report (or the path written) and nothing else; a file that cannot be
+    extracted prints one line `file: code: message`. Pages skipped or read another way
+    are warnings in the report (`page_unreadable`, `page_fallback_reader`).
+    """
+    from .export import write_report_outputs
+
+    result = _extraction(pdf, registry, debug)
     if output == "-":
         sys.stdout.write(json.dumps(result.report.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n")
     else:
         path = write_report_outputs(Path(output), result.report, result.review)
         err.print(f"wrote {path}")
+
+
+@app.command()
+def proof(
+    pdf: Path = typer.Argument(..., help="the report PDF"),
+    output: Path = typer.Option(..., "-o", "--output", help="the HTML file to write"),
+    registry: Path | None = typer.Option(None, "--registry", help="member/alliance registry YAML"),
+    debug: bool = typer.Option(False, "--debug", help="show tracebacks and the PDF libraries' messages"),
+) -> None:
+    """Write the proof page of one report PDF: its pages with every extracted value drawn on them.
+
+    One self-contained HTML file (no network): each page as an image, each value's box
+    coloured by kind, a panel that scrolls to a value's box, unresolved names with the
+    `review accept` command. `ingest` writes one per report in OUTPUT/proof/.
+    """
+    from .proof import write_proof
+
+    result = _extraction(pdf, registry, debug)
+    try:
+        path = write_proof(pdf, result.report, output, result.review)
+    except OSError as exc:
+        fail(str(output), "write_failed", exc.strerror or str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    err.print(f"wrote {path}")
 
 
 @app.command("eval")

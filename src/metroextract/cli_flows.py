@@ -176,6 +176,7 @@ def ingest(
     settle: float = typer.Option(1.0, "--settle", min=0.0, help="a file modified in the last S seconds is still being written"),
     summary_json: Path | None = typer.Option(None, "--summary-json", help="also write the run summary as JSON"),
     strict: bool = typer.Option(False, "--strict", help="quarantine reports whose quality verdict is needs_review (code low_quality) instead of extracting them"),
+    proof: bool = typer.Option(True, "--proof/--no-proof", help="write OUTPUT/proof/<report_id>.html, each report's proof page"),
     debug: bool = typer.Option(False, "--debug", help="show tracebacks, Prefect's logs and the PDF libraries' messages"),
 ) -> None:
     """Extract every PDF in INBOX: reports into OUTPUT, bad files into OUTPUT/quarantine.
@@ -194,7 +195,7 @@ def ingest(
     _check_dask(dask_address)
 
     summary = _run(
-        lambda: ingest_flow(inbox=inbox, output=output, settle_seconds=settle, timeout_seconds=timeout, dask_address=dask_address, concurrency=concurrency, strict=strict),
+        lambda: ingest_flow(inbox=inbox, output=output, settle_seconds=settle, timeout_seconds=timeout, dask_address=dask_address, concurrency=concurrency, strict=strict, proof=proof),
         debug,
         "ingest",
     )
@@ -213,6 +214,7 @@ def watch(
     dask_address: str | None = typer.Option(None, "--dask-address"),
     iterations: int | None = typer.Option(None, "--iterations", min=1, help="stop after N looks (default: run until Ctrl-C)"),
     strict: bool = typer.Option(False, "--strict", help="quarantine reports whose quality verdict is needs_review (code low_quality)"),
+    proof: bool = typer.Option(True, "--proof/--no-proof", help="write OUTPUT/proof/<report_id>.html, each report's proof page"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     """Watch INBOX and ingest every PDF dropped there, until Ctrl-C.
@@ -257,6 +259,7 @@ def watch(
             concurrency=concurrency,
             dask_address=dask_address,
             strict=strict,
+            proof=proof,
         ),
         debug,
         "watch",
@@ -276,6 +279,7 @@ def backfill(
     dask_address: str | None = typer.Option(None, "--dask-address", help="extract on an existing Dask cluster, e.g. tcp://10.0.0.5:8786"),
     timeout: float | None = typer.Option(None, "--timeout", help="longest extraction of one file, seconds"),
     summary_json: Path | None = typer.Option(None, "--summary-json", help="also write the run summary as JSON"),
+    proof: bool = typer.Option(True, "--proof/--no-proof", help="write OUTPUT/proof/<report_id>.html, each report's proof page"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     """Extract past reports again (after a parser change), filtered by report period.
@@ -299,7 +303,7 @@ def backfill(
         fail("backfill", "usage", str(exc))
         raise typer.Exit(EXIT_USAGE) from None
     summary = _run(
-        lambda: backfill_flow(source=source, output=output, since=since, until=until, force=force, concurrency=concurrency, dask_address=dask_address, timeout_seconds=timeout),
+        lambda: backfill_flow(source=source, output=output, since=since, until=until, force=force, concurrency=concurrency, dask_address=dask_address, timeout_seconds=timeout, proof=proof),
         debug,
         "backfill",
     )

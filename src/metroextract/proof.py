@@ -227,10 +227,7 @@ _SCRIPT = """
 
 def _style(box: tuple[float, float, float, float], width: float, height: float, colour: str) -> str:
     x0, top, x1, bottom = box
-    return (
-        f"left:{100 * x0 / width:.3f}%;top:{100 * top / height:.3f}%;"
-        f"width:{100 * max(0.5, x1 - x0) / width:.3f}%;height:{100 * max(0.5, bottom - top) / height:.3f}%;--c:{colour}"
-    )
+    return f"left:{100 * x0 / width:.3f}%;top:{100 * top / height:.3f}%;width:{100 * max(0.5, x1 - x0) / width:.3f}%;height:{100 * max(0.5, bottom - top) / height:.3f}%;--c:{colour}"
 
 
 def _box_html(d: Drawn, page: PageImage) -> str:
@@ -264,11 +261,7 @@ def _panel_html(report: Report, drawn: list[Drawn], warnings_by_page: dict[int |
     parts = ["<h2>Activities</h2>"]
     for i, a in enumerate(report.activities):
         head = escape(_short(f"{a.date_text or '—'} · {a.title or '(no title)'}", 80))
-        items = [
-            _item_html(by_pointer.get(t.pointer), t.kind, label_of(value_at(doc, t.pointer)))
-            for group in activity_targets(i, a)
-            for t in group
-        ]
+        items = [_item_html(by_pointer.get(t.pointer), t.kind, label_of(value_at(doc, t.pointer))) for group in activity_targets(i, a) for t in group]
         parts.append(f'<details data-activity-id="{escape(a.id)}"><summary>{head}</summary><ul>{"".join(items)}</ul></details>')
     parts.append("<h2>Sections</h2>")
     sections: dict[str, list[str]] = {}
@@ -332,7 +325,7 @@ def proof_html(report: Report, pages: list[PageImage], review: list[ReviewItem] 
         warns = "".join(f'<li class="warning" data-kind="warning" data-page="{p.page}">{escape(t)}</li>' for t in warnings_by_page.get(p.page, []))
         body.append(
             f'<section class="page" id="p{p.page}" data-page="{p.page}"><h3>Page {p.page}</h3>'
-            f'{f"<ul class=warnings>{warns}</ul>" if warns else ""}'
+            f"{f'<ul class=warnings>{warns}</ul>' if warns else ''}"
             f'<div class="sheet"><img src="{p.data_uri}" alt="page {p.page}" width="{round(p.width)}" height="{round(p.height)}">{"".join(html_boxes)}</div></section>'
         )
     return (
