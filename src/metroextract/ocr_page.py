@@ -353,7 +353,27 @@ def invert_dark_fills(grey: np.ndarray, dpi: float) -> tuple[np.ndarray, list[tu
         return grey, []
     out = grey
     regions = []
+    for cells in _dark_components(dark):
+        found = _fill_box(grey, blocks, dark, cells, b, paper)
+        if found is None:
+            continue
+        (y0, y1, x0, x1), fill = found
+        region = grey[y0:y1, x0:x1].astype(np.float32)
+        light = float(np.percentile(region, 99))
+        if light - fill < 40:  # a dark picture or bar: nothing written on it
+            continue
+        if out is grey:
+            out = grey.copy()
+        _write_inverted(out, region, (y0, y1, x0, x1), fill, light, paper, dpi)
+        regions.append((int(x0), int(y0), int(x1), int(y1)))
+    return out, regions
+
+
+def _dark_components(dark: np.ndarray) -> list[list[tuple[int, int]]]:
+    """The 4-connected groups of dark blocks, each as its list of (row, column) cells."""
+    H, W = dark.shape
     seen = np.zeros_like(dark)
+    out = []
     for y, x in np.argwhere(dark):
         if seen[y, x]:
             continue
@@ -367,73 +387,83 @@ def invert_dark_fills(grey: np.ndarray, dpi: float) -> tuple[np.ndarray, list[tu
                 if 0 <= ny < H and 0 <= nx < W and dark[ny, nx] and not seen[ny, nx]:
                     seen[ny, nx] = True
                     stack.append((ny, nx))
-        ys = [c[0] for c in cells]
-        xs = [c[1] for c in cells]
-        by0, by1, bx0, bx1 = min(ys), max(ys) + 1, min(xs), max(xs) + 1
-        if by1 - by0 < INVERT_MIN_BLOCKS[0] or bx1 - bx0 < INVERT_MIN_BLOCKS[1] or len(cells) < INVERT_MIN_FILL * (by1 - by0) * (bx1 - bx0):
-            continue
-        fill = float(np.median(blocks[by0:by1, bx0:bx1][dark[by0:by1, bx0:bx1]]))
-        # the fill's own edges, to the pixel: rows and columns mostly of its colour
-        Y0, Y1 = max(0, (by0 - 1) * b), min(h, (by1 + 1) * b)
-        X0, X1 = max(0, (bx0 - 1) * b), min(w, (bx1 + 1) * b)
-        near = np.abs(grey[Y0:Y1, X0:X1].astype(np.int16) - int(fill)) < 0.5 * (paper - fill)
-        rows = _longest_run(near[:, bx0 * b - X0 : bx1 * b - X0].mean(axis=1) > 0.25)
-        if rows is None:
-            continue
-        cols = _longest_run(near[rows[0] : rows[1], :].mean(axis=0) > 0.25)
-        if cols is None:
-            continue
-        y0, y1, x0, x1 = Y0 + rows[0], Y0 + rows[1], X0 + cols[0], X0 + cols[1]
-        region = grey[y0:y1, x0:x1].astype(np.float32)
-        if y1 - y0 < 0.8 * INVERT_MIN_BLOCKS[0] * b or x1 - x0 < 0.8 * INVERT_MIN_BLOCKS[1] * b:
-            continue
-        inside = near[y0 - Y0 : y1 - Y0, x0 - X0 : x1 - X0]
-        e = 3 if min(inside.shape) > 14 else 1  # a little in from the (soft, rounded) edge
-        ring = np.concatenate([inside[e : e + 2, :].ravel(), inside[-e - 2 : -e, :].ravel(), inside[:, e : e + 2].ravel(), inside[:, -e - 2 : -e].ravel()])
-        if ring.mean() < 0.85:  # not a fill all round: bold letters side by side
-            continue
-        light = float(np.percentile(region, 99))
-        if light - fill < 40:  # a dark picture or bar: nothing written on it
-            continue
-        if out is grey:
-            out = grey.copy()
-        scaled = paper - (region - fill) * (paper - 20.0) / (light - fill)
-        # paper showing at the fill's rounded corners stays paper: light pixels reached
-        # from the edge without crossing the fill
-        lit = region > fill + 0.25 * (paper - fill)
-        outside = np.zeros_like(lit)
-        outside[0, :], outside[-1, :], outside[:, 0], outside[:, -1] = lit[0, :], lit[-1, :], lit[:, 0], lit[:, -1]
-        for _ in range(max(region.shape)):
-            grown = outside.copy()
-            grown[1:, :] |= outside[:-1, :]
-            grown[:-1, :] |= outside[1:, :]
-            grown[:, 1:] |= outside[:, :-1]
-            grown[:, :-1] |= outside[:, 1:]
-            grown &= lit
-            if np.array_equal(grown, outside):
-                break
-            outside = grown
-        grown = outside.copy()  # and the last of the anti-aliased edge
-        grown[1:, :] |= outside[:-1, :]
-        grown[:-1, :] |= outside[1:, :]
-        grown[:, 1:] |= outside[:, :-1]
-        grown[:, :-1] |= outside[:, 1:]
+        out.append(cells)
+    return out
+
+
+def _fill_box(grey: np.ndarray, blocks: np.ndarray, dark: np.ndarray, cells: list[tuple[int, int]], b: int, paper: float) -> tuple[tuple[int, int, int, int], float] | None:
+    """A group of dark blocks as a filled box, to the pixel ((y0, y1, x0, x1), fill grey),
+    or None when it is too small, too sparse, or not a fill all round (bold letters)."""
+    h, w = grey.shape
+    ys = [c[0] for c in cells]
+    xs = [c[1] for c in cells]
+    by0, by1, bx0, bx1 = min(ys), max(ys) + 1, min(xs), max(xs) + 1
+    if by1 - by0 < INVERT_MIN_BLOCKS[0] or bx1 - bx0 < INVERT_MIN_BLOCKS[1] or len(cells) < INVERT_MIN_FILL * (by1 - by0) * (bx1 - bx0):
+        return None
+    fill = float(np.median(blocks[by0:by1, bx0:bx1][dark[by0:by1, bx0:bx1]]))
+    # the fill's own edges, to the pixel: rows and columns mostly of its colour
+    Y0, Y1 = max(0, (by0 - 1) * b), min(h, (by1 + 1) * b)
+    X0, X1 = max(0, (bx0 - 1) * b), min(w, (bx1 + 1) * b)
+    near = np.abs(grey[Y0:Y1, X0:X1].astype(np.int16) - int(fill)) < 0.5 * (paper - fill)
+    rows = _longest_run(near[:, bx0 * b - X0 : bx1 * b - X0].mean(axis=1) > 0.25)
+    if rows is None:
+        return None
+    cols = _longest_run(near[rows[0] : rows[1], :].mean(axis=0) > 0.25)
+    if cols is None:
+        return None
+    y0, y1, x0, x1 = Y0 + rows[0], Y0 + rows[1], X0 + cols[0], X0 + cols[1]
+    if y1 - y0 < 0.8 * INVERT_MIN_BLOCKS[0] * b or x1 - x0 < 0.8 * INVERT_MIN_BLOCKS[1] * b:
+        return None
+    inside = near[y0 - Y0 : y1 - Y0, x0 - X0 : x1 - X0]
+    e = 3 if min(inside.shape) > 14 else 1  # a little in from the (soft, rounded) edge
+    ring = np.concatenate([inside[e : e + 2, :].ravel(), inside[-e - 2 : -e, :].ravel(), inside[:, e : e + 2].ravel(), inside[:, -e - 2 : -e].ravel()])
+    if ring.mean() < 0.85:  # not a fill all round: bold letters side by side
+        return None
+    return (y0, y1, x0, x1), fill
+
+
+def _grow(mask: np.ndarray) -> np.ndarray:
+    """`mask` one pixel wider in the four directions."""
+    grown = mask.copy()
+    grown[1:, :] |= mask[:-1, :]
+    grown[:-1, :] |= mask[1:, :]
+    grown[:, 1:] |= mask[:, :-1]
+    grown[:, :-1] |= mask[:, 1:]
+    return grown
+
+
+def _reached_from_edge(lit: np.ndarray) -> np.ndarray:
+    """Light pixels reached from the box's edge without crossing the fill (paper showing
+    at rounded corners), and the last of their anti-aliased edge."""
+    outside = np.zeros_like(lit)
+    outside[0, :], outside[-1, :], outside[:, 0], outside[:, -1] = lit[0, :], lit[-1, :], lit[:, 0], lit[:, -1]
+    for _ in range(max(lit.shape)):
+        grown = _grow(outside) & lit
+        if np.array_equal(grown, outside):
+            break
         outside = grown
-        scaled[outside] = paper
-        # and its edge, whatever it is made of (an outline, a rim): text keeps clear of it
-        e = max(2, int(0.12 * min(y1 - y0, 2 * (x1 - x0))))
-        scaled[:e, :] = scaled[-e:, :] = paper
-        scaled[:, :e] = scaled[:, -e:] = paper
-        out[y0:y1, x0:x1] = np.clip(scaled, 0, 255).astype(np.uint8)
-        # the fill's ragged rim just outside the box goes too (tesseract reads it as "|")
-        m = max(3, int(round(dpi / 100.0)))
-        ry0, ry1, rx0, rx1 = max(0, y0 - m), min(h, y1 + m), max(0, x0 - m), min(w, x1 + m)
-        rim = out[ry0:ry1, rx0:rx1]
-        band = np.ones(rim.shape, dtype=bool)
-        band[y0 - ry0 : y1 - ry0, x0 - rx0 : x1 - rx0] = False
-        rim[band & (rim < paper - 0.2 * (paper - fill))] = int(paper)
-        regions.append((int(x0), int(y0), int(x1), int(y1)))
-    return out, regions
+    return _grow(outside)
+
+
+def _write_inverted(out: np.ndarray, region: np.ndarray, box: tuple[int, int, int, int], fill: float, light: float, paper: float, dpi: float) -> None:
+    """Write the filled box inverted into `out`: its light text dark on paper, its edge and
+    the fill's ragged rim just outside it paper."""
+    h, w = out.shape
+    y0, y1, x0, x1 = box
+    scaled = paper - (region - fill) * (paper - 20.0) / (light - fill)
+    scaled[_reached_from_edge(region > fill + 0.25 * (paper - fill))] = paper
+    # and its edge, whatever it is made of (an outline, a rim): text keeps clear of it
+    e = max(2, int(0.12 * min(y1 - y0, 2 * (x1 - x0))))
+    scaled[:e, :] = scaled[-e:, :] = paper
+    scaled[:, :e] = scaled[:, -e:] = paper
+    out[y0:y1, x0:x1] = np.clip(scaled, 0, 255).astype(np.uint8)
+    # the fill's ragged rim just outside the box goes too (tesseract reads it as "|")
+    m = max(3, int(round(dpi / 100.0)))
+    ry0, ry1, rx0, rx1 = max(0, y0 - m), min(h, y1 + m), max(0, x0 - m), min(w, x1 + m)
+    rim = out[ry0:ry1, rx0:rx1]
+    band = np.ones(rim.shape, dtype=bool)
+    band[y0 - ry0 : y1 - ry0, x0 - rx0 : x1 - rx0] = False
+    rim[band & (rim < paper - 0.2 * (paper - fill))] = int(paper)
 
 
 # Tinted panels and uneven paper: the background is divided out before OCR (tesseract's

@@ -110,6 +110,41 @@ def _placed_beside(ln: Line, parts: dict[str, list[Line]], subheads: list[tuple[
     return max(above, key=lambda hm: hm[0].top)[1] if above else None
 
 
+def _table_board(raw: list[Line], vocab: Vocabulary) -> tuple[list[dict[str, Any]], set[int]]:
+    """A board printed as a Role | Name | Position table: its cards, and the lines it used."""
+    tables = [t for t in find_tables(raw, vocab, ("role", "name", "position"), required=("role", "name")) if "name" in t.keys]
+    cards = [
+        {"role": cell_text(rec.get("role")) or None, "name": cell_text(rec.get("name")), "detail": [cell_text(rec.get("position"))] if cell_text(rec.get("position")) else []}
+        for t in tables
+        for rec in t.records()
+        if cell_text(rec.get("name"))
+    ]
+    return cards, {id(ln) for t in tables for ln in t.lines}
+
+
+def _region_of(r: dict[str, Any], vocab: Vocabulary) -> tuple[Region | None, list[Line]]:
+    """One region's parts as a Region (None for a region only named, on a divider page),
+    and the lines after its last board card that belong to no card (staff)."""
+    p = r["parts"]
+    focal, _ = parse_cards(p["focal"], "focal")
+    table_board, used = _table_board(r["raw"], vocab)
+    if used:
+        p["board"] = [ln for ln in p["board"] if id(ln) not in used]
+        p["members"] = [ln for ln in p["members"] if id(ln) not in used]
+    board, rest = parse_cards(p["board"], "board")
+    board = table_board + board
+    if not (p["members"] or p["honorary"] or focal or board):
+        return None, rest
+    region = Region(
+        name=r["name"],
+        members=[MemberRef(name=n) for n in names_of(grid_order(p["members"]))],
+        honorary_members=[MemberRef(name=n) for n in names_of(p["honorary"])],
+        focal_points=[FocalPoint(role=c["role"] or "", name=c["name"], place=join_lines(c["detail"]) or None) for c in focal if c["name"]],
+        board=[BoardMember(role=c["role"] or "", name=c["name"], position=join_lines(c["detail"]) or None) for c in board if c["name"]],
+    )
+    return region, rest
+
+
 def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str) -> tuple[list[Region], list[Line]]:
     """Region headings → members (one per line or comma-separated) → honorary members →
     focal-point cards → board cards. Returns the regions and the lines of the secretariat
@@ -163,33 +198,9 @@ def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str) -> t
                 honorary_prev = ln
     out: list[Region] = []
     for k, r in enumerate(regions):
-        p = r["parts"]
-        focal, _ = parse_cards(p["focal"], "focal")
-        # a board printed as a Role | Name | Position table
-        tables = [t for t in find_tables(r["raw"], vocab, ("role", "name", "position"), required=("role", "name")) if "name" in t.keys]
-        table_board = [
-            {"role": cell_text(rec.get("role")) or None, "name": cell_text(rec.get("name")), "detail": [cell_text(rec.get("position"))] if cell_text(rec.get("position")) else []}
-            for t in tables
-            for rec in t.records()
-            if cell_text(rec.get("name"))
-        ]
-        used = {id(ln) for t in tables for ln in t.lines}
-        if used:
-            p["board"] = [ln for ln in p["board"] if id(ln) not in used]
-            p["members"] = [ln for ln in p["members"] if id(ln) not in used]
-        board, rest = parse_cards(p["board"], "board")
-        board = table_board + board
+        region, rest = _region_of(r, vocab)
         if rest and k == len(regions) - 1:
             staff = rest + staff
-        if not (p["members"] or p["honorary"] or focal or board):
-            continue  # a region named in a list (a divider page), not a region section
-        out.append(
-            Region(
-                name=r["name"],
-                members=[MemberRef(name=n) for n in names_of(grid_order(p["members"]))],
-                honorary_members=[MemberRef(name=n) for n in names_of(p["honorary"])],
-                focal_points=[FocalPoint(role=c["role"] or "", name=c["name"], place=join_lines(c["detail"]) or None) for c in focal if c["name"]],
-                board=[BoardMember(role=c["role"] or "", name=c["name"], position=join_lines(c["detail"]) or None) for c in board if c["name"]],
-            )
-        )
+        if region is not None:
+            out.append(region)
     return out, staff
