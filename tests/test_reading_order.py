@@ -144,3 +144,39 @@ def test_raised_ordinal_stays_in_its_line() -> None:
         [Word("er", 78.2, 81.5, 93.0, 99.8, 6.8, BOLD, "#1f2433")],
         W("janvier au 30 avril", 84, 94.0, 11, True, width=110),
     ) == ["Du 1er janvier au 30 avril"]
+
+
+def test_section_heading_at_the_foot_of_a_column_heads_the_next_row() -> None:
+    # three flowing columns; "Action line 3" and "L3 — label" close the first column,
+    # white above them, and the next activity starts level in every column under them
+    def column(x: float, name: str, bottom: float) -> list[list[Word]]:
+        return [W(f"{name} {k}", x, 51 + 12 * k, 9.4, width=240) for k in range(int((bottom - 51) / 12))]
+
+    first, second, third = column(40, "first", 275), column(303, "second", 335), column(557, "third", 325)
+    heading = [W("Action line 3", 40, 350, 8.0, True, width=90), W("L3 — Internal governance culture", 40, 362, 14.0, True, width=240)]
+    below = [W("CO-PRESIDENTS' MEETING", 40, 388, 10.4, True, width=160), W("the meeting went on", 303, 389, 9.4, width=240), W("Challenges — 1.1", 557, 388, 9.0, width=120)]
+    order = read(*first, *second, *third, *heading, *below)
+    assert order == [
+        *(f"first {k}" for k in range(len(first))), *(f"second {k}" for k in range(len(second))), *(f"third {k}" for k in range(len(third))),
+        "Action line 3", "L3 — Internal governance culture", "CO-PRESIDENTS' MEETING", "the meeting went on", "Challenges — 1.1",
+    ]  # fmt: skip
+
+
+def test_long_name_close_to_the_next_column_keeps_the_grid() -> None:
+    # "Grand Manchester" ends 4 pt before the third column's edge, which three rows share
+    assert read(
+        W("Barcelone", 54, 113.5, 8.5, width=70), W("Bucarest", 139, 113.5, 8.5, width=38), W("Kazan", 224, 113.5, 8.5, width=26),
+        W("Berlin", 54, 126, 8.5, width=26), W("Grand Lyon", 139, 126, 8.5, width=50), W("Lisbonne", 224, 126, 8.5, width=39),
+        W("Bruxelles", 54, 138.5, 8.5, width=40), W("Grand Paris", 139, 138.5, 8.5, width=51), W("Madrid", 224, 138.5, 8.5, width=31),
+        W("Grand Manchester", 139, 151, 8.5, width=81), W("Moscou", 224, 151, 8.5, width=33),
+    ) == ["Barcelone", "Berlin", "Bruxelles", "Bucarest", "Grand Lyon", "Grand Paris", "Grand Manchester", "Kazan", "Lisbonne", "Madrid", "Moscou"]  # fmt: skip
+
+
+def test_justified_line_over_a_short_last_line_stays_one_line() -> None:
+    assert read(
+        W("les formuler, de les appliquer et de les", 315, 457, 9.5, width=243),
+        [Word("développer,", 315, 372, 469, 478.5, 9.5, PLAIN, "#1f2433"), Word("ainsi", 387, 409, 469, 478.5, 9.5, PLAIN, "#1f2433"),
+         Word("que", 424, 442, 469, 478.5, 9.5, PLAIN, "#1f2433"), Word("diverses", 457, 497, 469, 478.5, 9.5, PLAIN, "#1f2433"),
+         Word("pratiques", 512, 558, 469, 478.5, 9.5, PLAIN, "#1f2433")],
+        W("exemplaires.", 315, 482, 9.5, width=61),
+    ) == ["les formuler, de les appliquer et de les", "développer, ainsi que diverses pratiques", "exemplaires."]  # fmt: skip

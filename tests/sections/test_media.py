@@ -58,3 +58,20 @@ def test_media_run_in_outlet_and_title_from_runs() -> None:
         MediaMention(month="2021-01", outlet="Chicago Council on Global Affairs", title="MetroTalks"),
         MediaMention(month="2021-01", outlet="Agence shahr", title=None),
     ]
+
+
+def test_media_numbered_run_ins_with_separators_quotes_and_month_in_parentheses() -> None:
+    def run_line(runs: list[tuple[str, bool]], top: float) -> Line:
+        return L(" ".join(t for t, _ in runs), 24, top, 8.8, width=300).model_copy(update={"runs": runs})
+
+    lines = [
+        L("JANUARY", 40, 80, 8.2, True, color="#8c1d40"),
+        run_line([("ALLAS", True), ("· Montevideo global", False)], 96),
+        run_line([("1. Cities Today", True), (", “Interview with Mayor Ada Colau” (January)", False)], 110),
+        run_line([("2. AMB", True), (", «Metropolis General Assembly» (February)", False)], 124),
+    ]
+    assert parse_media(lines, BODY, EN, P2021) == [
+        MediaMention(month="2021-01", outlet="ALLAS", title="Montevideo global"),
+        MediaMention(month="2021-01", outlet="Cities Today", title="Interview with Mayor Ada Colau"),
+        MediaMention(month="2021-02", outlet="AMB", title="Metropolis General Assembly"),
+    ]

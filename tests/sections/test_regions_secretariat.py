@@ -17,7 +17,7 @@ from metroextract.sections import (
 )
 from metroextract.segment import SegmentedReport
 
-from ._lines import BODY, ES, FR, P2021, L, texts
+from ._lines import BODY, EN, ES, FR, P2021, L, texts
 
 
 def _region_page(page: int = 1) -> list[Line]:
@@ -170,3 +170,38 @@ def test_a_failing_section_parser_costs_that_section_only(monkeypatch: pytest.Mo
     assert parts == {"challenge_taxonomy": [Challenge(code="1.1", label="Accès au logement")]}
     assert [(w.code, w.page) for w in warnings] == [(WarningCode.SECTION_MISSING, 1)]
     assert "ValueError" in warnings[0].message
+
+
+def test_board_as_role_colon_lines_then_staff_as_name_dash_position() -> None:
+    lines = [
+        L("ÁFRICA", 40, 60, 13, True, width=60),
+        L("Abiyán, Acra, Adís Abeba", 40, 80, 9.2, width=200),
+        L("Miembros del Consejo de administración", 40, 100, 10.5, True, width=200),
+        L("Copresidencia: David Makhura, Primer ministro de la provincia de", 40, 116, 9.2, width=260),
+        L("Gauteng", 40, 127, 9.2, width=40),
+        L("Miembro: Soham El Wardini, Alcaldesa de Dakar", 40, 140, 9.2, width=200),
+        L("Octavi de la Varga — Secretario general", 40, 170, 9.4, width=180),
+    ]
+    regions, staff = parse_who(lines, BODY, ES, "es")
+    assert [(b.role, b.name, b.position) for b in regions[0].board] == [
+        ("Copresidencia", "David Makhura", "Primer ministro de la provincia de Gauteng"),
+        ("Miembro", "Soham El Wardini", "Alcaldesa de Dakar"),
+    ]
+    assert [ln.text for ln in staff] == ["Octavi de la Varga — Secretario general"]
+    people, contact = parse_secretariat(staff, BODY, ES)
+    assert [(p.name, p.position) for p in people] == [("Octavi de la Varga", "Secretario general")] and contact is None
+
+
+def test_staff_as_name_comma_position_lines() -> None:
+    lines = [
+        L("Octavi de la Varga, Secretary General", 24, 422, 8.8, width=160),
+        L("Joana Marí, Intern – Universitat Pompeu Fabra", 24, 436, 8.8, width=190),
+        L("Agnès Bickart, Senior Institutional Relations Officer and Regional Officer for", 24, 449.5, 8.8, width=335),
+        L("Asia", 34, 460, 8.8, width=20),
+    ]
+    people, _ = parse_secretariat(lines, BODY, EN)
+    assert [(p.name, p.position) for p in people] == [
+        ("Octavi de la Varga", "Secretary General"),
+        ("Joana Marí", "Intern – Universitat Pompeu Fabra"),
+        ("Agnès Bickart", "Senior Institutional Relations Officer and Regional Officer for Asia"),
+    ]
