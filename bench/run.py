@@ -36,9 +36,12 @@ in the same run, printed beside the target with PASS/MISS:
             warm-up on 4 pages: seconds per page and peak RSS (`VmHWM` of that process)
             for `extract` and for bare pdfplumber (target: <= 300 MB at 300 pages and
             linear time, i.e. s/page at the largest size <= 1.25 x s/page at the middle one).
+- proof     the proof page (issue 16) of a 50-page report joined from the longest text
+            fixtures: seconds to write it (median of --repeat) and its size (target < 5 s,
+            < 10 MB).
 
 One module per section (`bench/fixtures.py`, `ocr.py`, `serial.py`, `backfill.py`,
-`ingest.py`, `scale.py`); this file only parses the options and runs them in order.
+`ingest.py`, `scale.py`, `proof.py`); this file only parses the options and runs them in order.
 
 The machine has 2 cores shared with whoever else is working: a sampler thread records
 the CPU used by processes outside this benchmark's process tree ("foreign load", in
@@ -67,13 +70,14 @@ from bench.ingest import run_ingest, run_ingest_c2
 from bench.load import LoadMonitor
 from bench.measure import FIXTURES, log, text_fixtures
 from bench.ocr import run_ocr
+from bench.proof import run_proof
 from bench.report import Row, header, machine_info, render_markdown, render_plain
 from bench.scale import child_scale, run_scale
 from bench.serial import run_serial
 from bench.state import Bench
 from bench.warm_up import warm_up
 
-SECTION_ORDER = ["one-off", "fixtures", "ocr", "backfill", "prefect", "re-run", "scale"]  # of the table's rows
+SECTION_ORDER = ["one-off", "fixtures", "ocr", "backfill", "prefect", "re-run", "scale", "proof"]  # of the table's rows
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -83,7 +87,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     ap.add_argument("--copies", type=int, default=None, help="report copies for backfill/ingest (default 40; 8 with --quick)")
     ap.add_argument("--sizes", type=str, default=None, help="page counts for the scale test (default 10,100,300; 10,50 with --quick)")
-    ap.add_argument("--sections", type=str, default="fixtures,ocr,backfill,ingest,scale", help="comma-separated subset to run")
+    ap.add_argument("--sections", type=str, default="fixtures,ocr,backfill,ingest,scale,proof", help="comma-separated subset to run")
     ap.add_argument("--fixtures", type=str, default="*.pdf", help="glob of fixture PDFs under fixtures/ (scanned ones are always skipped)")
     ap.add_argument("--json", type=Path, default=None, help="also write every measurement to this JSON file")
     ap.add_argument("--keep", action="store_true", help="keep the temporary work folder")
@@ -151,6 +155,8 @@ def run_sections(bench: Bench) -> None:
         attempt(bench, "backfill", run_dask)
     if "scale" in sections:
         attempt(bench, "scale", run_scale)
+    if "proof" in sections:
+        attempt(bench, "proof", run_proof)
 
 
 def print_results(bench: Bench, info: dict) -> None:

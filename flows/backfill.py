@@ -183,7 +183,9 @@ def backfill(
     return summary
 
 
-def _backfill(source: Path, output: Path, since: str | None, until: str | None, force: bool, concurrency: int, dask_address: str | None, timeout_seconds: float | None, proof: bool = True) -> RunSummary:
+def _backfill(
+    source: Path, output: Path, since: str | None, until: str | None, force: bool, concurrency: int, dask_address: str | None, timeout_seconds: float | None, proof: bool = True
+) -> RunSummary:
     logger = get_run_logger()
     settings = make_settings(timeout_seconds)
     version = parser_version()

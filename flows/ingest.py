@@ -422,7 +422,9 @@ def ingest(
     return summary
 
 
-def _ingest(inbox: Path, output: Path, settle_seconds: float, timeout_seconds: float | None, dask_address: str | None, concurrency: int, max_settle_wait: float, strict: bool, proof: bool = True) -> RunSummary:
+def _ingest(
+    inbox: Path, output: Path, settle_seconds: float, timeout_seconds: float | None, dask_address: str | None, concurrency: int, max_settle_wait: float, strict: bool, proof: bool = True
+) -> RunSummary:
     logger = get_run_logger()
     settings = make_settings(timeout_seconds)
     version = parser_version()

@@ -136,15 +136,11 @@ def main() -> None:
                     if top_id == true_id:
                         leads.append(top - second)
             print(f"\n--- scorer {sname}")
-            print(f"  right-id score : p1={pct(rights, 1):.1f} p5={pct(rights, 5):.1f} "
-                  f"median={pct(rights, 50):.1f}")
-            print(f"  best wrong id  : median={pct(wrongs, 50):.1f} p99={pct(wrongs, 99):.1f} "
-                  f"p99.9={pct(wrongs, 99.9):.1f} max={max(wrongs):.1f}")
+            print(f"  right-id score : p1={pct(rights, 1):.1f} p5={pct(rights, 5):.1f} median={pct(rights, 50):.1f}")
+            print(f"  best wrong id  : median={pct(wrongs, 50):.1f} p99={pct(wrongs, 99):.1f} p99.9={pct(wrongs, 99.9):.1f} max={max(wrongs):.1f}")
             close = sum(1 for r, w in zip(rights, wrongs, strict=True) if w >= r - 5)
-            print(f"  wrong id within 5 points of the right one: {close}/{len(rights)} "
-                  f"({100 * close / len(rights):.1f} %)")
-            print(f"  lead of the right id when it is top: p1={pct(leads, 1):.1f} "
-                  f"p5={pct(leads, 5):.1f} median={pct(leads, 50):.1f}")
+            print(f"  wrong id within 5 points of the right one: {close}/{len(rights)} ({100 * close / len(rights):.1f} %)")
+            print(f"  lead of the right id when it is top: p1={pct(leads, 1):.1f} p5={pct(leads, 5):.1f} median={pct(leads, 50):.1f}")
             print("  threshold margin |  right  unresolved  WRONG | by class: right/total, WRONG")
             for threshold in (75, 80, 82, 85, 88, 90):
                 for margin in (0, 5, 8, 10, 15):
@@ -194,12 +190,13 @@ def pipeline_check(kind: str, registry, raw: list[tuple[str, str, str]]) -> None
             other = min(Indel.distance(qn, s) for s, i in spellings if i != true_id)
             collided = other <= own
             c[3] += 1
-            print(f"  WRONG {cls}: {q!r} (of {true_id}) -> {got} score={r.score} "
-                  f"lead={r.margin:.1f}; Indel distance own={own} other={other}"
-                  f"{' (as close to another id: a collision)' if collided else ''}")
+            print(
+                f"  WRONG {cls}: {q!r} (of {true_id}) -> {got} score={r.score} "
+                f"lead={r.margin:.1f}; Indel distance own={own} other={other}"
+                f"{' (as close to another id: a collision)' if collided else ''}"
+            )
     for cls, (n, ok, unres, bad, low) in sorted(counts.items()):
-        print(f"  {cls:15} n={n:6}  right={ok:6} ({100 * ok / n:5.1f} %, {low} sent to review "
-              f"as low_margin)  unresolved={unres:6}  WRONG={bad}")
+        print(f"  {cls:15} n={n:6}  right={ok:6} ({100 * ok / n:5.1f} %, {low} sent to review as low_margin)  unresolved={unres:6}  WRONG={bad}")
 
 
 if __name__ == "__main__":

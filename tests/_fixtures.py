@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from metroextract.models import Report
@@ -25,11 +25,11 @@ def text_fixture_names() -> list[str]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def truth(name: str) -> dict:
     return json.loads((FIXTURES / f"{name}.truth.json").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def extracted(name: str) -> Report:
     return extract_report(FIXTURES / f"{name}.pdf")

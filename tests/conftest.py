@@ -31,9 +31,10 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 @pytest.fixture(scope="session")
 def prefect_harness():
     """Prefect against a temporary database for the whole session; yields the API URL."""
-    import flows  # noqa: F401  (quiet Prefect defaults, before Prefect is imported)
     from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
+
+    import flows  # noqa: F401  (quiet Prefect defaults, before Prefect is imported)
 
     with prefect_test_harness(server_startup_timeout=180):
         yield PREFECT_API_URL.value()

@@ -20,9 +20,7 @@ NAMES = sorted(p.name[: -len(".truth.json")] for p in AR.glob("*.truth.json"))
 
 
 def test_eval_activity_reports_meet_the_bar(tmp_path):
-    result = CliRunner().invoke(
-        app, ["eval", str(AR), "--min-field", "0.98", "--min-description", "0.97", "--min-mentions", "0.95", "--json", str(tmp_path / "s.json")]
-    )
+    result = CliRunner().invoke(app, ["eval", str(AR), "--min-field", "0.98", "--min-description", "0.97", "--min-mentions", "0.95", "--json", str(tmp_path / "s.json")])
     assert result.exit_code == 0, result.output
     scores = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
     assert sorted(s["fixture"] for s in scores) == NAMES

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 try:  # tests/ may or may not be a package
     from .conftest import FIXTURES, REALWORLD, SCANNED_REPORT_LINES, make_report_pdf, make_scanned_pdf
 except ImportError:
@@ -176,7 +177,9 @@ def test_untrusted_file_names(tmp_path: Path) -> None:
     # every path written derives from an id: r-<16 hex>, <64 hex>, fixed names, or the run log's time
     import re
 
-    ok = re.compile(r"^(r-[0-9a-f]{16}(\.json|\.jsonl|\.pdf)|[0-9a-f]{64}(\.json|\.pdf|\.error\.json)|[a-z_]+(\.schema)?\.jsonl?|[a-z_.]+\.json|\.datasets\.lock|ingest-\d{8}T\d{6}Z-[0-9a-f]{6}\.log)$")
+    ok = re.compile(
+        r"^(r-[0-9a-f]{16}(\.json|\.jsonl|\.pdf)|[0-9a-f]{64}(\.json|\.pdf|\.error\.json)|[a-z_]+(\.schema)?\.jsonl?|[a-z_.]+\.json|\.datasets\.lock|ingest-\d{8}T\d{6}Z-[0-9a-f]{6}\.log)$"
+    )
     for p in out.rglob("*"):
         if p.is_file():
             assert ok.match(p.name), p
@@ -269,8 +272,13 @@ def test_two_concurrent_runs_never_process_a_file_twice(tmp_path: Path, prefect_
     originals = _slow_inbox(inbox)
     env = _cli_env(prefect_harness)
     procs = [
-        subprocess.Popen([*CLI, "ingest", str(inbox), "-o", str(out), "--settle", "0", "--concurrency", "1", "--summary-json", str(tmp_path / f"s{i}.json")],
-                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        subprocess.Popen(
+            [*CLI, "ingest", str(inbox), "-o", str(out), "--settle", "0", "--concurrency", "1", "--summary-json", str(tmp_path / f"s{i}.json")],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
         for i in (1, 2)
     ]
     for p in procs:

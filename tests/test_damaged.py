@@ -17,11 +17,9 @@ import json
 import os
 import random
 import re
-import shutil
 import subprocess
 import sys
 import time
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 

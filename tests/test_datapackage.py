@@ -214,10 +214,15 @@ def _table_report() -> Report:
         period=Period(text="", start=None, end=None),
         parser_version="test",
         activities=activities,
-        regions=[Region(name="Africa", members=[MemberRef(name="Dakar")], honorary_members=[],
-                        focal_points=[FocalPoint(role="Nom", name="Name", place="Lieu"),
-                                      FocalPoint(role="", name="Hélène Jourdan", place="")],
-                        board=board)],  # fmt: skip
+        regions=[
+            Region(
+                name="Africa",
+                members=[MemberRef(name="Dakar")],
+                honorary_members=[],
+                focal_points=[FocalPoint(role="Nom", name="Name", place="Lieu"), FocalPoint(role="", name="Hélène Jourdan", place="")],
+                board=board,
+            )
+        ],  # fmt: skip
         secretariat=[StaffMember(name="Octavi de la Varga", position="Secretary General")],
         quality=_quality("needs_review", ["no activities dated", "secretariat implausible"]),
         warnings=[Warning_(page=1, code="period_missing", message="no report period found on the first pages")],

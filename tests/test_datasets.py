@@ -25,8 +25,8 @@ from metroextract.assemble import activity_id
 from metroextract.export import dumps_json, write_report_outputs
 from metroextract.models import (
     SCHEMA_VERSION,
-    Activity,
     ActionLine,
+    Activity,
     AllianceRef,
     BilateralMeeting,
     BoardMember,
@@ -126,11 +126,7 @@ def truth_to_report(name: str, t: dict[str, Any]) -> Report:
         period=Period(**t["period"]),
         parser_version="test",
         table_of_contents=[TocEntry(**e) for e in t.get("table_of_contents") or []],
-        secretary_general_note=SecretaryGeneralNote(
-            text=_text(note.get("paragraphs", note.get("text"))), signatory=note.get("signatory"), role=note.get("role")
-        )
-        if note
-        else None,
+        secretary_general_note=SecretaryGeneralNote(text=_text(note.get("paragraphs", note.get("text"))), signatory=note.get("signatory"), role=note.get("role")) if note else None,
         action_lines=[ActionLine(**x) for x in t.get("action_lines") or []],
         activities=acts,
         media_mentions=[MediaMention(**m) for m in t.get("media_mentions") or []],
@@ -276,9 +272,9 @@ def test_join_activities_members_matches_truth(built, truth, registry):
     got = con.execute(
         f"""
         SELECT a.report_id, a.title, a.date_text, am.seq, am.name, am.member_id, m.name_en, m.in_registry
-        FROM {_rel(out, 'activities')} a
-        JOIN {_rel(out, 'activity_members')} am USING (activity_id)
-        LEFT JOIN {_rel(out, 'members')} m USING (member_id)
+        FROM {_rel(out, "activities")} a
+        JOIN {_rel(out, "activity_members")} am USING (activity_id)
+        LEFT JOIN {_rel(out, "members")} m USING (member_id)
         ORDER BY a.report_id, a.seq, am.seq
         """
     ).fetchall()
@@ -287,19 +283,14 @@ def test_join_activities_members_matches_truth(built, truth, registry):
         by_activity.setdefault((rid, title, date_text), []).append(name)
         if member_id is not None:
             assert in_registry is True and name_en == registry.get("member", member_id).names.en
-    expected = {
-        (r.id, a["title"], a["date_text"]): [_name(m) for m in a["members"]]
-        for t, r, _ in truth
-        for a in t["activities"]
-        if a["members"]
-    }
+    expected = {(r.id, a["title"], a["date_text"]): [_name(m) for m in a["members"]] for t, r, _ in truth for a in t["activities"] if a["members"]}
     assert by_activity == expected
 
     # An inner join on resolved members: every resolved reference finds its member row.
     resolved = con.execute(
         f"""
-        SELECT count(*) FROM {_rel(out, 'activity_members')} am
-        JOIN {_rel(out, 'members')} m USING (member_id)
+        SELECT count(*) FROM {_rel(out, "activity_members")} am
+        JOIN {_rel(out, "members")} m USING (member_id)
         """
     ).fetchone()[0]
     refs = [m for _, r, _ in truth for a in r.activities for m in a.members]
@@ -351,7 +342,13 @@ def test_unresolved_names_cover_review_and_null_refs(tmp_path, truth, registry):
     assert set(rows) == {("member", "Atlantis"), ("member", "Mu"), ("alliance", report.activities[0].alliances[0].name)}
     atl = rows[("member", "Atlantis")]
     assert (atl["occurrences"], atl["tables"], atl["in_review"], atl["reason"], atl["pages"], atl["candidate_ids"]) == (
-        2, ["activity_members", "member_engagement"], True, "unresolved", [5], ["atlanta"])
+        2,
+        ["activity_members", "member_engagement"],
+        True,
+        "unresolved",
+        [5],
+        ["atlanta"],
+    )
     mu = rows[("member", "Mu")]
     assert (mu["in_review"], mu["reason"], mu["resolved_id"]) == (False, None, None)
     low = rows[("alliance", report.activities[0].alliances[0].name)]

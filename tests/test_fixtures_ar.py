@@ -77,9 +77,7 @@ def test_build_twice_is_byte_identical(tmp_path, layout):
 
 
 def test_every_default_fixture_is_committed():
-    missing = [n for n in build_ar.DEFAULT_SOURCES
-               if not (OUT / f"{n}-{build_ar.DEFAULT_LAYOUT}.truth.json").exists()
-               or not (OUT / f"{n}-{build_ar.DEFAULT_LAYOUT}.pdf").exists()]
+    missing = [n for n in build_ar.DEFAULT_SOURCES if not (OUT / f"{n}-{build_ar.DEFAULT_LAYOUT}.truth.json").exists() or not (OUT / f"{n}-{build_ar.DEFAULT_LAYOUT}.pdf").exists()]
     assert not missing, f"not built: {missing} (run python fixtures/build_ar.py)"
     assert not list(OUT.glob("*-tworeport.*")), "tworeport is the late check: never committed"
 
@@ -98,8 +96,7 @@ def test_committed_truth_matches_source(truth_path):
     assert pdf.stat().st_size < 300 * 1024
     src = _source(build_ar.source_path(fixture[: -len(layout) - 1]))
     expected = build_ar.truth_json(build_ar.truth_from_source(src, layout, _pages(str(pdf))))
-    assert truth_path.read_text(encoding="utf-8") == expected, (
-        f"{truth_path.name} drifted from its source: run python fixtures/build_ar.py")
+    assert truth_path.read_text(encoding="utf-8") == expected, f"{truth_path.name} drifted from its source: run python fixtures/build_ar.py"
 
 
 @pytest.mark.parametrize("truth_path", _committed_truths(), ids=lambda p: p.name)
@@ -120,8 +117,7 @@ def test_truth_shape():
     assert list(t) == ["fixture", "layout", "kind", "pages", "language", "title", "period", "activities"]
     assert t["kind"] == "activity_report" and t["pages"] == 7
     assert list(t["period"]) == ["text", "start", "end"]
-    keys = ["section", "number", "title", "date_text", "date_start", "date_end", "dates", "description",
-            "links", "members", "mentioned_members"]
+    keys = ["section", "number", "title", "date_text", "date_start", "date_end", "dates", "description", "links", "members", "mentioned_members"]
     for (_, a), ta in zip(_activities(src), t["activities"]):
         assert list(ta) == keys
         assert list(ta["section"]) == ["text", "start", "end"]

@@ -86,13 +86,11 @@ def test_committed_truth_matches_source(truth_path):
     pages = _pages(pdf)
     src = build.load_source(build.source_path(name))
     expected = build.truth_json(build.truth_from_source(src, layout, pages))
-    assert truth_path.read_text(encoding="utf-8") == expected, (
-        f"{truth_path.name} drifted from fixtures/source/{name}.yaml: run python fixtures/build.py")
+    assert truth_path.read_text(encoding="utf-8") == expected, f"{truth_path.name} drifted from fixtures/source/{name}.yaml: run python fixtures/build.py"
 
 
 def test_every_default_fixture_is_committed():
-    missing = [f"{n}-{lay}" for n, lay in build.DEFAULT_BUILDS
-               if build.source_path(n).exists() and not (FIXTURES / f"{n}-{lay}.truth.json").exists()]
+    missing = [f"{n}-{lay}" for n, lay in build.DEFAULT_BUILDS if build.source_path(n).exists() and not (FIXTURES / f"{n}-{lay}.truth.json").exists()]
     assert not missing, f"not built: {missing} (run python fixtures/build.py)"
 
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 try:  # tests/ may or may not be a package
     from .conftest import REALWORLD, make_report_pdf
 except ImportError:

@@ -12,13 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
+
 try:  # tests/ may or may not be a package
     from .conftest import REALWORLD, SCANNED_REPORT_LINES, make_report_pdf, make_scanned_pdf
 except ImportError:
     from conftest import REALWORLD, SCANNED_REPORT_LINES, make_report_pdf, make_scanned_pdf  # type: ignore[no-redef]
 
 from metroextract import inbox as ib
-from metroextract.errors import CorruptPdf, EncryptedPdf, ExtractionTimeout, MetroextractError, NoTextLayer, NotAPdf
+from metroextract.errors import CorruptPdf, EncryptedPdf, ExtractionTimeout, MetroextractError, NotAPdf, NoTextLayer
 from metroextract.isolate import extract_isolated
 from metroextract.models import QuarantineRecord
 from metroextract.settings import Settings

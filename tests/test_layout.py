@@ -13,7 +13,12 @@ def _letter_spaced_pdf(path: Path) -> Path:
 
     c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     _, h = A4
-    rows = [("ACTIVITÉS", "Helvetica-Bold", 14, 8.0), ("MEMBRES ACTIVÉS", "Helvetica-Bold", 9, 5.0), ("LIGNE D'ACTION 1", "Helvetica-Bold", 9, 3.0), ("Le guide a été lancé par les membres du réseau.", "Helvetica", 9.5, 0.0)]
+    rows = [
+        ("ACTIVITÉS", "Helvetica-Bold", 14, 8.0),
+        ("MEMBRES ACTIVÉS", "Helvetica-Bold", 9, 5.0),
+        ("LIGNE D'ACTION 1", "Helvetica-Bold", 9, 3.0),
+        ("Le guide a été lancé par les membres du réseau.", "Helvetica", 9.5, 0.0),
+    ]
     for i, (text, font, size, spacing) in enumerate(rows):
         t = c.beginText(50, h - 80 - 40 * i)
         t.setFont(font, size)

@@ -191,10 +191,7 @@ def _page(pno: int, confs: list[float], inked: bool = True, failed: str | None =
 
 
 def test_pages_ocr_could_not_read_are_warned_about_and_lost_ones_kept_apart() -> None:
-    skipped = {
-        p: Warning_(page=p, code=WarningCode.PAGE_UNREADABLE, message=f"page {p} skipped: it cannot be read (pdfminer: content stream {p} cannot be decompressed)")
-        for p in (2, 3)
-    }
+    skipped = {p: Warning_(page=p, code=WarningCode.PAGE_UNREADABLE, message=f"page {p} skipped: it cannot be read (pdfminer: content stream {p} cannot be decompressed)") for p in (2, 3)}
     results = [_page(1, [90.0] * 5), _page(2, [], inked=False), _page(3, [88.0] * 5), _page(4, [], failed="PDFium cannot render it (Failed to load page.)"), _page(5, [40.0])]
     warnings, lost = ocr_page_warnings(results, skipped)
     assert lost == {2, 4}
@@ -391,7 +388,12 @@ def test_running_headers_spelled_differently_are_furniture() -> None:
     def line(page: int, text: str, top: float) -> Line:
         return Line(page=page, text=text, x0=40, top=top, x1=300, bottom=top + 8, size=8, bold=False, font="OCR", color="#333333", upper=False)
 
-    heads = ["METROPOLIS RAPPORT DE PROGRÈS · Octobre 2021", "METHOPOLIS RAPPORT DE PROGRES - Octobre 2021", "METROPOLIS RAPPORT DE PROGRÈS Octobre 2027", "METROPOLlS RAPPORT DE PROGRÈS · 0ctobre 2021"]
+    heads = [
+        "METROPOLIS RAPPORT DE PROGRÈS · Octobre 2021",
+        "METHOPOLIS RAPPORT DE PROGRES - Octobre 2021",
+        "METROPOLIS RAPPORT DE PROGRÈS Octobre 2027",
+        "METROPOLlS RAPPORT DE PROGRÈS · 0ctobre 2021",
+    ]
     pages = [PageLayout(page=i + 1, width=595, height=842, lines=[line(i + 1, h, 30 + i), line(i + 1, f"Body text of page {i + 1}", 300)]) for i, h in enumerate(heads)]
     layout = fuzzy_furniture(DocumentLayout(pages=pages, body_size=9.5, page_count=4), {1, 2, 3, 4})
     assert all(len(p.lines) == 1 and p.lines[0].text.startswith("Body") for p in layout.pages)

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
 try:  # tests/ may or may not be a package
     from .conftest import make_report_pdf
 except ImportError:

@@ -85,9 +85,7 @@ def test_seed_region_counts_match_the_registry(registry: Registry) -> None:
 
 
 @pytest.mark.parametrize("region", list(SEED_REGIONS))
-def test_every_seed_member_is_an_exact_french_name_in_its_region(
-    registry: Registry, region: str
-) -> None:
+def test_every_seed_member_is_an_exact_french_name_in_its_region(registry: Registry, region: str) -> None:
     for printed in _split(SEED_REGIONS[region]):
         ref = resolve_member(printed, registry)
         assert ref.method == "exact", printed
@@ -169,16 +167,11 @@ def test_packaged_file_is_in_canonical_layout(registry: Registry) -> None:
 
 
 def _minimal(**members: str) -> str:
-    entries = "".join(
-        f"  - {{id: {i}, region: europe, names: {{en: {n}, fr: {n}, es: {n}}}, aliases: []}}\n"
-        for i, n in members.items()
-    )
+    entries = "".join(f"  - {{id: {i}, region: europe, names: {{en: {n}, fr: {n}, es: {n}}}, aliases: []}}\n" for i, n in members.items())
     return f"members:\n{entries}alliances: []\n"
 
 
-def test_argument_and_environment_override_the_packaged_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_argument_and_environment_override_the_packaged_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env_file = tmp_path / "env.yaml"
     env_file.write_text(_minimal(oslo="Oslo"), encoding="utf-8")
     arg_file = tmp_path / "arg.yaml"
@@ -193,6 +186,7 @@ def test_argument_and_environment_override_the_packaged_file(
 
 # --------------------------------------------------------------------------- validation
 
+
 def _load_text(tmp_path: Path, text: str) -> Registry:
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")
@@ -203,10 +197,7 @@ def _load_text(tmp_path: Path, text: str) -> Registry:
     ("text", "message"),
     [
         pytest.param(
-            "members:\n"
-            "  - {id: oslo, region: europe, names: {en: Oslo, fr: Oslo, es: Oslo}}\n"
-            "  - {id: oslo, region: europe, names: {en: Bergen, fr: Bergen, es: Bergen}}\n"
-            "alliances: []\n",
+            "members:\n  - {id: oslo, region: europe, names: {en: Oslo, fr: Oslo, es: Oslo}}\n  - {id: oslo, region: europe, names: {en: Bergen, fr: Bergen, es: Bergen}}\nalliances: []\n",
             "members: duplicate id 'oslo'",
             id="duplicate-id",
         ),
@@ -217,37 +208,26 @@ def _load_text(tmp_path: Path, text: str) -> Registry:
             "  - {id: bergen, region: europe, names: {en: Bergen, fr: Bergen, es: Bergen},"
             " aliases: [CHRISTIANÍA]}\n"
             "alliances: []\n",
-            "members: 'CHRISTIANÍA' of 'bergen' (normalized 'christiania') is already "
-            "claimed by 'oslo'",
+            "members: 'CHRISTIANÍA' of 'bergen' (normalized 'christiania') is already claimed by 'oslo'",
             id="alias-claimed-twice-after-normalization",
         ),
         pytest.param(
-            "members:\n"
-            "  - {id: oslo, region: europe, names: {en: Oslo, fr: Oslo, es: Oslo}}\n"
-            "  - {id: oslo-2, region: europe, names: {en: Bergen, fr: Bergen, es: \"Oslo.\"}}\n"
-            "alliances: []\n",
+            'members:\n  - {id: oslo, region: europe, names: {en: Oslo, fr: Oslo, es: Oslo}}\n  - {id: oslo-2, region: europe, names: {en: Bergen, fr: Bergen, es: "Oslo."}}\nalliances: []\n',
             "members: 'Oslo.' of 'oslo-2' (normalized 'oslo') is already claimed by 'oslo'",
             id="name-claimed-twice",
         ),
         pytest.param(
-            "members: []\n"
-            "alliances:\n"
-            "  - {id: uclg, names: {en: UCLG, fr: CGLU, es: CGLU}}\n"
-            "  - {id: uclg-africa, names: {en: UCLG Africa, fr: CGLU Afrique, es: CGLU},"
-            " aliases: []}\n",
-            "alliances: 'CGLU' of 'uclg-africa' (normalized 'cglu') is already claimed by "
-            "'uclg'",
+            "members: []\nalliances:\n  - {id: uclg, names: {en: UCLG, fr: CGLU, es: CGLU}}\n  - {id: uclg-africa, names: {en: UCLG Africa, fr: CGLU Afrique, es: CGLU}, aliases: []}\n",
+            "alliances: 'CGLU' of 'uclg-africa' (normalized 'cglu') is already claimed by 'uclg'",
             id="alliance-name-claimed-twice",
         ),
         pytest.param(
-            "members:\n  - {id: oslo, region: europe, names: {en: Oslo, fr: Oslo}}\n"
-            "alliances: []\n",
+            "members:\n  - {id: oslo, region: europe, names: {en: Oslo, fr: Oslo}}\nalliances: []\n",
             "members['oslo'].names.es: missing",
             id="missing-name",
         ),
         pytest.param(
-            "members:\n  - {id: oslo, region: europe, names: {en: Oslo, fr: Oslo, es: '  '}}\n"
-            "alliances: []\n",
+            "members:\n  - {id: oslo, region: europe, names: {en: Oslo, fr: Oslo, es: '  '}}\nalliances: []\n",
             "members['oslo'].names.es: name is empty once normalized",
             id="blank-name",
         ),
@@ -257,32 +237,25 @@ def _load_text(tmp_path: Path, text: str) -> Registry:
             id="missing-region",
         ),
         pytest.param(
-            "members:\n  - {id: Oslo City, region: europe, names: {en: O, fr: O, es: O}}\n"
-            "alliances: []\n",
+            "members:\n  - {id: Oslo City, region: europe, names: {en: O, fr: O, es: O}}\nalliances: []\n",
             "members['Oslo City'].id: String should match pattern '^[a-z0-9]+(-[a-z0-9]+)*$'",
             id="id-not-a-slug",
         ),
         pytest.param(
-            "members:\n  - {id: oslo, region: nordic, names: {en: O, fr: O, es: O}}\n"
-            "alliances: []\n",
-            "members['oslo'].region: Input should be 'africa', 'asia-pacific', 'europe', "
-            "'north-america' or 'latin-america-caribbean'",
+            "members:\n  - {id: oslo, region: nordic, names: {en: O, fr: O, es: O}}\nalliances: []\n",
+            "members['oslo'].region: Input should be 'africa', 'asia-pacific', 'europe', 'north-america' or 'latin-america-caribbean'",
             id="unknown-region",
         ),
         pytest.param(
-            "members:\n  - {id: oslo, region: europe, names: {en: O, fr: O, es: O}, alias: [X]}\n"
-            "alliances: []\n",
+            "members:\n  - {id: oslo, region: europe, names: {en: O, fr: O, es: O}, alias: [X]}\nalliances: []\n",
             "members['oslo'].alias: Extra inputs are not permitted",
             id="misspelt-field",
         ),
         pytest.param("alliances: []\n", "members: missing", id="no-members"),
-        pytest.param("- just\n- a list\n", "expected a mapping with 'members' and 'alliances'",
-                     id="not-a-mapping"),
+        pytest.param("- just\n- a list\n", "expected a mapping with 'members' and 'alliances'", id="not-a-mapping"),
     ],
 )
-def test_invalid_registry_raises_a_clear_error(
-    tmp_path: Path, text: str, message: str
-) -> None:
+def test_invalid_registry_raises_a_clear_error(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(RegistryError) as info:
         _load_text(tmp_path, text)
     assert str(info.value) == f"{tmp_path / 'bad.yaml'}: {message}"
@@ -349,16 +322,10 @@ def test_add_alias_refuses_unknown_id_and_claimed_names(registry_copy: Path) -> 
     assert str(info.value) == f"{registry_copy}: no id 'dooala' in the registry"
     with pytest.raises(RegistryError) as info:
         add_alias(registry_copy, "MASHAD", "tehran")
-    assert str(info.value) == (
-        f"{registry_copy}: 'MASHAD' (normalized 'mashad') already belongs to 'mashhad', "
-        "not 'tehran'"
-    )
+    assert str(info.value) == (f"{registry_copy}: 'MASHAD' (normalized 'mashad') already belongs to 'mashhad', not 'tehran'")
     with pytest.raises(RegistryError) as info:
         add_alias(registry_copy, "Barcelone (ville)", "barcelona-metropolitan-area")
-    assert str(info.value) == (
-        f"{registry_copy}: 'Barcelone (ville)' (normalized 'barcelone ville') already "
-        "belongs to 'barcelona-city', not 'barcelona-metropolitan-area'"
-    )
+    assert str(info.value) == (f"{registry_copy}: 'Barcelone (ville)' (normalized 'barcelone ville') already belongs to 'barcelona-city', not 'barcelona-metropolitan-area'")
     with pytest.raises(RegistryError) as info:
         add_alias(registry_copy, "UCLG", "abidjan", kind="alliance")
     assert str(info.value) == f"{registry_copy}: no alliance id 'abidjan' in the registry"

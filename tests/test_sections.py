@@ -20,7 +20,6 @@ MIN_SECTION_F1 = 0.98
 # =========================================================================== golden: the French fixture
 
 
-
 def _names(xs: list) -> list:
     return [x["name"] if isinstance(x, dict) else x for x in xs]
 
@@ -72,7 +71,6 @@ def test_golden_french_section(section: str) -> None:
 # =========================================================================== item F1 on every text fixture
 
 
-
 @pytest.mark.parametrize("name", text_fixture_names())
 def test_section_items_f1(name: str) -> None:
     score = score_fixture(name, truth(name), extracted(name))
@@ -87,5 +85,3 @@ def test_no_invented_items(name: str) -> None:
     for s in SECTIONS:
         exp, found, ok = score.sections[s]
         assert found - ok <= max(0, int(0.02 * found)), f"{s}: {found - ok} of {found} items are not in the truth"
-
-

@@ -7,9 +7,18 @@ from metroextract.segment import layout_to_segments, tag_lines
 def L(text: str, top: float, size: float = 9.5, bold: bool = False, x0: float = 40, column: int = 0, upper: bool | None = None, font: str = "Sans") -> Line:
     letters = [c for c in text if c.isalpha()]
     return Line(
-        page=2, text=text, x0=x0, top=top, x1=x0 + 5 * len(text), bottom=top + size, size=size, bold=bold,
-        font=font + ("-Bold" if bold else ""), color="#000000",
-        upper=upper if upper is not None else (len(letters) > 1 and all(c.isupper() for c in letters)), column=column,
+        page=2,
+        text=text,
+        x0=x0,
+        top=top,
+        x1=x0 + 5 * len(text),
+        bottom=top + size,
+        size=size,
+        bold=bold,
+        font=font + ("-Bold" if bold else ""),
+        color="#000000",
+        upper=upper if upper is not None else (len(letters) > 1 and all(c.isupper() for c in letters)),
+        column=column,
     )
 
 

@@ -12,8 +12,8 @@ cannot be recognised must say so in its quality verdict.
 from __future__ import annotations
 
 import copy
-import json
 import io
+import json
 import sys
 from pathlib import Path
 

@@ -21,11 +21,18 @@ def cells(table) -> list[dict[str, str]]:
 
 def test_unruled_table_from_header_row_with_wrapped_cell_and_empty_month():
     lines = [
-        L("Mois", 50, 100, bold=True), L("Média", 150, 100, bold=True), L("Titre", 300, 100, bold=True),
-        L("Janvier", 50, 118), L("ALLAS", 150, 118), L("Montevideo global", 300, 118),
-        L("Cities Today", 150, 136), L("Entretien avec la maire", 300, 136),
+        L("Mois", 50, 100, bold=True),
+        L("Média", 150, 100, bold=True),
+        L("Titre", 300, 100, bold=True),
+        L("Janvier", 50, 118),
+        L("ALLAS", 150, 118),
+        L("Montevideo global", 300, 118),
+        L("Cities Today", 150, 136),
+        L("Entretien avec la maire", 300, 136),
         L("Ada Colau", 300, 147),  # wrapped: 1 pt under the line above
-        L("Février", 50, 165), L("AMB", 150, 165), L("Assemblée générale", 300, 165),
+        L("Février", 50, 165),
+        L("AMB", 150, 165),
+        L("Assemblée générale", 300, 165),
     ]
     (table,) = find_tables(lines, FR, ("month", "outlet", "title"), required=("outlet",))
     assert table.keys == ["month", "outlet", "title"]
@@ -39,10 +46,14 @@ def test_unruled_table_from_header_row_with_wrapped_cell_and_empty_month():
 
 def test_header_repeated_on_the_next_page_continues_the_table():
     lines = [
-        L("Name", 50, 100, bold=True), L("Position", 250, 100, bold=True),
-        L("Jordi Vaquer", 50, 118), L("Secretary General", 250, 118),
-        L("Name", 50, 60, page=2, bold=True), L("Position", 250, 60, page=2, bold=True),
-        L("Agnès Bickart", 50, 78, page=2), L("Director", 250, 78, page=2),
+        L("Name", 50, 100, bold=True),
+        L("Position", 250, 100, bold=True),
+        L("Jordi Vaquer", 50, 118),
+        L("Secretary General", 250, 118),
+        L("Name", 50, 60, page=2, bold=True),
+        L("Position", 250, 60, page=2, bold=True),
+        L("Agnès Bickart", 50, 78, page=2),
+        L("Director", 250, 78, page=2),
     ]
     (table,) = find_tables(lines, EN, ("name", "position"), required=("name", "position"))
     assert cells(table) == [{"name": "Jordi Vaquer", "position": "Secretary General"}, {"name": "Agnès Bickart", "position": "Director"}]

@@ -1,7 +1,7 @@
 """metroextract: Metropolis progress-report PDFs → clean, validated JSON datasets.
 
-    from metroextract import extract_report
-    report = extract_report("rapport.pdf")   # a pydantic `Report`
+from metroextract import extract_report
+report = extract_report("rapport.pdf")   # a pydantic `Report`
 """
 
 __version__ = "0.1.0"

@@ -83,7 +83,7 @@ def _color_hex(color: object) -> str:
         r, g, b = (1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)
     else:
         return "#000000"
-    return "#%02x%02x%02x" % tuple(max(0, min(255, round(v * 255))) for v in (r, g, b))
+    return "#{:02x}{:02x}{:02x}".format(*(max(0, min(255, round(v * 255))) for v in (r, g, b)))
 
 
 def is_bold(font: str) -> bool:
@@ -765,20 +765,13 @@ def reading_blocks(words: list[Word], boxes: list, width: float, height: float, 
     then land in the next activity). Pictures as wide or tall as most of the page
     (backgrounds, scans) stay out: they would hide every gutter.
     """
-    pictures = [
-        Word(_PICTURE, x0, x1, top, bottom, 0.0, "", "")
-        for x0, top, x1, bottom in boxes
-        if 20 <= x1 - x0 <= 0.6 * width and 20 <= bottom - top <= 0.6 * height
-    ]
+    pictures = [Word(_PICTURE, x0, x1, top, bottom, 0.0, "", "") for x0, top, x1, bottom in boxes if 20 <= x1 - x0 <= 0.6 * width and 20 <= bottom - top <= 0.6 * height]
     # A ruled table is one block, read row by row: its words stand in the cut as one box.
     tables: dict[int, list[Word]] = {}
     for w in words:
         if w.cell is not None:
             tables.setdefault(w.cell[0], []).append(w)
-    stand_ins = [
-        Word(f"{_PICTURE}{t}", min(w.x0 for w in ws), max(w.x1 for w in ws), min(w.top for w in ws), max(w.bottom for w in ws), 0.0, "", "")
-        for t, ws in tables.items()
-    ]
+    stand_ins = [Word(f"{_PICTURE}{t}", min(w.x0 for w in ws), max(w.x1 for w in ws), min(w.top for w in ws), max(w.bottom for w in ws), 0.0, "", "") for t, ws in tables.items()]
     if not pictures and not stand_ins:
         return xy_cut(words, col_gap)
     loose = [w for w in words if w.cell is None]
@@ -843,13 +836,7 @@ def _raised_on(small: list[Word], row: list[Word]) -> bool:
         return False
     size = max(w.size for w in row)
     top, bottom = min(w.top for w in row), max(w.bottom for w in row)
-    return all(
-        w.size <= 0.75 * size
-        and top - 0.3 * size <= w.top
-        and w.bottom < bottom - 0.1 * size
-        and any(0 <= w.x0 - o.x1 < 0.3 * size for o in row)
-        for w in small
-    )
+    return all(w.size <= 0.75 * size and top - 0.3 * size <= w.top and w.bottom < bottom - 0.1 * size and any(0 <= w.x0 - o.x1 < 0.3 * size for o in row) for w in small)
 
 
 def _join_row(row: list[Word]) -> tuple[str, float]:
@@ -919,13 +906,7 @@ def _merge_drop_caps(lines: list[Line], body: float) -> list[Line]:
             continue
         letter = letters[-1]
         beside = [
-            j
-            for j, nxt in enumerate(lines)
-            if j != i
-            and nxt.page == ln.page
-            and nxt.x0 >= ln.x1 - 1
-            and nxt.x0 - ln.x1 < 2 * ln.size
-            and ln.top - 0.5 * nxt.size <= nxt.top <= ln.top + 0.6 * ln.size
+            j for j, nxt in enumerate(lines) if j != i and nxt.page == ln.page and nxt.x0 >= ln.x1 - 1 and nxt.x0 - ln.x1 < 2 * ln.size and ln.top - 0.5 * nxt.size <= nxt.top <= ln.top + 0.6 * ln.size
         ]
         if not beside:
             continue
@@ -1054,19 +1035,14 @@ def pdfium_page_words(page: Any, x_tolerance: float = 1.5, y_tolerance: float = 
             size = round(float(pdfium_c.FPDFText_GetFontSize(textpage, i)), 1)
             font = _pdfium_font(textpage, i)
             if pdfium_c.FPDFText_GetFillColor(textpage, i, r, g, b, a):
-                color = "#%02x%02x%02x" % (r.value & 255, g.value & 255, b.value & 255)
+                color = f"#{r.value & 255:02x}{g.value & 255:02x}{b.value & 255:02x}"
             else:
                 color = "#000000"
             x0, x1, y1 = float(left), float(right), height - float(bottom)
             # pdfminer's box is one font size tall above the descent; PDFium's loose box
             # follows the glyph's font bounds (taller over accents): use pdfminer's.
             y0 = y1 - size if size > 0 else height - float(top)
-            if (
-                cur is not None
-                and abs(y1 - cur.bottom) <= y_tolerance
-                and -x_tolerance <= x0 - cur.x1 <= x_tolerance
-                and (size, font, color) == (cur.size, cur.font, cur.color)
-            ):
+            if cur is not None and abs(y1 - cur.bottom) <= y_tolerance and -x_tolerance <= x0 - cur.x1 <= x_tolerance and (size, font, color) == (cur.size, cur.font, cur.color):
                 cur.text += ch
                 cur.x1 = max(cur.x1, x1)
                 cur.top = min(cur.top, y0)

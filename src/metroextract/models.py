@@ -40,7 +40,6 @@ class Warning_(_Frozen):
     message: str
 
 
-
 class Line(_Frozen):
     """One visual line of text: words sharing a baseline inside one column."""
 
@@ -291,7 +290,9 @@ class ItemProvenance(_Frozen):
     compares equal whatever its box (PDFium and pdfminer differ by a tenth of a point).
     """
 
-    pointer: str = Field(description='RFC 6901 JSON Pointer to the value in this report document, e.g. "/activities/3/members/2"; a description paragraph is "/activities/3/description/1" (paragraphs split on blank lines)')
+    pointer: str = Field(
+        description='RFC 6901 JSON Pointer to the value in this report document, e.g. "/activities/3/members/2"; a description paragraph is "/activities/3/description/1" (paragraphs split on blank lines)'
+    )
     kind: ProvenanceKind = Field(description="what the value is; every item of a section outside the activities is 'section'")
     activity_id: str | None = None  # the activity the value belongs to; None for section items
     page: int = Field(description="1-based page number")

@@ -198,16 +198,14 @@ def _open_pdfium(path: Path) -> Any:
     except pypdfium2.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise EncryptedPdf(
-                "encrypted PDF without a text layer: OCR cannot read encrypted files "
-                "(decrypt it, e.g. `qpdf --decrypt in.pdf out.pdf`, and drop it again)",
+                "encrypted PDF without a text layer: OCR cannot read encrypted files (decrypt it, e.g. `qpdf --decrypt in.pdf out.pdf`, and drop it again)",
                 stage="ocr",
             ) from exc
         raise CorruptPdf(f"OCR cannot read the PDF: {exc}", stage="ocr") from exc
     if pdfium_c.FPDF_GetSecurityHandlerRevision(doc.raw) != -1:
         doc.close()
         raise EncryptedPdf(
-            "encrypted PDF without a text layer: OCR cannot read encrypted files "
-            "(decrypt it, e.g. `qpdf --decrypt in.pdf out.pdf`, and drop it again)",
+            "encrypted PDF without a text layer: OCR cannot read encrypted files (decrypt it, e.g. `qpdf --decrypt in.pdf out.pdf`, and drop it again)",
             stage="ocr",
         )
     return doc

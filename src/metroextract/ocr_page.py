@@ -84,7 +84,6 @@ SIDE_BEARING = 0.04
 BAND_SHARE = 0.4
 
 
-
 def band_class(text: str) -> float | None:
     """The height in em of the band holding most of the ink of `text`: the x-height (with
     the overshoot of round letters) when it has lower-case letters, else the cap height.
@@ -491,6 +490,7 @@ def flatten_background(grey: np.ndarray, dpi: float) -> np.ndarray:
     grown[:, :-1] = np.maximum(grown[:, :-1], level[:, 1:])
     level = np.minimum(level * 1.0, grown)  # a lone bright speck does not light a dark block
     level = np.maximum(level, 0.5 * grown)
+
     # smooth between block centres (separable linear interpolation)
     def axis(n: int, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         pos = np.clip((np.arange(n, dtype=np.float32) + 0.5) / b - 0.5, 0, m - 1)
@@ -567,7 +567,7 @@ _ORDINAL_RE = re.compile(r"^(\d{1,3}\.?)([2aª°ºo0\"”“'’])$")
 
 
 def _ordinal(text: str, rgb: np.ndarray, grey: np.ndarray, wd: OcrWord, baseline: float) -> str:
-    """"5.ª", "12.º": tesseract reads the raised ordinal indicator as a digit or a quote
+    """ "5.ª", "12.º": tesseract reads the raised ordinal indicator as a digit or a quote
     ("5.2", "12.”"). A last character whose ink ends well above the baseline is raised:
     it becomes "ª" (read as a or 2) or "º" (anything round)."""
     m = _ORDINAL_RE.match(text)
@@ -699,12 +699,7 @@ def style_runs(words: list[RawWord]) -> list[int]:
             letters, pletters = [c for c in text if c.isalpha()], [c for c in ptext if c.isalpha()]
             caps = bool(letters) and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
             pcaps = bool(pletters) and sum(c.isupper() for c in pletters) >= 0.7 * len(pletters)
-            joined = (
-                abs(math.log(s1 / s0)) < RUN_SIZE_SPREAD
-                and 0 < base - pbase < RUN_LEADING * max(s0, s1)
-                and abs(x0 - px0) < 0.5 * max(s0, s1)
-                and caps == pcaps
-            )
+            joined = abs(math.log(s1 / s0)) < RUN_SIZE_SPREAD and 0 < base - pbase < RUN_LEADING * max(s0, s1) and abs(x0 - px0) < 0.5 * max(s0, s1) and caps == pcaps
         if not joined:
             run += 1
         run_of[w.line] = run
@@ -892,7 +887,7 @@ def colour_classes(colours: list[tuple[tuple[int, int, int], int]], merge: float
 
 
 def hex_colour(c: tuple[int, int, int]) -> str:
-    return "#%02x%02x%02x" % c
+    return "#{:02x}{:02x}{:02x}".format(*c)
 
 
 def _run_colours(words: list[RawWord], bold: list[bool]) -> list[tuple[int, int, int] | None]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .activity_report import layout_to_activity_report
 from .assemble import activity_report_to_report, segments_to_report
-from .errors import LimitExceeded, NoTextLayer, NotAProgressReport, QuarantineCode
+from .errors import LimitExceeded, NotAProgressReport, NoTextLayer, QuarantineCode
 from .layout import pdf_to_layout, text_chars
 from .models import Report, ReviewItem, Source
 from .provenance import report_with_provenance

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import spacy
 from spacy.matcher import Matcher
@@ -35,7 +35,7 @@ def _day_regex(suffixes: list[str]) -> str:
     return rf"^\d{{1,2}}(?:\.?(?:{alts}))?$" if alts else r"^\d{1,2}$"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _matcher(lang: str) -> tuple[spacy.language.Language, Matcher]:
     vocab = all_vocabularies()[lang]
     nlp = spacy.blank(lang)

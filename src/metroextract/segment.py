@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from functools import lru_cache
+from functools import cache
 
 import spacy
 from pydantic import BaseModel, ConfigDict, Field
@@ -73,7 +73,7 @@ class SegmentedReport(BaseModel):
 # --------------------------------------------------------------------------- spaCy rules
 
 
-@lru_cache(maxsize=None)
+@cache
 def vocabulary_nlp(lang: str) -> spacy.language.Language:
     """A blank pipeline whose SpanRuler knows the language's headings, labels and kickers."""
     vocab = all_vocabularies()[lang]
@@ -113,7 +113,7 @@ _SQUASH = re.compile(r"\s+")
 _RUNIN_SEPARATOR = re.compile(r"^\s*(?:[:：]|\s[—–|-]\s)\s*")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _squashed_tags(lang: str) -> dict[str, str]:
     """Fold-and-squash keys: a letter-spaced heading may lose its word spaces."""
     vocab = all_vocabularies()[lang]
@@ -148,7 +148,11 @@ def tag_lines(texts: list[str], lang: str) -> list[LineTags]:
             if not head.strip(" -–•·") and not fold(rest):
                 same = [sp.label_ for sp in spans if sp.start_char == first.start_char and sp.end_char == first.end_char]
                 tags = LineTags(whole=same[0], also=tuple(same[1:]))
-            elif not head.strip() and (fld := next((sp.label_ for sp in spans if sp.start_char == first.start_char and sp.end_char == first.end_char and sp.label_.startswith("FIELD:")), None)) and _RUNIN_SEPARATOR.match(rest):
+            elif (
+                not head.strip()
+                and (fld := next((sp.label_ for sp in spans if sp.start_char == first.start_char and sp.end_char == first.end_char and sp.label_.startswith("FIELD:")), None))
+                and _RUNIN_SEPARATOR.match(rest)
+            ):
                 tags = LineTags(runin=fld, runin_rest=_RUNIN_SEPARATOR.sub("", rest, count=1))
             elif not head.strip() and first.label_ == "KICKER":
                 m = re.match(r"^\s*(\d+)\b\s*[:.–—-]?\s*(.*)$", rest)
@@ -609,7 +613,7 @@ class Segmenter:
         return i + span
 
     def own_action_line(self, i: int) -> int | None:
-        """"03 février" / "LIGNE D'ACTION 1" / "TITRE": the activity's own action line."""
+        """ "03 février" / "LIGNE D'ACTION 1" / "TITRE": the activity's own action line."""
         ln, tg, cur = self.look.lines[i], self.look.tags[i], self.cur
         if cur is None or self.state != "header" or cur.title_lines or tg.kicker_number is None or not is_heading(ln, self.look.body):
             return None
@@ -643,7 +647,7 @@ class Segmenter:
         return i + 1
 
     def action_line_heading(self, i: int) -> int | None:
-        """"L2 Label" in display type (or continuing the label of the divider just read)."""
+        """ "L2 Label" in display type (or continuing the label of the divider just read)."""
         ln, body = self.look.lines[i], self.look.body
         m = re.match(r"^(L\d+)\s*[—–·:|-]?\s+(\S.*)$", ln.text.strip())
         if self.section != "activities" or not m:
@@ -661,7 +665,7 @@ class Segmenter:
         return i + 1
 
     def code_marker(self, i: int) -> int | None:
-        """"L2 · label" set as a plain line right before an activity: that action line opens."""
+        """ "L2 · label" set as a plain line right before an activity: that action line opens."""
         look, ln = self.look, self.look.lines[i]
         marker = _code_marker(ln.text) if look.tags[i].whole is None else None
         start = look.next_evidence(i) if marker else None
@@ -677,7 +681,7 @@ class Segmenter:
         return i + 1 + len(rest)
 
     def title_run(self, i: int) -> int | None:
-        """"TITRE" then "03 février": the title run opens the activity its date closes."""
+        """ "TITRE" then "03 février": the title run opens the activity its date closes."""
         run_end = self.look.title_runs.get(i) if self.section == "activities" else None
         if run_end is None:
             return None
@@ -765,7 +769,7 @@ class Segmenter:
         return True
 
     def runin_field(self, i: int) -> bool:
-        """"Membres activés : A, B": the label and the first values on one line."""
+        """ "Membres activés : A, B": the label and the first values on one line."""
         ln, tg = self.look.lines[i], self.look.tags[i]
         if not tg.runin:
             return False

@@ -208,7 +208,7 @@ def unruled_transposed_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[
         top_row = [ln for ln in top_row if abs(ln.top - max(t.top for t in top_row)) < 0.3 * size]
         starts = sorted(ln.x0 for ln in top_row)
 
-        def col(ln: Line) -> int:
+        def col(ln: Line, starts: list[float] = starts) -> int:
             return max((j for j, x in enumerate(starts) if ln.x0 >= x - 0.6 * ln.size), default=0)
 
         grid: list[list[list[Line]]] = [[[]] + [[ln] for ln in sorted(top_row, key=lambda t: t.x0)]]

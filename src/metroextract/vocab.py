@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -63,7 +63,7 @@ def _data_dir() -> Path:
     return Path(str(resources.files("metroextract") / "data" / "lang"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_vocabulary(lang: str, directory: str | None = None) -> Vocabulary:
     """The vocabulary of one language; `directory` overrides the packaged files."""
     base = Path(directory) if directory else _data_dir()
