@@ -46,7 +46,7 @@ KIND_COLOURS = {
     "result": "#8c564b",
     "challenge": "#e377c2",
     "link": "#17becf",
-    "section": "#b8860b",
+    "section": "#0f766e",
 }
 KIND_LABELS = {"section": "section item"}
 
