@@ -284,9 +284,8 @@ def section_targets(r: Report) -> list[list[Target]]:
     groups.append([_item(f"/action_lines/{k}", _keys(f"{x.code} {x.label}", x.label, x.code)) for k, x in enumerate(r.action_lines)])
     groups.append([_item(f"/media_mentions/{k}", _keys(m.outlet), _keys(m.title)) for k, m in enumerate(r.media_mentions)])
     groups.append([_item(f"/member_engagement/{k}", _keys(m.name)) for k, m in enumerate(r.member_engagement)])
-    for k, b in enumerate(r.bilateral_meetings):
-        names = _keys(*[m.name for m in b.members], *[m.name for m in b.alliances])
-        groups.append([_item(f"/bilateral_meetings/{k}", names[:1], names[1:])])
+    meetings = [_keys(*[m.name for m in b.members], *[m.name for m in b.alliances]) for b in r.bilateral_meetings]
+    groups.append([_item(f"/bilateral_meetings/{k}", names[:1], names[1:]) for k, names in enumerate(meetings)])
     groups.append([_item("/key_figures_period", _keys(r.key_figures_period), text=r.key_figures_period)])
     groups.append([_item(f"/key_figures/{k}", _keys(f.label), _keys(f.text)) for k, f in enumerate(r.key_figures)])
     groups.append([_item(f"/challenge_taxonomy/{k}", _keys(f"{c.code} {c.label}", c.label)) for k, c in enumerate(r.challenge_taxonomy)])
@@ -364,12 +363,13 @@ def place_sequence(stream: Stream, targets: list[Target]) -> list[Span | None]:
     return chosen
 
 
-def _near_box(stream: Stream, target: Target, span: Span) -> BBox | None:
-    """The box of a compound item: its main text and its other parts printed close by."""
+def _near_box(stream: Stream, target: Target, span: Span, window: Span) -> BBox | None:
+    """The box of a compound item: its main text and its other parts printed close by,
+    between the items placed before and after it (`window`), never in a neighbour's row."""
     page, box = span_box(stream, span)
     boxes = [box]
     for k in target.near:
-        close = [c for c in occurrences(stream, k) if abs(c[0] - span[0]) <= NEAR_LETTERS]
+        close = [c for c in occurrences(stream, k) if abs(c[0] - span[0]) <= NEAR_LETTERS and window[0] <= c[0] and c[1] <= window[1]]
         if close:
             c = min(close, key=lambda c: abs(c[0] - span[0]))
             p, b = span_box(stream, c)
@@ -397,11 +397,14 @@ def place_group(stream: Stream, group: list[Target]) -> list[ItemProvenance]:
         # a long value set another way than printed (a title's repaired line break): in pieces
         spans = [[s] if s else _loosely(stream, t) for t, s in zip(group, place_sequence(stream, group))]
     out = []
+    starts = sorted(s[0] for pieces in spans for s in pieces[:1])
     for t, span in zip(group, spans):
         if not span:
             continue
         page = stream.lines[stream.line_of[span[0][0]]].page
-        box = _near_box(stream, t, span[0]) if t.near else span_box(stream, span)[1]
+        before = [e for e in starts if e < span[0][0]]
+        window = (before[-1] + 1 if before else 0, next((e for e in starts if e > span[0][0]), len(stream.text)))
+        box = _near_box(stream, t, span[0], window) if t.near else span_box(stream, span)[1]
         out.append(ItemProvenance(pointer=t.pointer, kind=t.kind, activity_id=t.activity_id, page=page, bbox=_rounded(box)))  # type: ignore[arg-type]
     return out
 
