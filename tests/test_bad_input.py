@@ -178,7 +178,7 @@ def test_untrusted_file_names(tmp_path: Path) -> None:
     import re
 
     ok = re.compile(
-        r"^(r-[0-9a-f]{16}(\.json|\.jsonl|\.pdf)|[0-9a-f]{64}(\.json|\.pdf|\.error\.json)|[a-z_]+(\.schema)?\.jsonl?|[a-z_.]+\.json|\.datasets\.lock|ingest-\d{8}T\d{6}Z-[0-9a-f]{6}\.log)$"
+        r"^(r-[0-9a-f]{16}(\.json|\.jsonl|\.pdf|\.html)|[0-9a-f]{64}(\.json|\.pdf|\.error\.json)|[a-z_]+(\.schema)?\.jsonl?|[a-z_.]+\.json|\.datasets\.lock|ingest-\d{8}T\d{6}Z-[0-9a-f]{6}\.log)$"
     )
     for p in out.rglob("*"):
         if p.is_file():
