@@ -317,9 +317,13 @@ def _collect(futures: dict, jobs: list[Job], output: Path, version: str, mode: s
 
 def write_proofs(output: Path, files: list[FileResult], pdf_of: Callable[[FileResult], Path]) -> None:
     """The proof page of each extracted file, `OUTPUT/proof/<report_id>.html`; a page that
-    cannot be written is logged, never a failed run (the report itself is written)."""
+    cannot be written is logged, never a failed run (the report itself is written). The
+    page of a file now quarantined (`--strict`) goes with its report."""
     from metroextract.proof import write_stored_proofs
 
+    for f in files:
+        if f.status != "extracted" and f.report_id:
+            proof_path(output, f.report_id).unlink(missing_ok=True)
     pairs = [(f.report_id, pdf_of(f)) for f in files if f.status == "extracted" and f.report_id]
     for problem in write_stored_proofs(output, pairs):
         get_run_logger().warning(problem)
@@ -466,7 +470,7 @@ def _ingest(
                 summary.files.append(res)
                 _notify("file", res)
         if proof:
-            fresh = [f for f in summary.files if f.parsed or not proof_path(output, f.report_id or "").exists()]
+            fresh = [f for f in summary.files if f.parsed or (f.status == "extracted") != proof_path(output, f.report_id or "").exists()]
             write_proofs(output, fresh, lambda f: processed_path(output, f.report_id or ""))
 
     summary.files.sort(key=lambda f: f.file_name)

@@ -410,3 +410,15 @@ def test_ingest_writes_a_proof_page_per_report_unless_told_not_to(tmp_path) -> N
     out = tmp_path / "without"
     backfill(source=out / "processed", output=out, force=True)
     assert sorted(p.stem for p in (out / "proof").glob("*.html")) == sorted(p.stem for p in (out / "processed").glob("*.pdf"))
+
+
+def test_the_proof_page_of_a_file_now_quarantined_goes(tmp_path) -> None:
+    from flows.ingest import write_proofs
+    from metroextract.inbox import FileResult
+    from metroextract.proof import proof_path
+
+    page = proof_path(tmp_path, "r-0123456789abcdef")
+    page.parent.mkdir()
+    page.write_text("<!doctype html>")
+    write_proofs(tmp_path, [FileResult(file_name="a.pdf", report_id="r-0123456789abcdef", status="quarantined", code="low_quality")], lambda f: tmp_path / "a.pdf")
+    assert not page.exists()
