@@ -2,7 +2,12 @@
 document printing sections as ruled and unruled tables, middot / semicolon / bullet /
 dash lists, member grids under sub-headings and key-figure tiles (`wordproc`), and a
 two-column bulletin whose action lines are plain "L1 · label" lines and whose date
-ranges carry soft hyphens (`bulletin`).
+ranges carry soft hyphens (`bulletin`), a two-column US Letter report with dot-leader
+contents, an unruled media table, a one-row-per-meeting ruled table, key-figure tiles,
+codes in a key column and board cards beside a column-filled member grid (`ledger`),
+and a three-column landscape gazette with "Outlet · Title" run-ins, an unruled
+transposed meetings table, middot lists, a ruled plan table and "Role: Name, Position"
+lines (`gazette`).
 
 Each section is compared item by item, in printed order, with the truth written from
 the fixture's source (never from the extractor's output).
@@ -16,7 +21,7 @@ from metroextract.evaluate import SECTIONS, section_items
 
 from ._fixtures import extracted, truth
 
-DESIGNS = ["en-2021-01-04-wordproc", "es-2021-01-04-bulletin"]
+DESIGNS = ["en-2021-01-04-wordproc", "es-2021-01-04-bulletin", "fr-2021-01-04-ledger", "es-2021-01-04-gazette"]
 
 
 @pytest.mark.parametrize("section", SECTIONS)
