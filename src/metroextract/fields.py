@@ -13,6 +13,12 @@ from datetime import date
 from .models import Challenge
 from .vocab import Vocabulary
 
+# What sets a run-in label apart from its values: a colon, or a dash or bar between spaces
+# ("Miembros — A, B"); a hyphen inside a word is none. One rule for activities' fields and
+# the sections' labelled lists.
+RUNIN_SEPARATOR = re.compile(r"^\s*(?:[:：]|\s[—–|-]\s)\s*")
+RUNIN_LABEL_RE = re.compile(r"^(.{2,60}?)(?:\s*[:：]|\s[—–|-](?=\s))\s*(.*)$")
+
 RESULT_CODE_RE = re.compile(r"\bL\d+A\d+D\d+\b")
 # Codes are sometimes printed with separators ("L1.A2.D4", "L1-A2-D4"): read them whole.
 RESULT_LIKE_RE = re.compile(r"\bL\d+(?:[.\-\u2011 ]?A\d+)?(?:[.\-\u2011 ]?D\d+)?\b")

@@ -20,7 +20,7 @@ from functools import cache
 import spacy
 from pydantic import BaseModel, ConfigDict, Field
 
-from .fields import CHALLENGE_RE, RESULT_LIKE_RE, is_date_line, parse_period
+from .fields import CHALLENGE_RE, RESULT_LIKE_RE, RUNIN_SEPARATOR, is_date_line, parse_period
 from .layout import is_italic
 from .models import BBox, DocumentLayout, Line
 from .vocab import LANGUAGES, Vocabulary, all_vocabularies, fold
@@ -108,9 +108,6 @@ class LineTags(BaseModel):
 
 
 _SQUASH = re.compile(r"\s+")
-# What sets a run-in label apart from its values: a colon, or a dash or bar between spaces
-# ("Miembros — A, B"); a hyphen inside a word is none.
-_RUNIN_SEPARATOR = re.compile(r"^\s*(?:[:：]|\s[—–|-]\s)\s*")
 
 
 @cache
@@ -151,9 +148,9 @@ def tag_lines(texts: list[str], lang: str) -> list[LineTags]:
             elif (
                 not head.strip()
                 and (fld := next((sp.label_ for sp in spans if sp.start_char == first.start_char and sp.end_char == first.end_char and sp.label_.startswith("FIELD:")), None))
-                and _RUNIN_SEPARATOR.match(rest)
+                and RUNIN_SEPARATOR.match(rest)
             ):
-                tags = LineTags(runin=fld, runin_rest=_RUNIN_SEPARATOR.sub("", rest, count=1))
+                tags = LineTags(runin=fld, runin_rest=RUNIN_SEPARATOR.sub("", rest, count=1))
             elif not head.strip() and first.label_ == "KICKER":
                 m = re.match(r"^\s*(\d+)\b\s*[:.–—-]?\s*(.*)$", rest)
                 if m:

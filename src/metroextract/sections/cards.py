@@ -10,9 +10,7 @@ from ..fields import join_lines
 from ..models import (
     Line,
 )
-from .lines import attached, squash, style_of
-
-_DASH_SPLIT_RE = re.compile(r"\s+[—–]\s+")
+from .lines import DASH_SPLIT_RE, attached, squash, style_of
 
 _RUNIN_PERSON_RE = re.compile(r"^(?:[-–—•·▪◦]\s*)?([^:：]{2,60}?)\s*[:：]\s*(\S[^()]*?)\s*(?:\(([^()]+)\))?\s*$")
 
@@ -23,7 +21,7 @@ def card_styles(lines: list[Line]) -> tuple[set[tuple], set[tuple], float]:
     roles: Counter[tuple] = Counter()
     names: Counter[tuple] = Counter()
     for a, b in zip(lines, lines[1:]):
-        if (a.bold or a.upper) and a.size < 0.92 * b.size and (b.bold or _DASH_SPLIT_RE.search(b.text)) and attached(a, b, 1.2):
+        if (a.bold or a.upper) and a.size < 0.92 * b.size and (b.bold or DASH_SPLIT_RE.search(b.text)) and attached(a, b, 1.2):
             roles[style_of(a)] += 1
             names[style_of(b)] += 1
     name_size = max((st[0] for st in names), default=max(ln.size for ln in lines))
@@ -46,7 +44,7 @@ def _runin_people(lines: list[Line]) -> tuple[list[dict[str, Any]], list[Line]] 
         opens = re.match(r"^[-–—•·▪◦]\s", text) if bulleted else _ROLE_OPENS_RE.match(text)
         if opens or not items:
             items.append([text])
-        elif not bulleted and _DASH_SPLIT_RE.search(text):
+        elif not bulleted and DASH_SPLIT_RE.search(text):
             rest = lines[k:]  # "Name — position" without a role: the list has ended (staff follow)
             break
         else:
@@ -80,7 +78,7 @@ def parse_cards(lines: list[Line], kind: str) -> tuple[list[dict[str, Any]], lis
         st = style_of(ln)
         is_name = st in name_styles or (ln.bold and ln.size >= 0.92 * name_size)
         is_role = not is_name and (st in role_styles or ((ln.bold or ln.upper) and ln.size < 0.92 * name_size))
-        dash = _DASH_SPLIT_RE.split(text, maxsplit=1)
+        dash = DASH_SPLIT_RE.split(text, maxsplit=1)
         if is_role:
             cards.append({"role": text, "name": None, "detail": []})
         elif is_name or (len(dash) == 2 and (not cards or cards[-1]["name"] is None or prev is None or not attached(prev, ln, 1.0))):

@@ -15,6 +15,8 @@ from ..tabular import Table
 from ..vocab import Vocabulary
 
 _DOUBLED_INITIAL_RE = re.compile(r"^([A-ZÀ-Þ])\1(?=[a-zà-ÿ])")
+# "Name — place", "Name — position": a dash between spaces parts a run-in card line
+DASH_SPLIT_RE = re.compile(r"\s+[—–]\s+")
 
 
 def squash(text: str) -> str:

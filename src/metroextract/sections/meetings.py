@@ -3,9 +3,9 @@ table with the months as rows or as columns."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from ..fields import RUNIN_LABEL_RE
 from ..models import (
     AllianceRef,
     BilateralMeeting,
@@ -25,8 +25,8 @@ def _label_map(vocab: Vocabulary) -> dict[str, str]:
 
 
 def _runin(text: str, labels: dict[str, str]) -> tuple[str, str] | None:
-    """'Membres : A, B' → ('members', 'A, B') for a known label before a colon."""
-    m = re.match(r"^([^:：]{2,60}?)\s*[:：]\s*(.*)$", text)
+    """'Membres : A, B' or 'Miembros — A, B' → ('members', 'A, B') for a known label."""
+    m = RUNIN_LABEL_RE.match(text)
     if m and fold(m.group(1)) in labels:
         return labels[fold(m.group(1))], m.group(2)
     return None

@@ -12,13 +12,12 @@ from ..models import (
 )
 from ..tabular import find_tables
 from ..vocab import Vocabulary
-from .cards import _DASH_SPLIT_RE
 from .contact import contact_lines
-from .lines import attached, bold_lead, cell_text, is_heading, squash, without_tables
+from .lines import DASH_SPLIT_RE, attached, bold_lead, cell_text, is_heading, squash, without_tables
 
 
 def _first_separator(text: str) -> str | None:
-    comma, dash = text.find(", "), (m.start() if (m := _DASH_SPLIT_RE.search(text)) else -1)
+    comma, dash = text.find(", "), (m.start() if (m := DASH_SPLIT_RE.search(text)) else -1)
     if comma < 0 and dash < 0:
         return None
     return "comma" if dash < 0 or 0 <= comma < dash else "dash"
@@ -54,7 +53,7 @@ def parse_secretariat(lines: list[Line], body: float, vocab: Vocabulary | None =
         if k in box:
             continue
         text = squash(ln.text)
-        dash = _DASH_SPLIT_RE.split(text, maxsplit=1)
+        dash = DASH_SPLIT_RE.split(text, maxsplit=1)
         if (lead := bold_lead(ln)) is not None:
             staff.append({"name": lead[0].rstrip(" ,"), "position": [lead[1].lstrip(" ,")], "line": ln})  # "**Name**, Position"
             prev = ln
