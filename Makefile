@@ -3,12 +3,20 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# The Python environment is locked (uv.lock, every package and its hashes) and installed by
+# uv, itself pinned and installed from PyPI into .tools/. `make lock` moves the lock on purpose.
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+LATEST := .venv-latest
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 APT_PACKAGES := poppler-utils tesseract-ocr tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-eng ocrmypdf fonts-dejavu-core fonts-dejavu-extra fonts-liberation chromium
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME := $(CURDIR)/.prefect
 export DO_NOT_TRACK := 1
 
-.PHONY: run test test-fast system-deps install lint fixtures eval bench clean
+.PHONY: run test test-fast test-latest lock system-deps install lint fixtures eval bench clean
 
 # System packages: OCR (tesseract + French/English/Spanish data, ocrmypdf), poppler, fonts;
 # chromium for the proof page's browser tests.
@@ -20,11 +28,31 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-$(VENV)/.installed: pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q uv==$(UV_VERSION)
+
+# Exactly the locked versions (--frozen: the lock is never re-resolved here); a second run
+# finds them installed and changes nothing.
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --extra dev --python $(PYTHON) --quiet
 	touch $@
+
+# Move the lock to the newest versions pyproject.toml's ranges allow (review the diff of
+# uv.lock, run `make test`, commit both).
+lock: $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
+
+# Drift check: the newest versions the ranges allow, in a separate environment, against the
+# whole suite. Green: `make lock` is safe. Red: pin the range in pyproject.toml or fix the code.
+test-latest: system-deps $(UV)
+	rm -rf $(LATEST)
+	$(UV) venv --quiet --python $(PYTHON) $(LATEST)
+	$(UV) pip install --quiet --python $(LATEST)/bin/python --upgrade --refresh -e '.[dev]'
+	$(UV) pip freeze --python $(LATEST)/bin/python --exclude-editable > $(LATEST)/versions.txt
+	@echo "versions newer than uv.lock:"; $(UV) export --frozen --extra dev --no-hashes --no-emit-project --no-header --quiet | grep '==' | sed 's/ *;.*//' | sort > $(LATEST)/locked.txt; \
+	  comm -13 $(LATEST)/locked.txt <(sort $(LATEST)/versions.txt) | sed 's/^/  /' || true
+	$(LATEST)/bin/python -m pytest -q
 
 install: system-deps $(VENV)/.installed
 
@@ -59,4 +87,4 @@ bench: install
 	$(PY) bench/run.py
 
 clean:
-	rm -rf output/reports output/datasets output/schema output/review output/quarantine output/processed output/inbox output/sources output/.claims output/*.json .prefect
+	rm -rf $(LATEST) output/reports output/datasets output/schema output/review output/quarantine output/processed output/inbox output/sources output/.claims output/*.json .prefect

@@ -198,7 +198,7 @@ def test_cli_lines_exit_codes_and_release(tmp_path: Path) -> None:
     r = runner.invoke(app, ["ingest", str(inbox), "-o", str(out), "--settle", "0"])
     assert r.exit_code == 1, r.output
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
-    assert lines == ["locked [draft] report.pdf: encrypted: encrypted PDF that cannot be opened without a password ()"]
+    assert lines == ["locked [draft] report.pdf: encrypted: encrypted PDF that cannot be opened without a password: remove the protection (e.g. `qpdf --decrypt`) and drop the file in again"]
     assert "Traceback" not in r.output and "1 extracted, 1 quarantined" in r.stdout
     sha = next((out / "quarantine").glob("*.pdf")).stem
     r = runner.invoke(app, ["release", sha[:10], "-o", str(out), "--inbox", str(inbox)])

@@ -294,12 +294,13 @@ def test_extract_prints_the_report_and_nothing_else(tmp_path: Path) -> None:
     assert doc["source"]["file_name"] == noisy.name and len(doc["activities"]) == 12
     assert {w["code"] for w in doc["warnings"]} >= {"page_fallback_reader"}
     r, _ = _cli(["extract", str(noisy), "--debug"])  # the libraries' messages, on request
-    assert r.returncode == 0 and "Data-loss while decompressing corrupted data" in r.stderr
+    assert r.returncode == 0 and re.search(r"^WARNING pdfminer[.\w]*: ", r.stderr, re.M), r.stderr  # pdfminer's own words, whatever they are
     truncated = tmp_path / "truncated.pdf"
     truncated.write_bytes((FIXTURES / "fr-2021-01-04-brochure.pdf").read_bytes()[:150_000])
     r, _ = _cli(["extract", str(truncated), "-o", str(tmp_path / "out")])
     assert r.returncode == 1 and r.stdout == ""
-    assert r.stderr.splitlines() == ["truncated.pdf: corrupt: PDF cannot be parsed (PdfminerException: Unexpected EOF; Unexpected EOF; Unexpected EOF)"]
+    [line] = r.stderr.splitlines()  # the file, the stable code, what is wrong (the library's words may follow)
+    assert line.startswith("truncated.pdf: corrupt: PDF cannot be parsed: its structure is damaged")
 
 
 def _check_outcome(path: Path, r: subprocess.CompletedProcess, seconds: float, validator) -> str:

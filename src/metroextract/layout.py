@@ -140,10 +140,13 @@ def _classify_open_error(exc: BaseException) -> Exception:
         chain.append(cur)
         cur = cur.__cause__ or cur.__context__
     names = " ".join(type(e).__name__ for e in chain)
-    msg = "; ".join(str(e)[:160] for e in chain if str(e))
+    msg = "; ".join(" ".join(str(e).split())[:160] for e in chain if str(e).strip())
+    # The user is told what is wrong and what to do; a library's own wording (it changes
+    # between releases) is at most a detail after that, never the message itself.
     if "Password" in names or "Encryption" in names or "encrypt" in msg.lower():
-        return EncryptedPdf(f"encrypted PDF that cannot be opened without a password ({msg})")
-    return CorruptPdf(f"PDF cannot be parsed ({type(exc).__name__}: {msg})")
+        return EncryptedPdf("encrypted PDF that cannot be opened without a password: remove the protection (e.g. `qpdf --decrypt`) and drop the file in again")
+    detail = f": {msg}" if msg else ""
+    return CorruptPdf(f"PDF cannot be parsed: its structure is damaged{detail}")
 
 
 def page_to_words(page: pdfplumber.page.Page) -> list[Word]:
