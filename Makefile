@@ -16,7 +16,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME := $(CURDIR)/.prefect
 export DO_NOT_TRACK := 1
 
-.PHONY: run test test-fast test-latest lock system-deps install lint fixtures eval bench clean
+.PHONY: run test test-fast test-latest lock system-deps install lint fixtures eval bench designs clean
 
 # System packages: OCR (tesseract + French/English/Spanish data, ocrmypdf), poppler, fonts;
 # chromium for the proof page's browser tests.
@@ -85,6 +85,13 @@ eval: install
 
 bench: install
 	$(PY) bench/run.py
+
+# The parser on unseen designs (issue 24): N seeded generated designs (fixtures/designgen),
+# producers in turn (ReportLab, Chromium, Typst), item F1 per section and activity field.
+# `make designs N=60 DESIGNS_ARGS="--producers typst --json output/designs.json"`
+N ?= 200
+designs: install
+	$(PY) bench/designs.py -n $(N) --jobs 2 $(DESIGNS_ARGS)
 
 clean:
 	rm -rf $(LATEST) output/reports output/datasets output/schema output/review output/quarantine output/processed output/inbox output/sources output/.claims output/*.json .prefect
