@@ -33,15 +33,15 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 try:
-    from flows.ingest import Job, _notify, check_dask, log_outcome, make_settings, parser_version, publish_artifact, rebuild, run_extractions, run_logger, write_proofs
+    from flows.ingest import Job, _notify, check_dask, log_outcome, make_settings, parser_version, publish_artifact, rebuild_if_stale, run_extractions, run_logger, write_proofs
     from flows.pull import ManifestEntry, entry_name, fetch, read_manifest
 except ModuleNotFoundError:  # loaded by file path (`prefect deploy`, a worker, `python flows/backfill.py`)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from flows.ingest import Job, _notify, check_dask, log_outcome, make_settings, parser_version, publish_artifact, rebuild, run_extractions, run_logger, write_proofs
+    from flows.ingest import Job, _notify, check_dask, log_outcome, make_settings, parser_version, publish_artifact, rebuild_if_stale, run_extractions, run_logger, write_proofs
     from flows.pull import ManifestEntry, entry_name, fetch, read_manifest
 
 from metroextract.export import report_path
-from metroextract.inbox import FileResult, RunSummary, durable_move, is_candidate_name, processed_path, read_source_record, report_id_for, reusable_outcome, run_log
+from metroextract.inbox import FileResult, RunSummary, durable_move, is_candidate_name, layouts_to_retry, processed_path, read_source_record, report_id_for, reusable_outcome, run_log
 from metroextract.settings import Settings
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -198,6 +198,7 @@ def _backfill(
         summary.files.extend(failures)
     elif source.is_dir():
         pdfs = [(p, p.name) for p in pdfs_in(source)]
+        pdfs += layouts_to_retry(output, version)  # quarantined as unrecognized_layout by an older parser
     else:
         raise FileNotFoundError(f"{source}: neither a folder of PDFs nor a .csv/.json manifest")
 
@@ -225,10 +226,9 @@ def _backfill(
     summary.files.extend(parsed)
     if proof:
         sources = {job.sha256: Path(job.path) for job in jobs}
-        write_proofs(output, parsed, lambda f: sources[f.sha256 or ""])
+        write_proofs(output, parsed, lambda f: sources[f.sha256 or ""], settings)
     summary.files.sort(key=lambda f: f.file_name)
-    if summary.parsed or not (output / "manifest.json").exists():
-        summary.datasets = rebuild(output)
+    summary.datasets = rebuild_if_stale(output)
     publish_artifact(summary, "backfill-summary")
     c = summary.counts()
     logger.info("backfill: %d parsed, %d unchanged, %d filtered, %d quarantined", c["parsed"], c["unchanged"], c["filtered"], c["quarantined"])

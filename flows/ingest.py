@@ -49,6 +49,7 @@ from metroextract.inbox import (
     ClaimRun,
     FileResult,
     RunSummary,
+    SkippedEntry,
     cleanup_tmp,
     finish_processed,
     processed_path,
@@ -315,18 +316,42 @@ def _collect(futures: dict, jobs: list[Job], output: Path, version: str, mode: s
     return results
 
 
-def write_proofs(output: Path, files: list[FileResult], pdf_of: Callable[[FileResult], Path]) -> None:
-    """The proof page of each extracted file, `OUTPUT/proof/<report_id>.html`; a page that
-    cannot be written is logged, never a failed run (the report itself is written). The
-    page of a file now quarantined (`--strict`) goes with its report."""
+def write_proofs(output: Path, files: list[FileResult], pdf_of: Callable[[FileResult], Path], settings: Settings) -> None:
+    """The proof page of each extracted file, `OUTPUT/proof/<report_id>.html`, its pages
+    drawn in a worker process under the time and memory limits; a page that cannot be
+    drawn is a placeholder and a warning in the run log, a page that cannot be written is
+    logged, never a failed run (the report itself is written). The page of a file now
+    quarantined (`--strict`) goes with its report."""
     from metroextract.proof import write_stored_proofs
 
     for f in files:
         if f.status != "extracted" and f.report_id:
             proof_path(output, f.report_id).unlink(missing_ok=True)
     pairs = [(f.report_id, pdf_of(f)) for f in files if f.status == "extracted" and f.report_id]
-    for problem in write_stored_proofs(output, pairs):
+    for problem in write_stored_proofs(output, pairs, settings):
         get_run_logger().warning(problem)
+        run_logger.warning(problem)
+
+
+def heal_proofs(output: Path, settings: Settings) -> None:
+    """Proof pages missing for reports already stored (a run interrupted while writing
+    them, or `--no-proof` earlier): written from the archived PDF, `processed/<id>.pdf`."""
+    from metroextract.proof import reports_without_proof, write_stored_proofs
+
+    pairs = [(rid, pdf) for rid in reports_without_proof(output) if (pdf := processed_path(output, rid)).is_file()]
+    if pairs:
+        run_logger.info("writing %d missing proof page(s)", len(pairs))
+    for problem in write_stored_proofs(output, pairs, settings):
+        get_run_logger().warning(problem)
+        run_logger.warning(problem)
+
+
+def rebuild_if_stale(output: Path) -> str:
+    """Rebuild the datasets when `reports/` (or the review lists, source records) differ
+    from what the manifest records: whatever run changed them, even one interrupted."""
+    from metroextract.datasets import datasets_stale
+
+    return rebuild(output) if datasets_stale(output) else "unchanged"
 
 
 def _size(job: Job) -> int:
@@ -429,57 +454,97 @@ def ingest(
 def _ingest(
     inbox: Path, output: Path, settle_seconds: float, timeout_seconds: float | None, dask_address: str | None, concurrency: int, max_settle_wait: float, strict: bool, proof: bool = True
 ) -> RunSummary:
-    logger = get_run_logger()
     settings = make_settings(timeout_seconds)
     version = parser_version()
     summary = RunSummary(flow="ingest")
-
-    from metroextract.pipeline import file_sha256
-
-    with ClaimRun(inbox, output) as run:
-        adopted = run.adopt_orphans()
-        if adopted:
-            logger.info("resuming %d file(s) left by an interrupted run", len(adopted))
-        if not run.others_alive():
-            cleanup_tmp(output, older_than=run.started)
-        ready = wait_for_settled(inbox, settle_seconds, max_settle_wait)
-        claimed = adopted + [c for p in ready if (c := run.claim(p)) is not None]
-        _notify("start", len(claimed))
-        jobs: list[Job] = []
-        duplicates: list[tuple[Path, str]] = []  # same content as a file of this run: parsed once
-        for path in claimed:
-            try:
-                sha = file_sha256(path)
-            except OSError as exc:
-                logger.warning("cannot read %s: %s (left for the next run)", path.name, exc)
-                continue
-            rec = reusable_outcome(output, sha, version)
-            if rec is not None:
-                res = reuse_outcome(path, sha, rec, output, strict)
-                summary.files.append(res)
-                _notify("file", res)
-            elif any(job.sha256 == sha for job in jobs):
-                duplicates.append((path, sha))
-            else:
-                jobs.append(Job(path=str(path), sha256=sha, file_name=path.name))
-        summary.files.extend(run_extractions(jobs, output, settings, version, "ingest", concurrency, dask_address, strict))
-        for path, sha in duplicates:
-            rec = read_source_record(output, sha)
-            if rec is not None:
-                res = reuse_outcome(path, sha, rec, output)
-                summary.files.append(res)
-                _notify("file", res)
-        if proof:
-            fresh = [f for f in summary.files if f.parsed or (f.status == "extracted") != proof_path(output, f.report_id or "").exists()]
-            write_proofs(output, fresh, lambda f: processed_path(output, f.report_id or ""))
-
+    run = ClaimRun(inbox, output)
+    try:
+        with run:
+            claimed = claim_files(run, summary, settle_seconds, max_settle_wait)
+            _notify("start", len(claimed))
+            jobs, duplicates = plan_jobs(run, claimed, summary, version, strict)
+            summary.files.extend(run_extractions(jobs, output, settings, version, "ingest", concurrency, dask_address, strict))
+            for path, sha in duplicates:  # same content as a file of this run: parsed once
+                rec = read_source_record(output, sha)
+                if rec is not None:
+                    res = reuse_outcome(path, sha, rec, output)
+                    summary.files.append(res)
+                    _notify("file", res)
+            if proof:
+                fresh = [f for f in summary.files if f.parsed or (f.status == "extracted") != proof_path(output, f.report_id or "").exists()]
+                write_proofs(output, fresh, lambda f: processed_path(output, f.report_id or ""), settings)
+                heal_proofs(output, settings)
+    except KeyboardInterrupt:
+        _notify("interrupted", {"stored": [f.file_name for f in summary.files], "returned": [p.name for p in run.returned]})
+        raise
     summary.files.sort(key=lambda f: f.file_name)
-    if summary.files or not (output / "manifest.json").exists():
-        summary.datasets = rebuild(output)
+    summary.datasets = rebuild_if_stale(output)
     publish_artifact(summary, "ingest-summary")
     c = summary.counts()
-    logger.info("ingest: %d extracted (%d need review), %d quarantined, %d parsed, %d unchanged", c["extracted"], c["needs_review"], c["quarantined"], c["parsed"], c["unchanged"])
+    get_run_logger().info("ingest: %d extracted (%d need review), %d quarantined, %d parsed, %d unchanged", c["extracted"], c["needs_review"], c["quarantined"], c["parsed"], c["unchanged"])
     return summary
+
+
+def claim_files(run: ClaimRun, summary: RunSummary, settle_seconds: float, max_settle_wait: float) -> list[Path]:
+    """Adopt the files of runs that died, then claim the settled PDFs of the inbox. Entries
+    that are not plain files, and files that cannot be moved, are named in the summary."""
+    output = run.output
+    adopted = run.adopt_orphans()
+    if adopted:
+        run_logger.info("resuming %d file(s) left by an interrupted run", len(adopted))
+    if not run.others_alive():
+        cleanup_tmp(output, older_than=run.started)
+    scan = wait_for_settled(run.inbox, settle_seconds, max_settle_wait)
+    summary.skipped.extend(scan.skipped)
+    claimed = list(adopted)
+    for path in scan.ready:
+        try:
+            got = run.claim(path)
+        except OSError as exc:
+            summary.skipped.append(SkippedEntry(name=path.name, kind="unmovable", reason=f"cannot be moved out of the inbox ({exc.strerror or exc}): it stays there"))
+            continue
+        if got is not None:
+            claimed.append(got)
+    for entry in summary.skipped:
+        run_logger.warning("%s: skipped: %s", entry.name, entry.reason)
+    return claimed
+
+
+def plan_jobs(run: ClaimRun, claimed: list[Path], summary: RunSummary, version: str, strict: bool) -> tuple[list[Job], list[tuple[Path, str]]]:
+    """Hash each claimed file: an unchanged one reuses its stored outcome, a second copy of
+    a file of this run waits for it, the others are jobs. A file that cannot be read goes
+    back to the inbox, named in the summary (never claimed and forgotten)."""
+    from metroextract.pipeline import file_sha256
+
+    output = run.output
+    jobs: list[Job] = []
+    duplicates: list[tuple[Path, str]] = []
+    for path in claimed:
+        try:
+            sha = file_sha256(path)
+        except OSError as exc:
+            put_back = _put_back(run, path)
+            reason = f"cannot be read ({exc.strerror or exc}): {'it stays in the inbox; fix its permissions and run again' if put_back else 'kept in ' + str(path.parent)}"
+            summary.skipped.append(SkippedEntry(name=path.name, kind="unreadable", reason=reason))
+            run_logger.warning("%s: skipped: %s", path.name, reason)
+            continue
+        rec = reusable_outcome(output, sha, version)
+        if rec is not None:
+            res = reuse_outcome(path, sha, rec, output, strict)
+            summary.files.append(res)
+            _notify("file", res)
+        elif any(job.sha256 == sha for job in jobs):
+            duplicates.append((path, sha))
+        else:
+            jobs.append(Job(path=str(path), sha256=sha, file_name=path.name))
+    return jobs, duplicates
+
+
+def _put_back(run: ClaimRun, path: Path) -> bool:
+    try:
+        return run.put_back(path)
+    except OSError:
+        return False
 
 
 if __name__ == "__main__":  # python flows/ingest.py INBOX OUTPUT

@@ -44,7 +44,7 @@ from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, field_validator
 
-from metroextract.export import fsync_dir as _fsync_dir
+from metroextract.atomic import fsync_dir as _fsync_dir
 from metroextract.inbox import is_candidate_name, read_source_record, report_id_for
 from metroextract.settings import Settings
 

@@ -40,6 +40,14 @@ def _has_leftover_claims(inbox: Path, output: Path) -> bool:
     return False
 
 
+def _stamp(path: Path) -> tuple[str, int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (path.name, -1, -1)
+    return (path.name, st.st_size, st.st_mtime_ns)
+
+
 def watch(
     inbox: Path,
     output: Path,
@@ -63,9 +71,11 @@ def watch(
     stop = stop or threading.Event()
     summaries: list[RunSummary] = []
     polls = 0
+    unreadable: set[tuple[str, int, int]] = set()  # told once; tried again when the file changes
     while not stop.is_set():
         scan = scan_inbox(inbox, settle_seconds)
-        if scan.ready or _has_leftover_claims(inbox, output):
+        fresh = [p for p in scan.ready if _stamp(p) not in unreadable]
+        if fresh or _has_leftover_claims(inbox, output):
             try:
                 summary = ingest(inbox=inbox, output=output, settle_seconds=settle_seconds, max_settle_wait=0, **ingest_options)
             except Exception as exc:
@@ -73,6 +83,7 @@ def watch(
                     raise
                 on_error(exc)
             else:
+                unreadable |= {_stamp(inbox / e.name) for e in summary.skipped if e.kind in ("unreadable", "unmovable")}
                 summaries.append(summary)
                 if on_summary is not None:
                     on_summary(summary)

@@ -37,7 +37,7 @@ SCHEMA = ROOT / "schema" / "report.schema.json"
 KINDS = ("truncate", "flip", "zero_run", "break_xref", "wrong_length", "append_junk", "damage_page")
 PER_KIND = 10  # 70 mutations in all
 TIME_LIMIT = 120.0  # seconds per file, process start included (OCR is off in the fuzz)
-QUARANTINE_CODES = {"empty_file", "not_a_pdf", "encrypted", "corrupt", "no_text_layer", "too_large", "too_many_pages", "timeout", "not_a_progress_report"}
+QUARANTINE_CODES = {"empty_file", "not_a_pdf", "encrypted", "corrupt", "no_text_layer", "too_large", "too_many_pages", "timeout", "not_a_progress_report", "unrecognized_layout"}
 
 
 def text_fixtures() -> list[Path]:

@@ -136,7 +136,8 @@ def test_real_names_pass(name):
 
 def test_guard_checks_types_enums_and_numbers():
     report = {
-        "report_id": "r-1", "language": "fr", "kind": "progress_report", "title": None, "period_text": "", "period_start": None,
+        "report_id": "r-1", "publication_id": "p-1", "duplicate_of": None,
+        "language": "fr", "kind": "progress_report", "title": None, "period_text": "", "period_start": None,
         "period_end": None, "source_file_name": "a.pdf", "source_sha256": "0" * 64, "source_pages": 3,
         "parser_version": "t", "document_schema_version": "1.2.0", "key_figures_period": None,
         "secretary_general": None, "contact_email": None, "contact_website": None, "activity_count": 0,

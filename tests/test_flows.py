@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import threading
 import time
@@ -292,7 +293,7 @@ def test_ingest_shows_the_verdict_logs_the_noise_and_strict_quarantines(tmp_path
     assert "page 4 lost.pdf: needs_review: pages that could not be read: 4" in r.stdout
     (log,) = (out / "logs").glob("ingest-*.log")
     text = log.read_text(encoding="utf-8")
-    assert "noisy.pdf: pdfminer" in text and "Data-loss while decompressing corrupted data" in text
+    assert re.search(r"noisy\.pdf: pdfminer[.\w]* WARNING: \S", text), text  # pdfminer's own message follows, whatever its wording
     assert "page 4 lost.pdf: extracted → " in text and "needs_review: pages that could not be read: 4" in text
     records = _sources(out)
     assert sorted((rec["file_name"], rec["quality"]) for rec in records.values()) == [("noisy.pdf", "ok"), ("page 4 lost.pdf", "needs_review")]

@@ -355,7 +355,7 @@ def test_a_stored_report_gets_its_proof_page_beside_the_outputs(tmp_path) -> Non
     review = [ReviewItem(report_id=report.id, page=6, kind="member", name="Quito", reason="low_margin", candidates=[Candidate(id="quito", name="Quito", score=90.0)])]
     write_report_outputs(tmp_path, report, review)
     problems = write_stored_proofs(tmp_path, [(report.id, FIXTURES / f"{NAME}.pdf"), ("r-0000000000000000", FIXTURES / f"{NAME}.pdf")])
-    assert problems == ["r-0000000000000000: proof page not written: FileNotFoundError: [Errno 2] No such file or directory: " + repr(str(tmp_path / "reports" / "r-0000000000000000.json"))]
+    assert problems == [f"r-0000000000000000: proof page not written: {tmp_path / 'reports' / 'r-0000000000000000.json'} is missing"]
     page = proof_path(tmp_path, report.id)
     assert page == tmp_path / "proof" / f"{report.id}.html"
     boxes = _parse(page.read_text(encoding="utf-8")).boxes

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from . import cli_flows
@@ -82,11 +83,16 @@ def proof(
     coloured by kind, a panel that scrolls to a value's box, unresolved names with the
     `review accept` command. `ingest` writes one per report in OUTPUT/proof/.
     """
-    from .proof import write_proof
+    from .proof import isolated_page_images, write_proof
+    from .settings import Settings
 
     result = _extraction(pdf, registry, debug)
+    pages = isolated_page_images(pdf, Settings(), result.report.source.pages)  # a crafted page cannot hang this command
+    for p in pages:
+        if p.problem:
+            err.print(f"{escape(pdf.name)}: page {p.page}: {escape(p.problem)}", highlight=False)
     try:
-        path = write_proof(pdf, result.report, output, result.review)
+        path = write_proof(pdf, result.report, output, result.review, pages)
     except OSError as exc:
         fail(str(output), "write_failed", exc.strerror or str(exc))
         raise typer.Exit(EXIT_USAGE) from None
@@ -106,6 +112,7 @@ def eval_cmd(
     min_mentions: float = typer.Option(0.0, help="lowest F1 of members named in the prose (activity reports)"),
     name_ids: Path | None = typer.Option(None, "--name-ids", help="hand-written printed name → id map (default: DIRECTORY/source/name_ids.yaml, else the repository's fixtures/source/name_ids.yaml)"),
     json_out: Path | None = typer.Option(None, "--json", help="also write the scores as JSON"),
+    quality: bool = typer.Option(False, "--quality", help="also measure the section verdicts: wrong sections (F1 < 0.90) left unflagged must be 0, right ones (F1 ≥ 0.98) flagged at most 10 %"),
 ) -> None:
     """Score extraction against the fixtures' truth files and print a table."""
     from dataclasses import asdict
@@ -135,6 +142,12 @@ def eval_cmd(
     if json_out:
         json_out.write_text(json.dumps([asdict(s) for s in scores], indent=2, ensure_ascii=False) + "\n")
     failures = threshold_failures(scores, thresholds, ids_path, directory)
+    if quality:
+        from .evaluate_quality import quality_table, section_outcomes
+
+        figures = section_outcomes(scores)
+        out.print(quality_table(figures))
+        failures += figures.failures()
     for f in failures:
         err.print(f"[red]below threshold[/] {f}", highlight=False)
     if failures:
@@ -152,8 +165,11 @@ def review(
     from .review import review_items_from_dir
 
     items = review_items_from_dir(output)
-    if not items:
+    links = _pending_links(output)
+    if not items and not links:
         out.print("nothing to review")
+        return
+    if not items:
         return
     t = Table(title=f"{len(items)} names to review")
     for col in ("report", "page", "kind", "name", "reason", "candidates"):
@@ -162,6 +178,50 @@ def review(
         cands = ", ".join(f"{c.id} ({c.score:.0f})" for c in it.candidates)
         t.add_row(it.report_id, str(it.page or ""), it.kind, it.name, it.reason, cands)
     out.print(t)
+
+
+def _pending_links(output: Path) -> list[dict]:
+    """List the links between editions that are not certain; returns them."""
+    from .publications import pending_links
+
+    links = pending_links(output)
+    if not links:
+        return links
+    t = Table(title=f"{len(links)} links to review (`review {output} accept-link KEY` or `reject-link KEY`)")
+    for col in ("key", "kind", "score", "left", "right"):
+        t.add_column(col)
+    for link in links:
+        sides = [link["left"], link["right"]]
+        shown = [f"{s['report_id']} ({s['language']}, {s['file_name']})" + (f"\n{s.get('date_text')}: {s.get('title')}" if s.get("activity_id") else "") for s in sides]
+        t.add_row(link["key"], link["kind"], f"{link['score']:.2f}", *(escape(x) for x in shown))
+    out.print(t)
+    return links
+
+
+def _decide_link(ctx: typer.Context, key: str, decision: str) -> None:
+    from .datasets import rebuild_datasets
+    from .publications import decide_link
+
+    output = Path(ctx.parent.params["output"]) if ctx.parent else Path("output")
+    try:
+        link = decide_link(output, key, decision)  # type: ignore[arg-type]
+    except MetroextractError as exc:
+        fail(str(output), str(exc.code), exc.message)
+        raise typer.Exit(EXIT_USAGE) from None
+    rebuild_datasets(output)
+    out.print(f"{decision}ed link {key} ({link['left']['report_id']} ↔ {link['right']['report_id']}); datasets rebuilt")
+
+
+@review_app.command("accept-link")
+def review_accept_link(ctx: typer.Context, key: str = typer.Argument(..., help="the link's key, as `review` lists it")) -> None:
+    """Make an uncertain link between two editions (or a copy); kept across rebuilds."""
+    _decide_link(ctx, key, "accept")
+
+
+@review_app.command("reject-link")
+def review_reject_link(ctx: typer.Context, key: str = typer.Argument(..., help="the link's key, as `review` lists it")) -> None:
+    """Refuse an uncertain link: the two sides stay apart and it is not proposed again."""
+    _decide_link(ctx, key, "reject")
 
 
 @review_app.command("accept")

@@ -57,6 +57,7 @@ def _run(fn: Callable[[], Any], debug: bool, label: str, with_progress: bool = T
 
     from .errors import MetroextractError
 
+    interrupted: dict[str, list[str]] = {}  # what the flow said it had done when Ctrl-C came
     try:
         if not with_progress:
             return fn()
@@ -75,7 +76,9 @@ def _run(fn: Callable[[], Any], debug: bool, label: str, with_progress: bool = T
             tid = progress.add_task("starting Prefect", total=None)
 
             def hook(event: str, payload: Any) -> None:
-                if event == "start":
+                if event == "interrupted":
+                    interrupted.update(payload)
+                elif event == "start":
                     progress.update(tid, total=payload, description=label)
                 elif event == "file":
                     progress.update(tid, advance=1, description=f"{label}: {payload.file_name[:50]}")
@@ -85,7 +88,7 @@ def _run(fn: Callable[[], Any], debug: bool, label: str, with_progress: bool = T
     except typer.Exit:
         raise
     except KeyboardInterrupt:
-        err.print("interrupted: files not finished were put back in the inbox")
+        err.print(_interrupted_message(interrupted), highlight=False, soft_wrap=True)
         raise typer.Exit(130) from None
     except (ValueError, ValidationError, FileNotFoundError, NotADirectoryError) as exc:
         if debug:
@@ -102,6 +105,21 @@ def _run(fn: Callable[[], Any], debug: bool, label: str, with_progress: bool = T
             traceback.print_exc()
         fail(label, "internal_error", f"{type(exc).__name__}: {_first_line(exc)}")
         raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _names(names: list[str], limit: int = 5) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _interrupted_message(done: dict[str, list[str]]) -> str:
+    """What an interrupted run actually did: files stored, files put back in the inbox."""
+    if not done:
+        return "interrupted: the next run finishes what this one started (outputs are never half-written)"
+    stored, returned = done.get("stored", []), done.get("returned", [])
+    parts = [f"{len(stored)} file(s) stored" if stored else "no file stored"]
+    parts.append(f"{len(returned)} put back in the inbox ({_names(returned)})" if returned else "no file put back in the inbox")
+    return f"interrupted: {', '.join(parts)}; the next run over the same output writes what is missing (proof pages, datasets)"
 
 
 def _first_line(exc: BaseException) -> str:
@@ -130,24 +148,36 @@ def _print_summary(summary: Any, title: str) -> None:
     review = f" ({c['needs_review']} needs review)" if c.get("needs_review") else ""
     line = f"{c['found']} files: {c['extracted']} extracted{review}, {c['quarantined']} quarantined ({c['parsed']} parsed, {c['unchanged']} unchanged"
     line += f", {c['filtered']} outside the period)" if summary.flow == "backfill" else ")"
-    out.print(f"{line}; datasets {summary.datasets}; {summary.seconds:.1f} s", highlight=False)
+    skipped = getattr(summary, "skipped", [])
+    if skipped:
+        line += f"; {len(skipped)} skipped"
+    out.print(f"{line}; datasets {summary.datasets}; {summary.seconds:.1f} s", highlight=False, soft_wrap=True)
+    for entry in skipped:
+        if entry.kind not in ("unreadable", "unmovable"):
+            out.print(f"{escape(entry.name)}: skipped: {escape(entry.reason)}", highlight=False, soft_wrap=True)
     for f in summary.to_review:
         out.print(f"[yellow]{escape(f.file_name)}[/]: needs_review: {escape('; '.join(f.quality_reasons) or 'see the report quality')}", highlight=False, soft_wrap=True)
+        if getattr(f, "sections_to_review", None):
+            out.print(f"[yellow]{escape(f.file_name)}[/]: sections to review: {escape(', '.join(f.sections_to_review))}", highlight=False, soft_wrap=True)
     if getattr(summary, "log", None):
         out.print(f"log: {escape(summary.log)}", highlight=False, soft_wrap=True)
     for f in summary.failed:
         fail(f.file_name, f.code or "internal_error", f.message or "")
+    for entry in skipped:
+        if entry.kind in ("unreadable", "unmovable"):
+            fail(entry.name, "io_error", entry.reason)
 
 
 def _finish(summary: Any, summary_json: Path | None) -> None:
     if summary_json is not None:
-        from .export import atomic_write_bytes
+        from .atomic import atomic_write_bytes
 
         atomic_write_bytes(Path(summary_json), summary.to_json())
     if summary.datasets.startswith("failed"):
         fail("datasets", "internal_error", summary.datasets)
         raise typer.Exit(EXIT_INTERNAL)
-    raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
+    unreadable = [e for e in getattr(summary, "skipped", []) if e.kind in ("unreadable", "unmovable")]
+    raise typer.Exit(EXIT_FAILED if summary.failed or unreadable else EXIT_OK)
 
 
 def _check_dask(dask_address: str | None) -> None:
@@ -340,7 +370,8 @@ def pull(
     out.print(f"{c['downloaded']} downloaded, {c['present']} already present, {c['failed']} failed", highlight=False)
     for r in summary.failed:
         fail(r.file_name, r.code or "internal_error", f"{r.message} ({r.url})")
-    raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
+    unreadable = [e for e in getattr(summary, "skipped", []) if e.kind in ("unreadable", "unmovable")]
+    raise typer.Exit(EXIT_FAILED if summary.failed or unreadable else EXIT_OK)
 
 
 @commands.command(epilog="Exit codes: 0 released; 2 unknown or ambiguous SHA256, or bad usage.")

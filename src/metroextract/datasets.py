@@ -48,7 +48,6 @@ import re
 import shutil
 import sys
 import tempfile
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -58,9 +57,10 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .atomic import atomic_write_bytes, dir_mode
+from .atomic import fsync_dir as _fsync_dir
 from .errors import WarningCode
-from .export import atomic_write_bytes, dumps_json
-from .export import fsync_dir as _fsync_dir
+from .export import dumps_json
 from .models import (
     SCHEMA_VERSION,
     Activity,
@@ -70,6 +70,8 @@ from .models import (
     Report,
     ReviewItem,
 )
+from .publications import Linking, link_output
+from .text import plain
 
 __all__ = [
     "DATAPACKAGE_NAME",
@@ -84,6 +86,8 @@ __all__ = [
     "check_row",
     "datapackage_descriptor",
     "main",
+    "datasets_stale",
+    "inputs_stamp",
     "rebuild_datasets",
     "schema_documents",
     "write_schema_files",
@@ -132,6 +136,8 @@ _ALLIANCE_FK = ((("alliance_id",), "alliances", ("alliance_id",)),)
 
 _D_REPORT = "id of the report: r- and the first 16 hex digits of the PDF's sha256"
 _D_ACTIVITY = "id of the activity: report id, printed position and a digest of date and title"
+_D_PUBLICATION = "id of the publication (every edition and copy of one report): p- and 16 hex digits of a digest of kind and period"
+_D_GROUP = "id of the distinct activity across the publication's editions and copies (activity_groups)"
 _D_SEQ = "1-based printed position of the item within its list"
 _D_NAME = "the name as printed"
 _D_MEMBER_ID = "registry id of the member; null when the name could not be resolved"
@@ -147,8 +153,11 @@ class ReportRow(_Row):
     """One extracted report (one PDF edition)."""
 
     primary_key: ClassVar[tuple[str, ...]] = ("report_id",)
+    foreign_keys = ((("duplicate_of",), "reports", ("report_id",)),)
 
     report_id: str = Field(description=_D_REPORT)
+    publication_id: str = Field(description=_D_PUBLICATION)
+    duplicate_of: str | None = Field(description="the kept report this file is a copy of (same publication and language, the same activities); null for a file kept")
     language: Literal["fr", "en", "es"]
     kind: Literal["progress_report", "activity_report"] = Field(description="progress report (2021 on) or the older activity report, decided from the document's structure")
     title: str | None
@@ -176,10 +185,11 @@ class ActivityRow(_Row):
     """One activity of a report."""
 
     primary_key: ClassVar[tuple[str, ...]] = ("activity_id",)
-    foreign_keys = _REPORT_FK
+    foreign_keys = (*_REPORT_FK, (("activity_group_id",), "activity_groups", ("activity_group_id",)))
 
     activity_id: str = Field(description=_D_ACTIVITY)
     report_id: str = Field(description=_D_REPORT)
+    activity_group_id: str | None = Field(description=_D_GROUP + "; null only for an activity of a copy that matched none of the kept report's")
     seq: int = Field(description="1-based position of the activity in the report")
     action_line: str | None = Field(description="action line code (L1, L2, …) it is printed under")
     action_line_label: str | None
@@ -198,6 +208,30 @@ class ActivityRow(_Row):
     number: str | None = Field(description="activity reports: the heading's number as printed")
     links: list[str] = Field(description="activity reports: labels of the link lines after the activity")
     pages: list[int] = Field(description="PDF pages the activity is printed on")
+
+
+class ActivityGroupRow(_Row):
+    """One distinct activity: the same activity in every edition (fr, en, es) and copy of a
+    publication, linked by dates, codes, ids, action line and position (`publications.py`)."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("activity_group_id",)
+
+    activity_group_id: str = Field(description="g- and 16 hex digits of a digest of the publication id and the smallest activity id of the group")
+    publication_id: str = Field(description=_D_PUBLICATION)
+    action_line: str | None = Field(description="action line code (L1, L2, …)")
+    date_start: date | None = Field(description="from the best edition holding a date (text layer, quality, values located)")
+    date_end: date | None
+    dates: list[date] = Field(description="every day any of its activities names")
+    title_fr: str | None = Field(description="title in the French edition; null when that edition is not in the datasets or lacks the activity")
+    title_en: str | None = Field(description="title in the English edition")
+    title_es: str | None = Field(description="title in the Spanish edition")
+    languages: list[str] = Field(description="languages of the editions printing it (fr, en, es)")
+    member_ids: list[str] = Field(description="union of the resolved member ids of its activities")
+    alliance_ids: list[str] = Field(description="union of the resolved alliance ids of its activities")
+    results: list[str] = Field(description="union of the result codes")
+    challenges: list[str] = Field(description="union of the challenge codes")
+    activity_ids: list[str] = Field(description="the activities it groups (editions and copies)")
+    report_ids: list[str] = Field(description="the reports printing it")
 
 
 class ActivityMemberRow(_Row):
@@ -440,6 +474,19 @@ class WarningRow(_Row):
     message: str
 
 
+class SectionQualityRow(_Row):
+    """One section of a report and whether it can be trusted (report.quality.sections):
+    ok, needs_review (with the codes of its reasons) or absent (not printed)."""
+
+    primary_key: ClassVar[tuple[str, ...]] = ("report_id", "section")
+    foreign_keys = _REPORT_FK
+
+    report_id: str = Field(description=_D_REPORT)
+    section: str = Field(description="the report's field name of the section (table_of_contents, activities, bilateral_meetings, …)")
+    verdict: Literal["ok", "needs_review", "absent"] = Field(description="ok; needs_review (a person should check it); absent (the report does not print it)")
+    reason_codes: list[str] = Field(description="the codes of the reasons behind a needs_review verdict (section_checks.py), in order; empty otherwise")
+
+
 class MemberRow(_Row):
     """A registry member with how often the reports reference it."""
 
@@ -501,6 +548,7 @@ class UnresolvedNameRow(_Row):
 TABLES: dict[str, type[_Row]] = {
     "reports": ReportRow,
     "activities": ActivityRow,
+    "activity_groups": ActivityGroupRow,
     "activity_members": ActivityMemberRow,
     "activity_mentions": ActivityMentionRow,
     "activity_results": ActivityResultRow,
@@ -518,6 +566,7 @@ TABLES: dict[str, type[_Row]] = {
     "focal_points": FocalPointRow,
     "secretariat": SecretariatRow,
     "warnings": WarningRow,
+    "section_quality": SectionQualityRow,
     "members": MemberRow,
     "alliances": AllianceRow,
     "unresolved_names": UnresolvedNameRow,
@@ -568,6 +617,7 @@ class Manifest(_Doc):
     tables: dict[str, ManifestTable]
     sources: list[ManifestSource]
     skipped: list[SkippedFile]
+    inputs_stamp: str | None = Field(None, description="change stamp of the input files the datasets were built from (see `inputs_stamp`): a run rebuilds when the folder's stamp differs")
 
 
 @dataclass(frozen=True)
@@ -730,9 +780,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
 
 def _fold(text: str) -> str:
     """Lower case, accents removed, spaces collapsed, trailing colon dropped."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split()).rstrip(" :：")
+    return " ".join(plain(text).split()).rstrip(" :：")
 
 
 def _show(value: str, limit: int = 120) -> str:
@@ -860,6 +908,7 @@ class _Tables:
         self.names: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.rejected: list[RejectedRow] = []
         self.report_warnings: dict[str, list[Any]] = {}  # report id -> Report.warnings
+        self.linking = Linking()  # publications, copies, activity groups (`publications.py`)
 
     def _add(self, table: str, *, at_page: int | None = None, **values: Any) -> bool:
         """Add the row if `check_row` keeps it; else record why (a warnings row later).
@@ -903,6 +952,8 @@ class _Tables:
         self._add_regions(report)
         for i, s in enumerate(report.secretariat, 1):
             self._add("secretariat", report_id=report.id, seq=i, name=s.name, position=s.position)
+        for name, q in (report.quality.sections if report.quality else {}).items():
+            self._add("section_quality", report_id=report.id, section=name, verdict=q.verdict, reason_codes=[r.code for r in q.reasons])
 
     def _add_report_row(self, report: Report) -> bool:
         note = report.secretary_general_note
@@ -911,6 +962,8 @@ class _Tables:
         return self._add(
             "reports",
             report_id=report.id,
+            publication_id=self.linking.publication_of.get(report.id),
+            duplicate_of=self.linking.duplicate_of.get(report.id),
             language=report.language,
             kind=report.kind,
             title=report.title,
@@ -950,6 +1003,7 @@ class _Tables:
             at_page=page,
             activity_id=a.id,
             report_id=report.id,
+            activity_group_id=self.linking.group_of.get(a.id),
             seq=seq,
             action_line=a.action_line,
             action_line_label=line_labels.get(a.action_line) if a.action_line else None,
@@ -1057,6 +1111,11 @@ class _Tables:
             for j, fp in enumerate(g.focal_points, 1):
                 self._add("focal_points", **region, seq=j, role=fp.role, name=fp.name,
                           place=fp.place)  # fmt: skip
+
+    def add_groups(self) -> None:
+        """`activity_groups` rows: one per distinct activity (after every report)."""
+        for values in self.linking.group_rows():
+            self._add("activity_groups", **values)
 
     def add_registry(self, registry: Any) -> None:
         """`members` and `alliances` rows: every registry entity, plus ids the reports use
@@ -1421,7 +1480,7 @@ def _write_tables(output_dir: Path, rows: dict[str, list[_Row]], rejected: dict[
                 sha256=hashlib.sha256(data).hexdigest(),
                 rejected=rejected.get(table, 0),
             )
-        os.chmod(tmp, 0o755)
+        os.chmod(tmp, dir_mode())  # mkdtemp's folder is owner-only
         _fsync_dir(tmp)
         _swap_in(tmp, output_dir / DATASETS_DIR)
     except BaseException:
@@ -1435,6 +1494,31 @@ def _clean_leftovers(output_dir: Path) -> None:
     for pattern in (f".{DATASETS_DIR}.tmp-*", f".{DATASETS_DIR}.old-*"):
         for path in output_dir.glob(pattern):
             shutil.rmtree(path, ignore_errors=True)
+
+
+INPUT_GLOBS = ("reports/*.json", "review/*", "sources/*.json", "quarantine/*.error.json")
+
+
+def inputs_stamp(output_dir: Path) -> str:
+    """A change stamp of every input of the datasets (name, size, modification time): it
+    differs as soon as a report, review list or source record was written, replaced or
+    removed, whichever run (finished, interrupted or killed) did it."""
+    entries = []
+    for pattern in INPUT_GLOBS:
+        for path in sorted(Path(output_dir).glob(pattern)):
+            with contextlib.suppress(OSError):
+                st = path.stat()
+                entries.append(f"{path.relative_to(output_dir).as_posix()}\t{st.st_size}\t{st.st_mtime_ns}\n")
+    return hashlib.sha256("".join(entries).encode("utf-8")).hexdigest()
+
+
+def datasets_stale(output_dir: Path) -> bool:
+    """The datasets do not match the folder's inputs (or were never built)."""
+    try:
+        recorded = json.loads((Path(output_dir) / MANIFEST_NAME).read_text(encoding="utf-8")).get("inputs_stamp")
+    except (OSError, ValueError, AttributeError):
+        return True
+    return recorded != inputs_stamp(output_dir) or not (Path(output_dir) / DATASETS_DIR).is_dir()
 
 
 def rebuild_datasets(output_dir: Path, registry: Any = None) -> DatasetSummary:
@@ -1453,10 +1537,13 @@ def rebuild_datasets(output_dir: Path, registry: Any = None) -> DatasetSummary:
         registry = load_registry()
     with _rebuild_lock(output_dir):
         _clean_leftovers(output_dir)
+        stamp = inputs_stamp(output_dir)  # before reading: a change made meanwhile shows next time
         inputs = _read_inputs(output_dir)
         tables = _Tables()
+        tables.linking = link_output(output_dir, [r for _, r in inputs.reports])
         for _, report in inputs.reports:
             tables.add_report(report)
+        tables.add_groups()
         tables.add_registry(registry)
         tables.add_unresolved(inputs.review)
         rows = tables.finish()
@@ -1472,6 +1559,7 @@ def rebuild_datasets(output_dir: Path, registry: Any = None) -> DatasetSummary:
             tables=info,
             sources=sources,
             skipped=inputs.skipped,
+            inputs_stamp=stamp,
         )
         atomic_write_bytes(output_dir / MANIFEST_NAME, dumps_json(manifest.model_dump(mode="json")))
     return DatasetSummary(

@@ -21,7 +21,11 @@ class QuarantineCode(StrEnum):
     TOO_LARGE = "too_large"
     TOO_MANY_PAGES = "too_many_pages"
     TIMEOUT = "timeout"
+    OUT_OF_MEMORY = "out_of_memory"  # needs more than METROEXTRACT_MAX_MEMORY_MB
     NOT_A_PROGRESS_REPORT = "not_a_progress_report"
+    # A Metropolis report by its marks (name, title, period, members, headings) whose
+    # structure was not recognised: for a person to look at, and read again by a new parser.
+    UNRECOGNIZED_LAYOUT = "unrecognized_layout"
     LOW_QUALITY = "low_quality"  # only with --strict: the quality verdict was needs_review
     INTERNAL_ERROR = "internal_error"
 
@@ -99,6 +103,16 @@ class NoTextLayer(InputError):
 
 class NotAProgressReport(InputError):
     code = QuarantineCode.NOT_A_PROGRESS_REPORT
+    stage = "segment"
+
+
+class UnrecognizedLayout(InputError):
+    """A Metropolis report by its marks whose structure the parser did not recognise.
+
+    Unlike `NotAProgressReport` the file belongs: a person should look, and a parser
+    change may read it (backfill tries it again when the parser version changes)."""
+
+    code = QuarantineCode.UNRECOGNIZED_LAYOUT
     stage = "segment"
 
 

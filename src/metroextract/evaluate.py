@@ -386,6 +386,8 @@ class FixtureScore:
     mention_counts: tuple[int, int, int] = (0, 0, 0)  # mentioned members: true pos., false pos., false neg.
     mentions: list[NameMention] = field(default_factory=list)  # every printed member/alliance name in the truth
     extras: list[ExtraRef] = field(default_factory=list)  # extracted references with no printed counterpart
+    activities_exact: int = 0  # matched activities with every scored field right
+    section_verdicts: dict[str, str] = field(default_factory=dict)  # report.quality.sections' verdicts
 
     def kind_mentions(self, kind: NameKind | None = None) -> list[NameMention]:
         """Scored mentions: truth names paired with an extracted reference."""
@@ -435,6 +437,9 @@ class FixtureScore:
         return self.description_sum / self.expected if self.expected else 1.0
 
     def section_f1(self, name: str) -> float:
+        """Item F1 of a section (`activities`: an activity counts when every field is right)."""
+        if name == "activities":
+            return 2 * self.activities_exact / (self.expected + self.found) if self.expected + self.found else 1.0
         exp, found, ok = self.sections.get(name, (0, 0, 0))
         if exp == 0 and found == 0:
             return 1.0
@@ -491,6 +496,7 @@ def score_fixture(
         tv, fv = activity_view(t_acts[ti]), activity_view(f_acts[fi])
         for fname in ACTIVITY_FIELDS:
             score.field_correct[fname] = score.field_correct.get(fname, 0) + (tv[fname] == fv[fname])
+        score.activities_exact += all(tv[f] == fv[f] for f in ACTIVITY_FIELDS)
         if "section" in t_acts[ti]:
             tr, fr = report_fields_view(t_acts[ti]), report_fields_view(f_acts[fi])
             for fname in REPORT_FIELDS:
@@ -514,6 +520,8 @@ def score_fixture(
                 remaining.remove(item)
                 ok += 1
         score.sections[sec] = (len(exp), len(got), ok)
+    if report is not None and report.quality is not None:
+        score.section_verdicts = {k: q.verdict for k, q in report.quality.sections.items()}
     if name_ids is not None:
         score.names_scored = True
         score.mentions, score.extras = name_mentions(truth, doc, pairs, name_ids, review)

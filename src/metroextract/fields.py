@@ -250,7 +250,7 @@ def parse_challenges(lines: list[str]) -> list[Challenge]:
     matches = list(CHALLENGE_RE.finditer(text))
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        label = text[m.end() : end].strip(" ;,·•-–")
+        label = text[m.end() : end].strip(" ;,·•▪|/-–—")
         out.append(Challenge(code=m.group(1), label=" ".join(label.split())))
     return out
 
@@ -279,6 +279,9 @@ def join_lines(lines: list[str]) -> str:
 # set between spaces ("Abidjan · Accra"; never the Catalan "l·l" inside a word), bullets
 # and vertical bars used as separators inside a line.
 _SEPARATOR_RE = re.compile(r"\s+·\s*|\s*·\s+|\s*[•▪◦|]\s*")
+# Separators that are also punctuation inside a name: a slash or dash set between spaces
+# ("Dakar / Lima", "Dakar – Lima"), read as separators only in a list without "," or ";".
+_SPACED_SEPARATOR_RE = re.compile(r"\s+[/–—-]\s+")
 
 
 def split_names(lines: list[str]) -> list[str]:
@@ -299,6 +302,12 @@ def split_names(lines: list[str]) -> list[str]:
     ['Buenos Aires', 'Casablanca', 'Chongqing', 'Dakar']
     >>> split_names(["- Montevideo global", "- Ville de", "  Mexico", "• Dakar"])
     ['Montevideo global', 'Ville de Mexico', 'Dakar']
+    >>> split_names(["Bamako / Brasilia / Gran", "Mánchester / Tunis"])
+    ['Bamako', 'Brasilia', 'Gran Mánchester', 'Tunis']
+    >>> split_names(["Estambul –", "Sofía –", "Addis-Abeba"])
+    ['Estambul', 'Sofía', 'Addis-Abeba']
+    >>> split_names(["CGLU África", "Organisation de coopération et", "de développement économiques"])
+    ['CGLU África', 'Organisation de coopération et de développement économiques']
     """
     raw = [ln for ln in lines if ln.strip()]
     if not raw:
@@ -317,19 +326,21 @@ def split_names(lines: list[str]) -> list[str]:
     # separators are read on the lines as printed: a line may open with the "·" that
     # ends the name on the line above
     text = _SEPARATOR_RE.sub(";", _BULLET_RE.sub("", join_lines([ln.strip() for ln in raw])))
+    if not any(c in text for c in ",;"):
+        text = _SPACED_SEPARATOR_RE.sub(";", text)
     if any(c in text for c in ",;") or len(lines) == 1:
         return _split_outside_parens(text, ",;")
-    items: list[str] = []
-    buf: list[str] = []
+    # one name per line: a line continues the name above while that one has an open
+    # parenthesis or a hyphen at its end, or when it opens on a lowercase word ("de …",
+    # not "eThekwini")
+    items: list[list[str]] = []
     for ln in lines:
-        buf.append(ln)
-        joined = join_lines(buf)
-        if joined.count("(") <= joined.count(")") and not joined.endswith("-"):
-            items.append(joined)
-            buf = []
-    if buf:
-        items.append(join_lines(buf))
-    return [i for i in (x.strip() for x in items) if i]
+        joined = join_lines(items[-1]) if items else ""
+        if items and (joined.count("(") > joined.count(")") or joined.endswith("-") or ln.split()[0].islower()):
+            items[-1].append(ln)
+        else:
+            items.append([ln])
+    return [i for i in (join_lines(x).strip() for x in items) if i]
 
 
 def _split_outside_parens(text: str, seps: str) -> list[str]:

@@ -37,6 +37,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -46,9 +47,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .atomic import atomic_write_bytes
+from .atomic import fsync_dir as _fsync_dir
 from .errors import QuarantineCode
-from .export import atomic_write_bytes, dumps_json, report_path
-from .export import fsync_dir as _fsync_dir
+from .export import dumps_json, report_path
 from .models import QuarantineRecord
 
 try:  # POSIX only; without it claims still work, dead-run recovery is skipped
@@ -73,6 +75,9 @@ REUSABLE_QUARANTINE_CODES = frozenset(
         QuarantineCode.ENCRYPTED,
         QuarantineCode.CORRUPT,
         QuarantineCode.NOT_A_PROGRESS_REPORT,
+        # reused under the same parser version only, like every stored outcome: a new
+        # parser version reads it again (see `layouts_to_retry`)
+        QuarantineCode.UNRECOGNIZED_LAYOUT,
     }
 )
 
@@ -127,6 +132,7 @@ class SourceRecord(BaseModel):
     counts: Counts = Field(default_factory=Counts)
     quality: Literal["ok", "needs_review"] | None = Field(None, description="the report's quality verdict (extracted files)")
     quality_reasons: list[str] = Field(default_factory=list)
+    sections_to_review: list[str] = Field(default_factory=list, description="the report's sections whose verdict is needs_review")
 
 
 def source_record_path(output: Path, sha256: str) -> Path:
@@ -164,6 +170,22 @@ def reusable_outcome(output: Path, sha256: str, parser_version: str) -> SourceRe
     return None
 
 
+def layouts_to_retry(output: Path, parser_version: str) -> list[tuple[Path, str]]:
+    """Quarantined files whose layout an older parser version did not recognise
+    (`unrecognized_layout`), as (PDF in quarantine/, original name): what a backfill
+    tries again once the parser version changes."""
+    out: list[tuple[Path, str]] = []
+    folder = Path(output) / SOURCES_DIR
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        rec = read_source_record(output, path.stem) if _SHA256.match(path.stem) else None
+        if rec is None or rec.status != "quarantined" or rec.code != QuarantineCode.UNRECOGNIZED_LAYOUT or rec.parser_version == parser_version:
+            continue
+        pdf = Path(output) / QUARANTINE_DIR / f"{rec.sha256}.pdf"
+        if pdf.is_file():
+            out.append((pdf, rec.file_name))
+    return out
+
+
 def store_extraction(output: Path, extraction, *, file_name: str, sha256: str, parser_version: str) -> SourceRecord:  # extraction: pipeline.Extraction
     """Write the report, its review list and its source record, each atomically."""
     from .export import write_report_outputs
@@ -181,6 +203,7 @@ def store_extraction(output: Path, extraction, *, file_name: str, sha256: str, p
         counts=Counts(activities=len(report.activities), warnings=len(report.warnings), unresolved=len(extraction.review)),
         quality=quality.verdict if quality is not None else None,
         quality_reasons=list(quality.reasons) if quality is not None else [],
+        sections_to_review=[k for k, q in quality.sections.items() if q.verdict == "needs_review"] if quality is not None else [],
     )
     write_source_record(output, record)
     return record
@@ -222,10 +245,35 @@ def is_candidate_name(name: str) -> bool:
     return not name.startswith(".") and not name.endswith(".part") and name.lower().endswith(".pdf")
 
 
+class SkippedEntry(BaseModel):
+    """An inbox entry a run did not take, and why: it is named in the summary and the run
+    log, never passed over in silence."""
+
+    name: str
+    kind: Literal["symlink", "directory", "fifo", "special", "unreadable", "unmovable"]
+    reason: str
+
+
 @dataclass
 class InboxScan:
     ready: list[Path] = field(default_factory=list)  # settled: safe to read
     pending: list[Path] = field(default_factory=list)  # modified in the last settle_seconds
+    skipped: list[SkippedEntry] = field(default_factory=list)  # PDF-named entries that are not plain files
+
+
+def _not_a_file(entry: os.DirEntry) -> SkippedEntry | None:
+    """Why a PDF-named inbox entry is not read: a symlink (its target may be anywhere), a
+    folder, a FIFO (reading it would block), a device or socket."""
+    if entry.is_symlink():
+        return SkippedEntry(name=entry.name, kind="symlink", reason="a symbolic link: copy the file itself into the inbox")
+    st = entry.stat(follow_symlinks=False)
+    if stat.S_ISREG(st.st_mode):
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        return SkippedEntry(name=entry.name, kind="directory", reason="a folder, not a file (the inbox is not searched recursively)")
+    if stat.S_ISFIFO(st.st_mode):
+        return SkippedEntry(name=entry.name, kind="fifo", reason="a named pipe, not a file")
+    return SkippedEntry(name=entry.name, kind="special", reason="a device or socket, not a file")
 
 
 def scan_inbox(inbox: Path, settle_seconds: float = 0.0, now: float | None = None) -> InboxScan:
@@ -240,7 +288,9 @@ def scan_inbox(inbox: Path, settle_seconds: float = 0.0, now: float | None = Non
         if not is_candidate_name(entry.name):
             continue
         try:
-            if not entry.is_file(follow_symlinks=False):
+            odd = _not_a_file(entry)
+            if odd is not None:
+                scan.skipped.append(odd)
                 continue
             st = entry.stat(follow_symlinks=False)
         except FileNotFoundError:  # claimed by another run meanwhile
@@ -258,14 +308,14 @@ def find_pdfs(inbox: Path, settle_seconds: float = 0.0) -> list[Path]:
     return scan_inbox(inbox, settle_seconds).ready
 
 
-def wait_for_settled(inbox: Path, settle_seconds: float, max_wait: float) -> list[Path]:
-    """Like `find_pdfs`, but wait up to `max_wait` seconds for files still being written."""
+def wait_for_settled(inbox: Path, settle_seconds: float, max_wait: float) -> InboxScan:
+    """Like `scan_inbox`, but wait up to `max_wait` seconds for files still being written."""
     deadline = time.monotonic() + max(0.0, max_wait)
     while True:
         scan = scan_inbox(inbox, settle_seconds)
         remaining = deadline - time.monotonic()
         if not scan.pending or remaining <= 0:
-            return scan.ready
+            return scan
         time.sleep(min(max(settle_seconds / 2, 0.1), remaining))
 
 
@@ -445,6 +495,7 @@ class ClaimRun:
         self.root: Path = self.output / CLAIMS_DIR
         self.dir: Path = self.root / self.run_id
         self._fd: int | None = None
+        self.returned: list[Path] = []
 
     # -- life cycle
 
@@ -551,10 +602,22 @@ class ClaimRun:
                 os.close(fd)
         return False
 
+    def put_back(self, claimed: Path) -> bool:
+        """Return one claimed file to the inbox (a file this run cannot read: it stays where
+        its owner can see it). False when the inbox holds that name again meanwhile."""
+        dst = self.inbox / claimed.name
+        if dst.exists():
+            return False
+        durable_move(claimed, dst)
+        with contextlib.suppress(OSError):
+            claimed.parent.rmdir()
+        return True
+
     def return_unfinished(self) -> list[Path]:
         """Put files this run claimed but did not finish back into the inbox (when a run is
-        interrupted cleanly, e.g. Ctrl-C). A name taken meanwhile keeps the file claimed."""
-        returned = []
+        interrupted cleanly, e.g. Ctrl-C). A name taken meanwhile keeps the file claimed.
+        What was put back is also kept in `self.returned` (the interrupt message says it)."""
+        returned = self.returned
         for f in self.claimed():
             dst = self.inbox / f.name
             if dst.exists():
@@ -606,6 +669,7 @@ class FileResult(BaseModel):
     unresolved: int = 0
     quality: Literal["ok", "needs_review"] | None = None  # the report's verdict (extracted files)
     quality_reasons: list[str] = Field(default_factory=list)
+    sections_to_review: list[str] = Field(default_factory=list)  # the report's sections whose verdict is needs_review
     period: str | None = None
     parsed: bool = False  # parsed in this run (False: the stored outcome was reused)
     seconds: float = 0.0
@@ -625,6 +689,7 @@ class FileResult(BaseModel):
             unresolved=rec.counts.unresolved,
             quality=rec.quality if rec.status == "extracted" else None,
             quality_reasons=list(rec.quality_reasons) if rec.status == "extracted" else [],
+            sections_to_review=list(rec.sections_to_review) if rec.status == "extracted" else [],
             parsed=parsed,
             seconds=round(seconds, 3),
         )
@@ -636,7 +701,8 @@ class RunSummary(BaseModel):
     flow: str
     files: list[FileResult] = Field(default_factory=list)
     filtered: int = 0  # backfill: files left out by the period filter
-    datasets: str = "not rebuilt"  # "rebuilt" | "not rebuilt" | "unavailable" | "failed: …"
+    skipped: list[SkippedEntry] = Field(default_factory=list)  # inbox entries not taken (ingest)
+    datasets: str = "not rebuilt"  # "rebuilt" | "unchanged" | "not rebuilt" | "unavailable" | "failed: …"
     seconds: float = 0.0
     log: str | None = None  # the run's log file (see `run_log`)
 
@@ -682,6 +748,8 @@ class RunSummary(BaseModel):
             "quarantined": self.quarantined,
             "unchanged": self.unchanged,
             "filtered": self.filtered,
+            "skipped": len(self.skipped),
+            "unreadable": sum(e.kind in ("unreadable", "unmovable") for e in self.skipped),
         }
 
     def to_json(self) -> bytes:

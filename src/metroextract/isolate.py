@@ -55,6 +55,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+try:
+    import resource
+except ImportError:  # pragma: no cover - not POSIX: no memory cap
+    resource = None  # type: ignore[assignment]
+
 from .errors import ExtractionTimeout, MetroextractError, QuarantineCode, TransientIOError
 from .settings import Settings
 
@@ -364,28 +369,20 @@ def _rebuild_error(payload: tuple[Any, ...]) -> MetroextractError:
     return err
 
 
-def extract_isolated(path: Path | str, settings: Settings | None = None, *, timeout: float | None = None, log: list[str] | None = None):  # -> Extraction
-    """`pipeline.extract(path, settings)` in a worker process, killed after the time limit.
+def run_isolated(job: str, args: tuple[Any, ...], settings: Settings, timeout: float, log: list[str] | None = None, label: str = "") -> Any:
+    """Run one of the worker's `JOBS` in a worker process, killed after `timeout` seconds.
 
-    Raises the worker's `MetroextractError` (same class, code and message),
-    `ExtractionTimeout` when the limit is reached, `TransientIOError` when the worker could
-    not be started or hit an I/O error, and a `MetroextractError` with code
-    `internal_error` for anything else.
-
-    The libraries' log messages about the file are appended to `log` when given, else
-    logged on `metroextract.worker` (see `quiet_libraries`).
-    """
-    settings = settings or Settings()
-    limit = float(timeout if timeout is not None else settings.timeout_seconds)
-    job = ("extract", str(Path(path).absolute()), settings.model_dump())
+    Raises `_WorkerTimeout`'s public form `ExtractionTimeout`, the worker's own
+    `MetroextractError`, `TransientIOError` (no worker, I/O), or `internal_error`."""
+    message = (job, args, settings.model_dump())
     for attempt in (1, 2):
         worker = _POOL.acquire()
         try:
-            reply = worker.request(job, limit)
+            reply = worker.request(message, timeout)
         except _WorkerTimeout:
             _POOL.done(worker)
             worker.kill()
-            raise ExtractionTimeout(f"extraction took longer than {limit:g} s: stopped (limit: timeout_seconds)") from None
+            raise ExtractionTimeout(f"{job} took longer than {timeout:g} s: stopped") from None
         except _WorkerDied as exc:
             _POOL.done(worker)
             sent = "cannot send" not in str(exc)
@@ -405,11 +402,30 @@ def extract_isolated(path: Path | str, settings: Settings | None = None, *, time
         if log is not None:
             log.extend(lines)
         else:
-            emit_worker_log(Path(path).name, lines)
+            emit_worker_log(label, lines)
         if reply[0] == "ok":
             return reply[1]
         raise _rebuild_error(reply)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def extract_isolated(path: Path | str, settings: Settings | None = None, *, timeout: float | None = None, log: list[str] | None = None):  # -> Extraction
+    """`pipeline.extract(path, settings)` in a worker process, killed after the time limit.
+
+    Raises the worker's `MetroextractError` (same class, code and message),
+    `ExtractionTimeout` when the limit is reached, `TransientIOError` when the worker could
+    not be started or hit an I/O error, and a `MetroextractError` with code
+    `internal_error` for anything else.
+
+    The libraries' log messages about the file are appended to `log` when given, else
+    logged on `metroextract.worker` (see `quiet_libraries`).
+    """
+    settings = settings or Settings()
+    limit = float(timeout if timeout is not None else settings.timeout_seconds)
+    try:
+        return run_isolated("extract", (str(Path(path).absolute()),), settings, limit, log, Path(path).name)
+    except ExtractionTimeout:
+        raise ExtractionTimeout(f"extraction took longer than {limit:g} s: stopped (limit: timeout_seconds)") from None
 
 
 @dataclass
@@ -464,7 +480,43 @@ def _watch_parent(parent: int) -> None:
             os._exit(1)
 
 
+# The worker's jobs, by name: everything that reads a PDF's content runs in a worker, never
+# in the flow's process (a crafted page can spin PDFium or pdfminer for ever). Named as
+# "module:function" and imported in the worker only, so this module imports none of them.
+JOBS = {
+    "extract": "metroextract.pipeline:extract",
+    "page_sizes": "metroextract.proof:page_sizes",
+    "render_page": "metroextract.proof:render_page",
+}
+
+
+def _run_job(job: str, args: tuple[Any, ...], settings: Settings) -> Any:
+    import importlib
+
+    module, name = JOBS[job].split(":")
+    fn = getattr(importlib.import_module(module), name)
+    return fn(*args, settings) if job == "extract" else fn(*args)
+
+
+_memory_limit_mb: int | None = None
+
+
+def _limit_memory(megabytes: int | None) -> None:
+    """Cap this worker's address space (RLIMIT_AS; its OCR children inherit it), so that a
+    PDF inflating to gigabytes fails here with MemoryError instead of taking the machine."""
+    global _memory_limit_mb
+    if resource is None or megabytes == _memory_limit_mb:
+        return
+    limit = resource.RLIM_INFINITY if not megabytes else int(megabytes) << 20
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+        _memory_limit_mb = megabytes
+
+
 def _error_reply(exc: BaseException) -> tuple[Any, ...]:
+    if isinstance(exc, MemoryError):
+        limit = f"the limit of {_memory_limit_mb} MB (METROEXTRACT_MAX_MEMORY_MB)" if _memory_limit_mb else "the memory available"
+        return ("error", None, None, str(QuarantineCode.OUT_OF_MEMORY), "extract", f"reading this file needs more than {limit}: stopped")
     if isinstance(exc, MetroextractError):
         return ("error", type(exc).__module__, type(exc).__qualname__, str(exc.code), exc.stage, exc.message)
     if isinstance(exc, OSError) and not isinstance(exc, _PERMANENT_OS_ERRORS):
@@ -517,7 +569,9 @@ def _serve() -> int:
         root.removeHandler(handler)
     root.addHandler(buffer)
     root.setLevel(logging.WARNING)
-    from .pipeline import extract
+    import importlib
+
+    importlib.import_module(JOBS["extract"].split(":")[0])  # before "ready": the first file is not slower
 
     _send(out, ("ready", os.getpid()))
     while True:
@@ -527,10 +581,12 @@ def _serve() -> int:
             return 0
         if message is None:
             return 0
-        _, path, settings_data = message
-        buffer.take()  # nothing of the previous file
+        job, args, settings_data = message
+        buffer.take()  # nothing of the previous job
         try:
-            reply: tuple[Any, ...] = ("ok", extract(path, Settings(**settings_data)), buffer.take())
+            settings = Settings(**settings_data)
+            _limit_memory(settings.max_memory_mb)
+            reply: tuple[Any, ...] = ("ok", _run_job(job, args, settings), buffer.take())
         except BaseException as exc:  # noqa: BLE001 - every failure is reported, the worker lives on
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise

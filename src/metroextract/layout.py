@@ -781,11 +781,16 @@ def reading_blocks(words: list[Word], boxes: list, width: float, height: float, 
     blocks = []
     for block in xy_cut(loose + pictures + stand_ins, col_gap):
         plain = [w for w in block if not w.text.startswith(_PICTURE)]
+        # a table set closer to the text around it than paragraph spacing shares its
+        # block: the text above it is read first, the text under it after it
+        for w in sorted((w for w in block if w.text.startswith(_PICTURE) and w.text != _PICTURE), key=lambda w: w.top):
+            above = [x for x in plain if x.bottom <= w.top + 1.0]
+            if above:
+                blocks.append(above)
+            plain = [x for x in plain if x.bottom > w.top + 1.0]
+            blocks.append(tables[int(w.text[len(_PICTURE) :])])
         if plain:
             blocks.append(plain)
-        for w in block:
-            if w.text.startswith(_PICTURE) and w.text != _PICTURE:
-                blocks.append(tables[int(w.text[len(_PICTURE) :])])
     return blocks
 
 

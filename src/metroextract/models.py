@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.3.0"  # 1.1: report.quality, nullable table fields; 1.2: kind, activity section/number/links; 1.3: item_provenance
+SCHEMA_VERSION = "1.4.0"  # 1.1: report.quality, nullable table fields; 1.2: kind, activity section/number/links; 1.3: item_provenance; 1.4: quality.sections, activity_groups (+ reports.publication_id/duplicate_of, activities.activity_group_id)
 
 Language = Literal["fr", "en", "es"]
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, top-left origin
@@ -94,6 +94,9 @@ class DocumentLayout(_Frozen):
     removed_furniture: int = 0  # running headers/footers and page numbers dropped
     warnings: list[Warning_] = Field(default_factory=list)  # pages skipped, text repaired
     ocr_confidence: float | None = None  # OCR mean word confidence (0..100); None: no page OCR'd
+    # Each OCR'd word's (page, x centre, baseline, confidence 0..100), for the confidence of
+    # one section's own words (`section_checks`); empty for text pages.
+    ocr_words: list[tuple[int, float, float, float]] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- published contract
@@ -259,6 +262,21 @@ class Contact(_Frozen):
     website: str | None
 
 
+class SectionReason(_Frozen):
+    """Why one section needs review: a stable code, a sentence, the page it is about."""
+
+    code: str
+    message: str
+    page: int | None = None
+
+
+class SectionQuality(_Frozen):
+    """One section's verdict (`section_checks.py`): `absent` when the report does not print it."""
+
+    verdict: Literal["ok", "needs_review", "absent"]
+    reasons: list[SectionReason] = Field(default_factory=list)
+
+
 class Quality(_Frozen):
     """Measures that tell an extraction went wrong, and the verdict they give.
 
@@ -278,6 +296,9 @@ class Quality(_Frozen):
     unresolved_name_share: float | None  # None: no names to resolve
     pages_unreadable: list[int] = Field(default_factory=list)
     ocr_mean_confidence: float | None = None  # 0..100; None for text PDFs
+    # One entry per section of the report model, keyed by the report's field name
+    # (table_of_contents, activities, bilateral_meetings, …); the verdict above rolls them up.
+    sections: dict[str, SectionQuality] = Field(default_factory=dict)
 
 
 ProvenanceKind = Literal["title", "date", "description", "member", "alliance", "result", "challenge", "link", "section"]

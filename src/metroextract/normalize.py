@@ -25,7 +25,6 @@ for "CGLU" or "CGLU ASPAC". Everything unresolved goes to review with its candid
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +42,7 @@ from metroextract.models import (
     Report,
     ReviewItem,
 )
+from metroextract.text import fold, strip_accents
 
 if TYPE_CHECKING:
     from metroextract.registry import Entity, Kind, Registry
@@ -64,35 +64,9 @@ __all__ = [
 
 # --------------------------------------------------------------------------- normalization
 
-# Letters NFKD does not decompose into a base letter + combining mark.
-_FOLD = str.maketrans(
-    {"ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ł": "l", "Ł": "l", "ı": "i", "œ": "oe",
-     "Œ": "oe", "æ": "ae", "Æ": "ae", "ð": "d", "þ": "th"}
-)  # fmt: skip
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def normalize_name(s: str) -> str:
-    """Casefold, strip accents, turn punctuation into spaces and collapse whitespace.
-
-    >>> normalize_name("Xí'an")
-    'xi an'
-    >>> normalize_name("  Barcelone (aire\\nmétropolitaine) ")
-    'barcelone aire metropolitaine'
-    >>> normalize_name("ONU-Hábitat")
-    'onu habitat'
-    >>> normalize_name("São Paulo") == normalize_name("SAO PAULO")
-    True
-    >>> normalize_name("Diyarbakır, Œuvre")
-    'diyarbakir oeuvre'
-    >>> normalize_name("Male'")
-    'male'
-    >>> normalize_name("—")
-    ''
-    """
-    decomposed = unicodedata.normalize("NFKD", s.translate(_FOLD))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NOT_WORD.sub(" ", stripped.casefold()).strip()
+# `normalize_name` is the project's one matching key (`text.fold`): registry names,
+# aliases and printed names are compared folded.
+normalize_name = fold
 
 
 # --------------------------------------------------------------------------- fuzzy settings
@@ -277,11 +251,6 @@ class _MentionMatcher:
     patterns: dict[int, _Pattern]
 
 
-def _strip_accents(s: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", s)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def _text_variants(spelling: str) -> set[str]:
     """How a spelling may appear in running text: as registered, and without its
     punctuation when that leaves several words ("Barcelona metropolitan area")."""
@@ -299,7 +268,7 @@ def _accentless_doc(nlp: Any, doc: Any) -> Any:
 
     return Doc(
         nlp.vocab,
-        words=[_strip_accents(t.text) or t.text for t in doc],
+        words=[strip_accents(t.text) or t.text for t in doc],
         spaces=[bool(t.whitespace_) for t in doc],
     )
 

@@ -564,7 +564,8 @@ def ocr_layout(
     if text_layout is not None:  # what the text reader said of the pages OCR did not read
         warnings += [w for w in text_layout.warnings if w.page is None or w.page not in set(todo)]
     warnings.sort(key=lambda w: w.page or 0)
-    return layout.model_copy(update={"warnings": warnings, "ocr_confidence": ocr_confidence(results)})
+    word_conf = [(r.pno, round((w.x0 + w.x1) / 2, 1), round(w.baseline, 1), w.conf) for r in results if r.pno not in lost for w in r.words]
+    return layout.model_copy(update={"warnings": warnings, "ocr_confidence": ocr_confidence(results), "ocr_words": word_conf})
 
 
 def skipped_pages(text_layout: DocumentLayout | None) -> dict[int, Warning_]:

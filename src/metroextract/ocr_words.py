@@ -18,9 +18,10 @@ Only words tesseract could have misread change: a word that is itself known stay
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+
+from .text import plain
 
 # Letter pairs tesseract mistakes for one another (both ways).
 CONFUSIONS = (("g", "q"), ("l", "t"), ("l", "i"), ("c", "e"), ("u", "n"), ("h", "b"), ("o", "a"), ("rn", "m"))
@@ -43,12 +44,6 @@ def is_junk(text: str) -> bool:
     [True, True, True, False, False, False, False]
     """
     return bool(_JUNK_RE.match(text))
-
-
-def plain(word: str) -> str:
-    """Lower case without accents: the key words are matched by."""
-    word = word.replace("œ", "oe").replace("Œ", "OE")
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower()
 
 
 def detect_language(texts: list[str]) -> str | None:

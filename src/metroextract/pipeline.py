@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .activity_report import layout_to_activity_report
 from .assemble import activity_report_to_report, segments_to_report
-from .errors import LimitExceeded, NotAProgressReport, NoTextLayer, QuarantineCode
+from .errors import LimitExceeded, NotAProgressReport, NoTextLayer, QuarantineCode, UnrecognizedLayout
 from .layout import pdf_to_layout, text_chars
-from .models import Report, ReviewItem, Source
+from .models import DocumentLayout, Report, ReviewItem, SectionQuality, Source
 from .provenance import report_with_provenance
-from .quality import quality_warnings, report_quality
+from .quality import implausible_sections, quality_warnings, report_quality
+from .section_checks import lines_ocr_confidence
 from .sections import cross_check
 from .segment import SegmentedReport, layout_to_segments
 from .settings import Settings
@@ -49,6 +52,57 @@ def looks_like_progress_report(seg: SegmentedReport) -> bool:
     """
     with_fields = sum(1 for a in seg.activities if a.fields)
     return with_fields >= 1 or len(seg.sections) >= 4
+
+
+# How many of a Metropolis report's marks (`report_marks`), the organisation's name among
+# them, make a file whose structure was not recognised `unrecognized_layout` rather than
+# `not_a_progress_report`.
+MIN_REPORT_MARKS = 3
+# Distinct registry members a file must name to count that as a mark.
+MIN_REGISTRY_NAMES = 5
+_ORGANISATION_RE = re.compile(r"\bmetropolis\b", re.IGNORECASE)
+
+
+def report_marks(layout: DocumentLayout, seg: SegmentedReport, settings: Settings) -> list[str]:
+    """The marks of a Metropolis report a file carries: the organisation's name, the
+    report title (`title_markers`), a period, section headings of the language files,
+    registry member names."""
+    from .vocab import all_vocabularies, fold
+
+    text = "\n".join(ln.text for p in layout.pages for ln in [*p.lines, *p.furniture])[:200_000]
+    folded = f" {fold(text)} "
+    marks = []
+    if _ORGANISATION_RE.search(text):
+        marks.append("organisation name")
+    vocabs = all_vocabularies()
+    if any(f" {fold(t)} " in folded for v in vocabs.values() for t in v.title_markers):
+        marks.append("report title")
+    if seg.period_text:
+        marks.append("period")
+    if seg.sections:
+        marks.append("section headings")
+    if settings.resolve_names and seg.language in vocabs:
+        from .normalize import find_mentions
+        from .registry import load_registry
+
+        if len({r.member_id for r in find_mentions(text, load_registry(settings.registry), seg.language)}) >= MIN_REGISTRY_NAMES:
+            marks.append("registry names")
+    return marks
+
+
+def _section_quality(seg: Any, report: Report, layout: DocumentLayout, settings: Settings) -> dict[str, SectionQuality]:
+    """Each section's verdict (`section_checks`): registry names for the joined-names
+    check, the OCR words' confidence for sections on OCR'd pages."""
+    from .section_checks import registry_name_counter, section_quality
+
+    count_names = None
+    if settings.resolve_names:
+        from .registry import load_registry
+
+        count_names = registry_name_counter(load_registry(settings.registry), report.language)
+    implausible = implausible_sections(seg) if isinstance(seg, SegmentedReport) else []
+    acts = [ln for a in getattr(seg, "activities", []) for ln in getattr(a, "all_lines", [])]
+    return section_quality(report, seg.sections, count_names=count_names, ocr_confidence=lines_ocr_confidence(layout), implausible=implausible, activity_lines=acts)
 
 
 def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
@@ -88,6 +142,11 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
         # the older kind: quarters with headed activities dated in their prose
         older = layout_to_activity_report(layout)
         if older is None:
+            marks = report_marks(layout, seg, settings)
+            if len(marks) >= MIN_REPORT_MARKS and "organisation name" in marks:
+                raise UnrecognizedLayout(
+                    f"a Metropolis report by its marks ({', '.join(marks)}) but no dated activities with labelled fields and only {len(seg.sections)} report section heading(s) recognised: for a person to look at"
+                )
             raise NotAProgressReport(
                 f"no dated activities with labelled fields, only {len(seg.sections)} report section heading(s) and no quarters of headed activities found: not a Metropolis report"
             )
@@ -120,7 +179,7 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
     if older is None:
         report = report.model_copy(update={"warnings": [*report.warnings, *cross_check(report)]})
     timings["normalize"] = time.perf_counter() - t3
-    quality = report_quality(older or seg, report, getattr(layout, "ocr_confidence", None))
+    quality = report_quality(older or seg, report, getattr(layout, "ocr_confidence", None), _section_quality(older or seg, report, layout, settings))
     report = report.model_copy(update={"quality": quality, "warnings": [*report.warnings, *quality_warnings(seg, quality)]})
     t4 = time.perf_counter()
     report = report_with_provenance(report, layout)  # where each value is printed (the proof page draws it)

@@ -20,13 +20,17 @@ from __future__ import annotations
 import base64
 import io
 import shlex
+import time
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from .models import ItemProvenance, Report, ReviewItem
+from .errors import ExtractionTimeout, MetroextractError
+from .isolate import run_isolated
+from .models import ItemProvenance, Report, ReviewItem, SectionQuality
 from .provenance import coverage, paragraphs
+from .settings import Settings
 
 PROOF_DPI = 100
 JPEG_QUALITY = 60  # text still readable at 100 dpi
@@ -53,12 +57,14 @@ KIND_LABELS = {"section": "section item"}
 
 @dataclass(frozen=True)
 class PageImage:
-    """One rendered page: its number, size in PDF points and the image as a data URI."""
+    """One rendered page: its number, size in PDF points and the image as a data URI; a
+    page that could not be drawn has no image and says why (`problem`)."""
 
     page: int
     width: float
     height: float
-    data_uri: str
+    data_uri: str | None
+    problem: str | None = None
 
 
 def _jpeg(image: Any, quality: int) -> io.BytesIO:
@@ -67,27 +73,70 @@ def _jpeg(image: Any, quality: int) -> io.BytesIO:
     return buf
 
 
-def pdf_to_page_images(path: Path | str, dpi: int = PROOF_DPI, quality: int = JPEG_QUALITY) -> list[PageImage]:
-    """Every page of a PDF rendered by PDFium as a JPEG data URI."""
+def page_sizes(path: Path | str) -> list[tuple[float, float]]:
+    """Width and height of every page, in PDF points (PDFium; nothing is drawn)."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     try:
-        out = []
-        for i in range(len(pdf)):
-            page = pdf[i]
-            try:
-                width, height = page.get_size()
-                image = page.render(scale=dpi / 72, draw_annots=False).to_pil().convert("RGB")
-            finally:
-                page.close()
-            buf = _jpeg(image, quality)
-            if buf.tell() > MAX_PAGE_BYTES:
-                buf = _jpeg(image, min(quality, LOW_QUALITY))
-            out.append(PageImage(i + 1, width, height, "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")))
-        return out
+        return [tuple(pdf.get_page_size(i)) for i in range(len(pdf))]  # type: ignore[misc]
     finally:
         pdf.close()
+
+
+def render_page(path: Path | str, index: int, dpi: int = PROOF_DPI, quality: int = JPEG_QUALITY) -> PageImage:
+    """Page `index` (0-based) drawn by PDFium as a JPEG data URI. Runs in a worker process
+    (`isolate.JOBS`): a crafted page can keep PDFium drawing for ever."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        page = pdf[index]
+        try:
+            width, height = page.get_size()
+            image = page.render(scale=dpi / 72, draw_annots=False).to_pil().convert("RGB")
+        finally:
+            page.close()
+    finally:
+        pdf.close()
+    buf = _jpeg(image, quality)
+    if buf.tell() > MAX_PAGE_BYTES:
+        buf = _jpeg(image, min(quality, LOW_QUALITY))
+    return PageImage(index + 1, width, height, "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii"))
+
+
+def pdf_to_page_images(path: Path | str, dpi: int = PROOF_DPI, quality: int = JPEG_QUALITY) -> list[PageImage]:
+    """Every page of a PDF rendered by PDFium in this process (a trusted file, a test)."""
+    return [render_page(path, i, dpi, quality) for i in range(len(page_sizes(path)))]
+
+
+A4 = (595.0, 842.0)
+
+
+def isolated_page_images(path: Path | str, settings: Settings, pages: int = 0) -> list[PageImage]:
+    """Every page drawn in a worker process, each within `proof_page_timeout_seconds`, all
+    within `timeout_seconds`, under the worker's memory cap. A page that cannot be drawn
+    in time (or at all) is a placeholder saying why; so is every page when the file
+    cannot even be measured (`pages` of them, A4). Never raises for the file's sake."""
+    limit = settings.proof_page_timeout_seconds
+    try:
+        sizes = run_isolated("page_sizes", (str(path),), settings, limit, label=Path(path).name)
+    except MetroextractError as exc:
+        return [PageImage(n, *A4, None, f"the page sizes could not be read ({exc.message})") for n in range(1, pages + 1)]
+    deadline = time.monotonic() + settings.timeout_seconds
+    out = []
+    for index, (width, height) in enumerate(sizes):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            out.append(PageImage(index + 1, width, height, None, f"not drawn: the proof page's time ({settings.timeout_seconds:g} s) ran out"))
+            continue
+        try:
+            out.append(run_isolated("render_page", (str(path), index), settings, min(limit, remaining), label=Path(path).name))
+        except ExtractionTimeout:
+            out.append(PageImage(index + 1, width, height, None, f"its image took longer than {min(limit, remaining):g} s to draw: not drawn"))
+        except MetroextractError as exc:
+            out.append(PageImage(index + 1, width, height, None, f"its image could not be drawn ({exc.message})"))
+    return out
 
 
 # --------------------------------------------------------------------------- what is drawn
@@ -192,6 +241,7 @@ code{background:#f3f4f6;padding:1px 3px;font-size:12px;word-break:break-all}butt
 #pages{flex:1;padding:12px;min-width:0}
 .page{margin:0 auto 18px;max-width:1200px}.page h3{margin:0 0 4px;font-size:13px;color:#374151}
 .sheet{position:relative;background:#fff;box-shadow:0 1px 4px #0004}.sheet img{display:block;width:100%;height:auto}
+.placeholder{display:flex;align-items:center;justify-content:center;width:100%;color:#6b7280;background:repeating-linear-gradient(45deg,#fff,#fff 12px,#f3f4f6 12px,#f3f4f6 24px);font-size:13px}
 .box{position:absolute;border:2px solid var(--c);background:color-mix(in srgb,var(--c) 10%,transparent);display:block}
 .box[data-kind=activity]{border:1px dashed var(--c);background:none;pointer-events:none}
 .box.focus{outline:4px solid #facc15;z-index:3;background:color-mix(in srgb,#facc15 35%,transparent)}
@@ -269,8 +319,14 @@ def _panel_html(report: Report, drawn: list[Drawn], warnings_by_page: dict[int |
         for t in group:
             name = t.pointer.split("/")[1]
             sections.setdefault(name, []).append(_item_html(by_pointer.get(t.pointer), "section", label_of(value_at(doc, t.pointer))))
+    verdicts = report.quality.sections if report.quality else {}
+    if "activities" in verdicts:
+        sections = {"activities": [], **sections}
+    for name in verdicts:  # a section printed but read empty still shows, with its reasons
+        if verdicts[name].verdict == "needs_review" and name not in sections:
+            sections[name] = []
     for name, items in sections.items():
-        parts.append(f'<details data-section="{escape(name)}"><summary>{escape(name.replace("_", " "))} ({len(items)})</summary><ul>{"".join(items)}</ul></details>')
+        parts.append(_section_details_html(name, items, verdicts.get(name)))
     review = [d for d in drawn if d.command]
     parts.append(f"<h2>To review ({len({d.command for d in review})} names)</h2><ul>")
     seen: set[str] = set()
@@ -288,6 +344,18 @@ def _panel_html(report: Report, drawn: list[Drawn], warnings_by_page: dict[int |
     return "".join(parts)
 
 
+def _section_details_html(name: str, items: list[str], quality: SectionQuality | None) -> str:
+    """One section of the panel: its verdict (`data-verdict`) and reasons, then its items."""
+    verdict = quality.verdict if quality else ""
+    badge = f' <span class="{"ok" if verdict == "ok" else "bad"}">{escape(verdict.replace("_", " "))}</span>' if verdict else ""
+    reasons = "".join(
+        f'<li class="warning" data-reason="{escape(r.code)}">{f"<a href=#p{r.page}>p.{r.page}</a> " if r.page else ""}{escape(r.code)}: {escape(r.message)}</li>'
+        for r in (quality.reasons if quality else [])
+    )
+    count = f" ({len(items)})" if items or name != "activities" else ""
+    return f'<details data-section="{escape(name)}" data-verdict="{escape(verdict)}"><summary>{escape(name.replace("_", " "))}{count}{badge}</summary><ul>{reasons}{"".join(items)}</ul></details>'
+
+
 def _summary_html(report: Report, drawn: list[Drawn]) -> str:
     q = report.quality
     unresolved = len({d.command for d in drawn if d.command})
@@ -295,16 +363,25 @@ def _summary_html(report: Report, drawn: list[Drawn]) -> str:
     placed, tried = sum(p for p, _ in cov.values()), sum(t for _, t in cov.values())
     verdict = q.verdict if q else "unknown"
     reasons = f" ({escape('; '.join(q.reasons))})" if q and q.reasons else ""
+    review = [k for k, v in (q.sections if q else {}).items() if v.verdict == "needs_review"]
     legend = "".join(f'<span style="border-color:{c}">{escape(KIND_LABELS.get(k, k))}</span>' for k, c in KIND_COLOURS.items())
     return (
-        f'<header id="summary" data-activities="{len(report.activities)}" data-warnings="{len(report.warnings)}" data-unresolved="{unresolved}" data-located="{placed}" data-values="{tried}">'
+        f'<header id="summary" data-activities="{len(report.activities)}" data-warnings="{len(report.warnings)}" data-unresolved="{unresolved}" data-located="{placed}" data-values="{tried}" data-sections-to-review="{escape(" ".join(review))}">'
         f"<h1>{escape(report.source.file_name)}</h1>"
         f"<span>{escape(report.id)} · {report.language} · {escape(report.period.text)}</span>"
         f'<span class="{"ok" if verdict == "ok" else "bad"}">quality: {escape(verdict)}{reasons}</span>'
-        f"<span>{len(report.activities)} activities</span><span>{len(report.warnings)} warnings</span>"
+        + (f'<span class="bad">sections to review: {escape(", ".join(review))}</span>' if review else "")
+        + f"<span>{len(report.activities)} activities</span><span>{len(report.warnings)} warnings</span>"
         f"<span>{unresolved} unresolved names</span><span>{placed}/{tried} values located</span>"
         f'<span class="legend">{legend}</span></header>'
     )
+
+
+def _sheet_image(p: PageImage) -> str:
+    """The page's image, or a blank sheet of the page's shape saying why there is none."""
+    if p.data_uri:
+        return f'<img src="{p.data_uri}" alt="page {p.page}" width="{round(p.width)}" height="{round(p.height)}">'
+    return f'<div class="placeholder" data-placeholder="" style="aspect-ratio:{max(p.width, 1):.1f}/{max(p.height, 1):.1f}">page {p.page}: {escape(p.problem or "no image")}</div>'
 
 
 def proof_html(report: Report, pages: list[PageImage], review: list[ReviewItem] | None = None) -> str:
@@ -322,11 +399,12 @@ def proof_html(report: Report, pages: list[PageImage], review: list[ReviewItem] 
             if pb.page == p.page
         ]
         html_boxes += [_box_html(d, p) for d in drawn if d.entry.page == p.page]
-        warns = "".join(f'<li class="warning" data-kind="warning" data-page="{p.page}">{escape(t)}</li>' for t in warnings_by_page.get(p.page, []))
+        texts = warnings_by_page.get(p.page, []) + ([f"page image: {p.problem}"] if p.problem else [])
+        warns = "".join(f'<li class="warning" data-kind="warning" data-page="{p.page}">{escape(t)}</li>' for t in texts)
         body.append(
             f'<section class="page" id="p{p.page}" data-page="{p.page}"><h3>Page {p.page}</h3>'
             f"{f'<ul class=warnings>{warns}</ul>' if warns else ''}"
-            f'<div class="sheet"><img src="{p.data_uri}" alt="page {p.page}" width="{round(p.width)}" height="{round(p.height)}">{"".join(html_boxes)}</div></section>'
+            f'<div class="sheet">{_sheet_image(p)}{"".join(html_boxes)}</div></section>'
         )
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
@@ -338,13 +416,13 @@ def proof_html(report: Report, pages: list[PageImage], review: list[ReviewItem] 
     )
 
 
-def write_proof(pdf_path: Path | str, report: Report, out_path: Path | str, review: list[ReviewItem] | None = None) -> Path:
-    """Render the PDF and write its report's proof page to `out_path` atomically."""
-    from .export import atomic_write_bytes
+def write_proof(pdf_path: Path | str, report: Report, out_path: Path | str, review: list[ReviewItem] | None = None, pages: list[PageImage] | None = None) -> Path:
+    """Write a report's proof page to `out_path` atomically, over `pages` (default: the PDF
+    drawn in this process)."""
+    from .atomic import atomic_write_bytes
 
     out_path = Path(out_path)
-    html = proof_html(report, pdf_to_page_images(pdf_path), review)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
+    html = proof_html(report, pdf_to_page_images(pdf_path) if pages is None else pages, review)
     atomic_write_bytes(out_path, html.encode("utf-8"))
     return out_path
 
@@ -352,6 +430,12 @@ def write_proof(pdf_path: Path | str, report: Report, out_path: Path | str, revi
 def proof_path(output_dir: Path | str, report_id: str) -> Path:
     """Where ingest writes a report's proof page: `OUTPUT/proof/<report_id>.html`."""
     return Path(output_dir) / PROOF_DIR / f"{report_id}.html"
+
+
+def reports_without_proof(output_dir: Path | str) -> list[str]:
+    """Ids of the reports stored in `OUTPUT/reports/` that have no proof page."""
+    folder = Path(output_dir) / "reports"
+    return sorted(p.stem for p in folder.glob("r-*.json") if not proof_path(output_dir, p.stem).exists())
 
 
 def proof_for_pdf(pdf_path: Path | str, out_path: Path | str, settings: Any = None) -> Path:
@@ -362,27 +446,37 @@ def proof_for_pdf(pdf_path: Path | str, out_path: Path | str, settings: Any = No
     return write_proof(pdf_path, ex.report, out_path, ex.review)
 
 
-def write_stored_proof(output_dir: Path | str, report_id: str, pdf_path: Path | str) -> Path:
-    """The proof page of a report a run stored (`OUTPUT/reports/<id>.json` and its review
-    list) → `OUTPUT/proof/<id>.html`."""
+def _stored_report(output_dir: Path, report_id: str) -> tuple[Report, list[ReviewItem]]:
     from .export import report_path
     from .review import REVIEW_DIR
 
-    output_dir = Path(output_dir)
     report = Report.model_validate_json(report_path(output_dir, report_id).read_text(encoding="utf-8"))
     queue = output_dir / REVIEW_DIR / f"{report_id}.jsonl"
     lines = queue.read_text(encoding="utf-8").splitlines() if queue.is_file() else []
-    review = [ReviewItem.model_validate_json(line) for line in lines if line.strip()]
-    return write_proof(pdf_path, report, proof_path(output_dir, report_id), review)
+    return report, [ReviewItem.model_validate_json(line) for line in lines if line.strip()]
 
 
-def write_stored_proofs(output_dir: Path | str, reports: list[tuple[str, Path]]) -> list[str]:
+def write_stored_proof(output_dir: Path | str, report_id: str, pdf_path: Path | str, settings: Settings | None = None) -> list[str]:
+    """The proof page of a report a run stored (`OUTPUT/reports/<id>.json` and its review
+    list) → `OUTPUT/proof/<id>.html`, its pages drawn in a worker process
+    (`isolated_page_images`). Returns the problems of pages drawn as placeholders."""
+    output_dir = Path(output_dir)
+    report, review = _stored_report(output_dir, report_id)
+    pages = isolated_page_images(pdf_path, settings or Settings(), report.source.pages)
+    write_proof(pdf_path, report, proof_path(output_dir, report_id), review, pages)
+    return [f"{report_id}: proof page {p.page}: {p.problem}" for p in pages if p.problem]
+
+
+def write_stored_proofs(output_dir: Path | str, reports: list[tuple[str, Path]], settings: Settings | None = None) -> list[str]:
     """Proof pages of the (report id, source PDF) pairs a run stored; a page that cannot be
-    written is a message returned (the run goes on: the report itself is written)."""
+    written, or a page drawn as a placeholder, is a message returned (the run goes on: the
+    report itself is written)."""
     problems = []
     for report_id, pdf_path in reports:
         try:
-            write_stored_proof(output_dir, report_id, pdf_path)
+            problems += write_stored_proof(output_dir, report_id, pdf_path, settings)
+        except FileNotFoundError as exc:
+            problems.append(f"{report_id}: proof page not written: {exc.filename} is missing")
         except Exception as exc:  # noqa: BLE001 - a proof page never fails a run
             problems.append(f"{report_id}: proof page not written: {type(exc).__name__}: {exc}")
     return problems

@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .models import Activity, BBox, DocumentLayout, ItemProvenance, Line, Report
+from .text import fold_with_positions
 
 MAX_CANDIDATES = 24  # occurrences of one value considered (a short code can be everywhere)
 SEQUENCE_REACH = 8  # a list's chain may skip this many unplaced items between two placed ones
@@ -49,23 +50,7 @@ _WIDTHS = [
 # --------------------------------------------------------------------------- folding
 
 
-def fold(text: str) -> tuple[str, list[int]]:
-    """Letters and digits, lower case, accents dropped; with each one's index in `text`.
-
-    >>> fold("Bogotá, Ville-de-Mexico")[0]
-    'bogotavilledemexico'
-    >>> fold("+1 380")
-    ('1380', [1, 3, 4, 5])
-    """
-    out: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(text):
-        for c in unicodedata.normalize("NFKD", ch):
-            if c.isalnum():
-                low = c.lower()
-                out.append(low)
-                where.extend([i] * len(low))
-    return "".join(out), where
+fold = fold_with_positions  # letters and digits, lower case, accents off; with their indices
 
 
 def key(text: str | None) -> str:

@@ -9,7 +9,7 @@ assembled report (names resolved) and the OCR confidence in, a `Quality` out.
 from __future__ import annotations
 
 from .errors import WarningCode
-from .models import Quality, Report, Warning_
+from .models import Quality, Report, SectionQuality, Warning_
 from .segment import SegmentedReport, is_body
 
 # Share of running-text letters that may sit in no activity and no section (captions
@@ -60,8 +60,11 @@ def implausible_sections(seg: SegmentedReport) -> list[str]:
     return out
 
 
-def report_quality(seg: SegmentedReport, report: Report, ocr_confidence: float | None = None) -> Quality:
-    """Measure the extraction and give the verdict, with a reason per failed measure."""
+def report_quality(seg: SegmentedReport, report: Report, ocr_confidence: float | None = None, section_verdicts: dict[str, SectionQuality] | None = None) -> Quality:
+    """Measure the extraction and give the verdict, with a reason per failed measure.
+
+    `section_verdicts` are the per-section verdicts (`section_checks.section_quality`): any
+    section that needs review makes the report need review too (the roll-up)."""
     body = seg.body_size
     body_chars = sum(_letters(ln.text) for ln in seg.all_body_lines if is_body(ln, body))
     unplaced_chars = sum(_letters(ln.text) for ln in seg.unplaced if is_body(ln, body))
@@ -92,6 +95,9 @@ def report_quality(seg: SegmentedReport, report: Report, ocr_confidence: float |
         reasons.append("pages that could not be read: " + ", ".join(map(str, bad_pages)))
     if ocr_confidence is not None and ocr_confidence < MIN_OCR_CONFIDENCE:
         reasons.append(f"OCR mean word confidence {ocr_confidence:.0f} < {MIN_OCR_CONFIDENCE:.0f}")
+    review = [name for name, q in (section_verdicts or {}).items() if q.verdict == "needs_review"]
+    if review:
+        reasons.append("sections to review: " + ", ".join(review))
     return Quality(
         verdict="needs_review" if reasons else "ok",
         reasons=reasons,
@@ -105,6 +111,7 @@ def report_quality(seg: SegmentedReport, report: Report, ocr_confidence: float |
         unresolved_name_share=unresolved_share,
         pages_unreadable=bad_pages,
         ocr_mean_confidence=None if ocr_confidence is None else round(ocr_confidence, 1),
+        sections=section_verdicts or {},
     )
 
 

@@ -13,7 +13,6 @@ so two ids can never claim one key.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -30,7 +29,7 @@ from pydantic import (
 )
 
 from metroextract.errors import RegistryError
-from metroextract.normalize import normalize_name
+from metroextract.text import fold as normalize_name
 
 __all__ = [
     "ENV_VAR",
@@ -293,18 +292,11 @@ def dump_registry(registry: Registry) -> str:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """The registry file, replaced atomically; an edited file keeps its mode."""
+    from .atomic import atomic_write_bytes
+
+    mode = path.stat().st_mode & 0o777 if path.exists() else None
+    atomic_write_bytes(path, text.encode("utf-8"), mode=mode)
 
 
 def add_alias(path: Path, name: str, entity_id: str, *, kind: Kind | None = None) -> None:

@@ -8,13 +8,12 @@ The CLI reads the queue with `review_items_from_dir`; accepting a name adds it a
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from metroextract.atomic import atomic_write_bytes
 from metroextract.errors import MetroextractError
 from metroextract.models import ReviewItem
 
@@ -69,15 +68,5 @@ def write_review(output_dir: Path, report_id: str, items: Iterable[ReviewItem]) 
     if not lines:
         path.unlink(missing_ok=True)
         return None
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.writelines(lines)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, "".join(lines).encode("utf-8"))
     return path

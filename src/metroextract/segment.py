@@ -108,6 +108,24 @@ class LineTags(BaseModel):
 
 
 _SQUASH = re.compile(r"\s+")
+# Bullets that may open a run-in field line ("• Membres activés : …", "▪ ALLIANCES …").
+_BULLETS = " \t-–—•·▪◦›■►▸‣*"
+
+
+def _bare_runin(label: str, rest: str) -> bool:
+    """A label in capitals run into its value with no separator ("MEMBRES ACTIVÉS Dakar"):
+    the value follows after a space and does not continue the label in capitals.
+
+    >>> _bare_runin("MEMBRES ACTIVÉS", " Dakar, Lima"), _bare_runin("Membres activés", " Dakar")
+    (True, False)
+    >>> _bare_runin("ALLIANCES", " ET PARTENAIRES"), _bare_runin("RETOS METROPOLITANOS", " 2.1 Resiliencia")
+    (False, True)
+    """
+    letters = [c for c in label if c.isalpha()]
+    if len(letters) < 4 or not all(c.isupper() for c in letters) or not rest[:1].isspace() or not rest.strip():
+        return False
+    first = rest.split()[0]
+    return not (sum(c.isalpha() for c in first) > 1 and first.isupper() and len(rest.split()) > 1 and all(w.isupper() for w in rest.split()[:2]))
 
 
 @cache
@@ -146,11 +164,11 @@ def tag_lines(texts: list[str], lang: str) -> list[LineTags]:
                 same = [sp.label_ for sp in spans if sp.start_char == first.start_char and sp.end_char == first.end_char]
                 tags = LineTags(whole=same[0], also=tuple(same[1:]))
             elif (
-                not head.strip()
+                not head.strip(_BULLETS)
                 and (fld := next((sp.label_ for sp in spans if sp.start_char == first.start_char and sp.end_char == first.end_char and sp.label_.startswith("FIELD:")), None))
-                and RUNIN_SEPARATOR.match(rest)
+                and (RUNIN_SEPARATOR.match(rest) or _bare_runin(text[first.start_char : first.end_char], rest))
             ):
-                tags = LineTags(runin=fld, runin_rest=RUNIN_SEPARATOR.sub("", rest, count=1))
+                tags = LineTags(runin=fld, runin_rest=RUNIN_SEPARATOR.sub("", rest, count=1).strip())
             elif not head.strip() and first.label_ == "KICKER":
                 m = re.match(r"^\s*(\d+)\b\s*[:.–—-]?\s*(.*)$", rest)
                 if m:
@@ -216,14 +234,18 @@ def _image_text(ln: Line, boxes: dict[int, list[tuple[float, float, float, float
     return any(x0 <= cx <= x1 and t <= cy <= b for x0, t, x1, b in boxes.get(ln.page, []))
 
 
+# What separates the items of a printed list: a comma or semicolon, or a middle dot,
+# bullet, bar, slash or dash standing between spaces.
+_LIST_SEPARATOR_RE = re.compile(r"[,;]|\s[·•▪|/–—]\s|\s[·•▪|/–—]$")
+
+
 def _looks_like_value(field: str, text: str) -> bool:
     """A line that can continue a field's values after a column or page break."""
     if field == "results":
         return bool(RESULT_LIKE_RE.search(text))
     if field == "challenges":
         return bool(CHALLENGE_RE.match(text)) or len(text.split()) <= 6
-    words = text.split()
-    return "," in text or len(words) <= 4
+    return bool(_LIST_SEPARATOR_RE.search(text)) or len(text.split()) <= 4
 
 
 def layout_to_segments(layout: DocumentLayout, lang: str | None = None) -> SegmentedReport:
@@ -254,6 +276,7 @@ class ReportLook:
     title_lines: list[Line]
     title_runs: dict[int, int] = dataclass_field(default_factory=dict)  # title start → its date line (title-first reports)
     evidenced: list[int] = dataclass_field(default_factory=list)  # activity starts proven by labelled fields, sorted
+    starts: list[int] = dataclass_field(default_factory=list)  # every line that can open an activity, sorted
 
     def titleish(self, j: int, page: int) -> bool:
         """A line that can be part of an activity title (or its series kicker)."""
@@ -317,6 +340,17 @@ class ReportLook:
     def next_evidence(self, j: int) -> int | None:
         return next((k for k in self.evidenced if k > j), None)
 
+    def owner_beside(self, i: int) -> int | None:
+        """The activity start that field line i is printed beside: in a margin column, the
+        fields come first in the reading order, level with the date and title on their
+        right (one of the next few starts, when the column holds several activities)."""
+        ln = self.lines[i]
+        for j in [k for k in self.starts if k > i][:4]:
+            s = self.lines[j]
+            if s.page == ln.page and s.x0 >= ln.x1 - 1.0 and abs(s.top - ln.top) <= 2.5 * s.size:
+                return j
+        return None
+
 
 def read_report_look(layout: DocumentLayout, lang: str | None = None) -> ReportLook:
     """The report-wide decisions, from all of the layout's lines at once."""
@@ -325,6 +359,8 @@ def read_report_look(layout: DocumentLayout, lang: str | None = None) -> ReportL
     texts = [ln.text for ln in lines]
     if lang is None:
         lang, _ = detect_language(texts, vocabs)
+    lines = join_wrapped_labels(lines, lang)
+    texts = [ln.text for ln in lines]
     body = layout.body_size
     colours = Counter(ln.color for ln in lines if is_body(ln, body) for _ in range(len(ln.text)))
     # An OCR text layer has one invisible font and noisy sizes: style says nothing there,
@@ -347,7 +383,81 @@ def read_report_look(layout: DocumentLayout, lang: str | None = None) -> ReportL
     )
     look.title_runs = _title_runs(look)
     look.evidenced = _evidenced_starts(look)
+    splits = {j for j, (ln, tg) in enumerate(zip(lines, look.tags)) if j not in look.date_idx and is_heading(ln, body) and tg.whole is None and _date_split(ln, look.vocab) is not None}
+    look.starts = sorted(look.date_idx | set(look.title_runs) | splits)
     return look
+
+
+def _wraps_onto(a: Line, b: Line) -> bool:
+    """b continues a short line a of a narrow column: same page, left edge and style, set
+    tight below it."""
+    return (
+        a.page == b.page
+        and abs(a.x0 - b.x0) < 2.0
+        and _same_look(a, b)
+        and 0 <= b.top - a.bottom < 0.8 * a.size
+        and len(a.text.split()) <= 4
+        and len(b.text.split()) <= 4
+    )
+
+
+def join_wrapped_labels(lines: list[Line], lang: str) -> list[Line]:
+    """A field label wrapped over two or three lines of a narrow label column ("MIEMBROS" /
+    "ACTIVOS", or "METROPOLITAN" / "CHALLENGES: 1.1" run into its value) becomes one line,
+    when the lines joined are a label of the vocabulary and the last of them alone is not
+    one (two stacked labels stay two)."""
+    spans: dict[int, tuple[int, str]] = {}
+    for k in (3, 2):
+        starts = [i for i in range(len(lines) - k + 1) if all(_wraps_onto(lines[j], lines[j + 1]) for j in range(i, i + k - 1))]
+        joins = [(i, text) for i in starts for text in _label_joins([ln.text for ln in lines[i : i + k]])]
+        n_j = len(joins)
+        tags = tag_lines([t for _, t in joins] + [lines[i + k - 1].text for i, _ in joins] + [lines[i].text for i, _ in joins], lang) if joins else []
+        for n, (i, text) in enumerate(joins):
+            whole, last, first = tags[n], tags[n_j + n], tags[2 * n_j + n]
+            taken = any(i <= j < i + k or j <= i < j + spans[j][0] for j in spans)
+            labelled = _field_tag(whole) or (whole.runin and first == LineTags())
+            if labelled and not (_field_tag(last) or last.runin) and not taken:
+                spans[i] = (k, text)
+    if not spans:
+        return lines
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        if i not in spans:
+            out.append(lines[i])
+            i += 1
+            continue
+        k, text = spans[i]
+        part = lines[i : i + k]
+        out.append(part[0].model_copy(update={"text": text, "x1": max(ln.x1 for ln in part), "bottom": part[-1].bottom}))
+        i += k
+    return out
+
+
+def _field_tag(tg: LineTags) -> str | None:
+    return next((t for t in (tg.whole, *tg.also) if t and t.startswith("FIELD:")), None)
+
+
+def _label_joins(texts: list[str]) -> list[str]:
+    """The ways lines of a wrapped label join: at a space, or inside a word broken with
+    or without a hyphen ("ENJEUX MÉTRO" + "POLITAINS").
+
+    >>> _label_joins(["ENJEUX MÉTRO", "POLITAINS"])
+    ['ENJEUX MÉTRO POLITAINS', 'ENJEUX MÉTROPOLITAINS']
+    >>> _label_joins(["RÉSULTATS AS-", "SOCIÉS"])
+    ['RÉSULTATS ASSOCIÉS']
+    """
+    outs = [texts[0].strip()]
+    for t in texts[1:]:
+        t = t.strip()
+        nxt = []
+        for o in outs:
+            if o.endswith("-") and o[-2:-1].isalpha():
+                nxt.append(o[:-1] + t)
+            else:
+                nxt += [f"{o} {t}", o + t]
+        outs = nxt
+    return outs
 
 
 def _activity_dates(lines: list[Line], vocab: Vocabulary, one_font: bool) -> set[int]:
@@ -443,6 +553,10 @@ class Segmenter:
         # Labels stacked in a column of their own with the values beside them (a key/value
         # table): the reading order gives all labels, then all values; rows pair them again.
         self.label_stack: list[tuple[str, Line]] = []
+        # Fields read before their activity opens (a margin column left of its date and
+        # title): gathered here, given to the activity that opens next.
+        self.ahead: dict[int, ActivityBlock] = {}  # start line → the fields read ahead of it
+        self.placing = 0  # the line being placed
 
     # ------------------------------------------------------------------ the walk
 
@@ -454,6 +568,7 @@ class Segmenter:
 
     def place(self, i: int) -> int:
         """Place line i; the index of the next line to place."""
+        self.placing = i
         self.follow_page_kicker(i)
         if i in self.look.evidenced and self.section != "activities":
             self.enter_activities()
@@ -473,6 +588,7 @@ class Segmenter:
 
     def activity_line(self, i: int) -> None:
         """Inside activities: a date opens one; then its header, fields and text."""
+        self.fields_ahead(i)
         for step in (self.date_line, self.before_first_activity, self.header_line, self.field_label, self.runin_field, self.table_row, self.field_value, self.dangling_value, self.late_title):
             if step(i):
                 return
@@ -515,8 +631,15 @@ class Segmenter:
         self.action_label = None
 
     def open_activity(self, block: ActivityBlock, next_state: str) -> None:
-        """Start a new activity block: nothing of the previous one's fields carries over."""
+        """Start a new activity block: nothing of the previous one's fields carries over
+        (but fields read ahead of it in a margin column are its own)."""
         self.close_action_label()
+        ahead = self.ahead.pop(self.placing, None)
+        if ahead is not None:
+            block.fields = {**ahead.fields, **block.fields}
+            block.figure_lines = ahead.figure_lines + ahead.description_lines + block.figure_lines
+            if self.cur is ahead:
+                self.cur = None
         self.close_activity()
         self.cur = block
         self.dangling = None
@@ -524,7 +647,7 @@ class Segmenter:
         self.state, self.field, self.last_field_line = next_state, None, None
 
     def close_activity(self) -> None:
-        if self.cur is not None:
+        if self.cur is not None and not any(self.cur is b for b in self.ahead.values()):
             self.activities.append(self.cur)
         self.cur, self.field = None, None
 
@@ -691,7 +814,7 @@ class Segmenter:
     def action_label_line(self, i: int) -> int | None:
         """A heading-styled line continuing the label of the action line just opened."""
         look, ln, tg = self.look, self.look.lines[i], self.look.tags[i]
-        if self.action_label is None or not is_heading(ln, look.body) or i in look.date_idx or tg.whole is not None or _date_split(ln, look.vocab) is not None:
+        if self.action_label is None or not is_heading(ln, look.body) or i in look.date_idx or tg.whole is not None or tg.runin is not None or _date_split(ln, look.vocab) is not None:
             return None
         if not re.fullmatch(r"L\d+", ln.text.strip()):
             self.action_label.append(ln.text)
@@ -721,6 +844,33 @@ class Segmenter:
             return False
         self.open_activity(ActivityBlock(action_line=self.action, date_line=split[0], title_lines=[split[1]]), "header")
         return True
+
+    def fields_ahead(self, i: int) -> None:
+        """A field label level with the next activity's date or title, left of it: a margin
+        column printed (and read) before its activity. Its fields wait for that activity."""
+        tg = self.look.tags[i]
+        if not (tg.runin or _field_tag(tg)):
+            return
+        j = self.look.owner_beside(i)
+        if j is None or (j in self.ahead and self.cur is self.ahead[j]):
+            return
+        if self.cur is not None and not self.cur.fields and not any(self.cur is b for b in self.ahead.values()):
+            return  # the current activity's own fields
+        if self.cur is not None and self.continues_fields(i, _field_tag(tg) or tg.runin):
+            return
+        self.close_action_label()
+        self.close_activity()
+        self.cur = self.ahead[j] = ActivityBlock(action_line=self.action, date_line=self.look.lines[j])
+        self.state, self.field, self.last_field_line, self.dangling = "body", None, None, None
+        self.label_stack.clear()
+
+    def continues_fields(self, i: int, tag: str | None) -> bool:
+        """Line i, a label, continues the current activity's group of fields: set close
+        under its last field line, and naming a field the group does not have yet."""
+        ln, last = self.look.lines[i], self.last_field_line
+        if last is None or self.cur is None or (tag or "")[6:] in self.cur.fields:
+            return False
+        return last.page == ln.page and abs(last.x0 - ln.x0) < 2.0 and 0 <= ln.top - last.bottom < 2.5 * ln.size
 
     def before_first_activity(self, i: int) -> bool:
         """Text between a divider and the first activity (an introduction, a picture)."""
@@ -940,6 +1090,13 @@ def _date_split(ln: Line, vocab: Vocabulary) -> tuple[Line, Line] | None:
     DU 3 MARS") would be cut.
     """
     words = ln.text.split()
+    # a separator standing alone decides first ("3 août · 5E ÉDITION": not "3 août · 5")
+    seps = [k for k, w in enumerate(words[:8]) if w in ("·", "—", "–", "|", "-", ":")]
+    for k in seps[:1]:
+        head, rest = " ".join(words[:k]), " ".join(words[k + 1 :])
+        if rest[:1].isupper() or rest[:1].isdigit():
+            if any(c.isalpha() for c in rest) and is_date_line(head, vocab):
+                return ln.model_copy(update={"text": head}), ln.model_copy(update={"text": rest})
     for k in range(min(7, len(words) - 1), 0, -1):
         head = " ".join(words[:k]).rstrip(" -–—|:·,")
         rest = " ".join(words[k:]).lstrip(" -–—|:·,")
@@ -960,7 +1117,7 @@ def _date_split(ln: Line, vocab: Vocabulary) -> tuple[Line, Line] | None:
 def is_body_prose(ln: Line) -> bool:
     """A long line of running text (not a list of names)."""
     words = ln.text.split()
-    return len(words) >= 7 and ln.text.count(",") <= len(words) / 6
+    return len(words) >= 7 and len(_LIST_SEPARATOR_RE.findall(ln.text)) <= len(words) / 6
 
 
 def _split_series(block: ActivityBlock) -> None:
@@ -969,6 +1126,8 @@ def _split_series(block: ActivityBlock) -> None:
     if block.series is not None or len(lines) < 2:
         return
     first, rest = lines[0], lines[1:]
+    if first.bbox == block.date_line.bbox and all(_same_look(first, r) for r in rest):
+        return  # the title's first words share the date's line ("22 octobre · LANCEMENT DU")
     smaller = first.size < 0.8 * min(r.size for r in rest)  # survives OCR, which loses fonts
     if smaller or (_style(first) != _style(rest[0]) and all(_style(r) == _style(rest[0]) for r in rest)):
         block.series = first

@@ -16,6 +16,11 @@ class Settings(BaseSettings):
     max_bytes: int = Field(100 * 1024 * 1024, description="largest PDF accepted, in bytes")
     max_pages: int = Field(400, description="most pages accepted")
     timeout_seconds: float = Field(300.0, description="longest extraction of one file before it is killed")
+    max_memory_mb: int | None = Field(
+        2048,
+        description="address space of each worker process that reads PDFs (extraction, OCR, proof images), in MB; a file needing more ends as out_of_memory; 0 or unset: no cap",
+    )
+    proof_page_timeout_seconds: float = Field(20.0, description="longest rendering of one proof-page image; a slower page gets a placeholder and a warning")
     registry: Path | None = Field(None, description="member/alliance registry YAML (default: packaged file)")
     resolve_names: bool = Field(True, description="resolve members and alliances against the registry")
     ocr: bool = Field(True, description="run OCR (ocrmypdf + tesseract) on PDFs without a text layer")
@@ -32,7 +37,7 @@ class Settings(BaseSettings):
             raise ValueError("must be positive")
         return v
 
-    @field_validator("timeout_seconds")
+    @field_validator("timeout_seconds", "proof_page_timeout_seconds")
     @classmethod
     def _positive_time(cls, v: float) -> float:
         if v <= 0:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict
+
+from .text import fold as fold  # the vocabulary key (re-exported: labels are matched folded)
 
 LANGUAGES = ("fr", "en", "es")
 
@@ -42,21 +42,6 @@ class Vocabulary(BaseModel):
     table_headers: dict[str, list[str]] = {}
     date_deadline: list[str] = []
     link_labels: list[str] = []
-
-
-def fold(text: str) -> str:
-    """Casefold, strip accents and punctuation, collapse spaces: the matching key.
-
-    >>> fold("  MEMBRES  ACTIVÉS :")
-    'membres actives'
-    >>> fold("Mise en œuvre du Plan d’action")
-    'mise en oeuvre du plan d action'
-    """
-    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = re.sub(r"[^\w]+", " ", text)
-    return " ".join(text.split())
 
 
 def _data_dir() -> Path:

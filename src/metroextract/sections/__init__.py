@@ -27,7 +27,7 @@ from .cards import parse_cards
 from .checks import cross_check
 from .engagement import parse_engagement
 from .key_figures import is_number_line, parse_key_figures
-from .lines import clean_name, names_of
+from .lines import above_in_column, clean_name, names_of, tables_in_place
 from .media import parse_media
 from .meetings import parse_meetings
 from .note import paragraphs, parse_note
@@ -78,13 +78,18 @@ def sections_to_parts(seg: SegmentedReport, period: Period, lexicon: set[str], w
         parts["member_engagement"] = eng
     if secs.get("meetings") and (meet := run("meetings", "meetings", parse_meetings, secs["meetings"], body, vocab, period)) is not None:
         parts["bilateral_meetings"] = meet
-    if secs.get("key_results") and (kf := run("key_results", "key figures", parse_key_figures, secs["key_results"], body, vocab, items=lambda v: v[1])) is not None:
+    if secs.get("key_results") and (kf := run("key_results", "key figures", parse_key_figures, secs["key_results"], body, vocab, lexicon, items=lambda v: v[1])) is not None:
         parts["key_figures_period"], parts["key_figures"] = kf
     if secs.get("challenge_taxonomy") and (tax := run("challenge_taxonomy", "challenges", parse_taxonomy, secs["challenge_taxonomy"], body)) is not None:
         parts["challenge_taxonomy"] = tax
     if secs.get("plan") and (plan := run("plan", "L1/L1A1/L1A1D1 items", parse_plan, secs["plan"], body)) is not None:
         parts["plan"] = plan
     staff_lines: list[Line] = list(secs.get("secretariat") or [])
+    if staff_lines and secs.get("who"):
+        # a region's table printed above the secretariat heading but read after its first lines
+        above = {id(ln) for ln in above_in_column(staff_lines)}
+        secs["who"] = tables_in_place(secs["who"] + [ln for ln in staff_lines if id(ln) in above])
+        staff_lines = [ln for ln in staff_lines if id(ln) not in above]
     staff_table = bool(staff_lines) and bool(find_tables(staff_lines, vocab, ("name", "position"), required=("name", "position")))
     if secs.get("who"):
         # "Secrétariat général" is both a focal-point role inside regions and the last
@@ -92,7 +97,7 @@ def sections_to_parts(seg: SegmentedReport, period: Period, lexicon: set[str], w
         # regions end at a large secretariat heading or at the first card printed
         # without a role after a board
         pool = secs["who"] if staff_table else [*secs["who"], *staff_lines]  # both in reading order
-        who = run("who", "regions", parse_who, pool, body, vocab, seg.language, items=lambda v: v[0])
+        who = run("who", "regions", parse_who, pool, body, vocab, seg.language, None if staff_table else len(secs["who"]), items=lambda v: v[0])
         if who is not None:
             parts["regions"], extra = who
             staff_lines = extra + staff_lines if staff_table else extra

@@ -62,10 +62,57 @@ def _runin_people(lines: list[Line]) -> tuple[list[dict[str, Any]], list[Line]] 
     return (people, rest) if people else None
 
 
-def parse_cards(lines: list[Line], kind: str) -> tuple[list[dict[str, Any]], list[Line]]:
+def _tight(cards: list[dict[str, Any]]) -> float:
+    """Paragraphs of a card are as far apart as its name is from its first detail: a
+    detail line clearly closer than that to the line above wraps it."""
+    heads = [c["gaps"][0] for c in cards if c["name"] and c.get("gaps")]
+    return 0.75 * min(heads) if heads else 0.0
+
+
+def roles_in_details(cards: list[dict[str, Any]]) -> bool:
+    """Cards printed name first, then role, then place or position, in one style: when no
+    card has a role and every card has two detail paragraphs or more, the first is the
+    role if some of the first paragraphs repeat from card to card (roles do: "Membre",
+    "Coprésidente"; places and positions rarely)."""
+    named = [c for c in cards if c["name"]]
+    if not named or any(c["role"] for c in named):
+        return False
+    tight = _tight(named)
+    paras = [_paragraphs(c, tight) for c in named]
+    if any(len(p) < 2 for p in paras):
+        return False
+    return len(named) == 1 or max(Counter(p[0] for p in paras).values()) >= 2
+
+
+def with_roles(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The cards with their first detail paragraph as their role."""
+    tight = _tight(cards)
+    out = []
+    for c in cards:
+        paras = _paragraphs(c, tight) if c["name"] else []
+        out.append({**c, "role": paras[0], "detail": paras[1:]} if len(paras) >= 2 else c)
+    return out
+
+
+def _paragraphs(card: dict[str, Any], tight: float) -> list[str]:
+    """A card's detail lines as paragraphs: a line set clearly closer to the one above it
+    than paragraphs are apart (`tight`) wraps it ("Vice-présidente" / "régionale")."""
+    gaps = card.get("gaps") or [0.0] * len(card["detail"])
+    out: list[list[str]] = []
+    for k, (text, gap) in enumerate(zip(card["detail"], gaps)):
+        if k and gap <= tight:
+            out[-1].append(text)
+        else:
+            out.append([text])
+    return [join_lines(p) for p in out]
+
+
+def parse_cards(lines: list[Line], kind: str, roles: bool = True) -> tuple[list[dict[str, Any]], list[Line]]:
     """Cards of role (small bold label) → name (bold) → details (plain lines), or role →
     "Name — detail" on one line. Returns the cards and, for board cards, the lines from
-    the first card printed without any role on (the secretariat after the last region)."""
+    the first card printed without any role on (the secretariat after the last region).
+    Cards printed name first take their role from their first detail (`roles`; off when
+    the caller decides that over several lists of cards at once)."""
     cards: list[dict[str, Any]] = []
     if not lines:
         return cards, []
@@ -94,5 +141,6 @@ def parse_cards(lines: list[Line], kind: str) -> tuple[list[dict[str, Any]], lis
                 cards.append({"role": None, "name": name, "detail": detail})
         elif cards and cards[-1]["name"] is not None:
             cards[-1]["detail"].append(text)
+            cards[-1].setdefault("gaps", []).append(ln.top - prev.bottom if prev is not None and ln.page == prev.page else 0.0)
         prev = ln
-    return cards, []
+    return (with_roles(cards) if roles and roles_in_details(cards) else cards), []

@@ -9,7 +9,7 @@ from ..models import (
     Contact,
     Line,
 )
-from .lines import squash
+from .lines import attached, squash
 
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -18,6 +18,36 @@ _WEB_RE = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?$", 
 _PHONE_LABEL_RE = re.compile(r"^(?:t[ée]l[ée]?(?:fono|ephone|éfono)?|phone|tel|t)\s*\.?\s*[:.]?\s*(\+?\(?\d[\d\s().\-/]{5,}\d)$", re.I)
 
 _PHONE_RE = re.compile(r"^\+?\(?\d[\d\s().\-/]{6,}\d$")
+
+
+def _lead_in(lines: list[Line], first: int, ref: Line) -> list[int]:
+    """Up to three plain lines styled like `ref` read right before line `first`, and the
+    bold title line over them; nothing unless the title closes them."""
+    out: list[int] = []
+    j = first - 1
+    while j >= 0 and len(out) <= 3:
+        ln = lines[j]
+        if ln.bold:
+            return [j, *out] if out and ln.page == ref.page else []
+        if round(ln.size, 1) != round(ref.size, 1) or ln.color != ref.color or squash(ln.text).endswith(":") or ln.cell is not None:
+            return []
+        out.insert(0, j)
+        j -= 1
+    return []
+
+
+def _title_after(lines: list[Line], last: int, ref: Line) -> list[int]:
+    """The box's bold title and its first plain lines read right after the box (the foot
+    of the column before it, read after it), ending the lines or a column."""
+    j = last + 1
+    if j >= len(lines) or not lines[j].bold or lines[j].page != ref.page:
+        return []
+    out = [j]
+    while j + 1 < len(lines) and len(out) <= 3 and attached(lines[j], lines[j + 1], 1.0) and not lines[j + 1].bold and round(lines[j + 1].size, 1) == round(ref.size, 1):
+        j += 1
+        out.append(j)
+    ends = j + 1 >= len(lines) or not attached(lines[j], lines[j + 1], 1.5)
+    return out if len(out) > 1 and ends else []
 
 
 def contact_lines(lines: list[Line]) -> tuple[Contact | None, set[int]]:
@@ -44,7 +74,8 @@ def contact_lines(lines: list[Line]) -> tuple[Contact | None, set[int]]:
     )
     pos = stack.index(idx[0])
     lo = hi = pos
-    while lo > 0 and lines[stack[lo]].top - lines[stack[lo - 1]].bottom <= 2.5 * lines[stack[lo]].size:
+    # up to a gap wider than a line (staff listed above the box)
+    while lo > 0 and lines[stack[lo]].top - lines[stack[lo - 1]].bottom <= 1.2 * lines[stack[lo]].size:
         lo -= 1
     while hi < len(stack) - 1 and lines[stack[hi + 1]].top - lines[stack[hi]].bottom <= 2.5 * lines[stack[hi]].size:
         hi += 1
@@ -62,6 +93,12 @@ def contact_lines(lines: list[Line]) -> tuple[Contact | None, set[int]]:
         address.insert(0, squash(ln.text))
         ref = ln
         j -= 1
+    if not address and pos == lo:
+        # the box's first lines at the foot of the previous column: plain lines read just
+        # before it, under the box's bold title
+        lead = _lead_in(lines, idx[0], lines[idx[0]]) or _title_after(lines, idx[-1], lines[idx[0]])
+        address = [squash(lines[k].text) for k in lead if not lines[k].bold]
+        box |= set(lead)
     contact = Contact(
         address=join_lines(address) or None,
         phone=found["phone"][1] if "phone" in found else None,

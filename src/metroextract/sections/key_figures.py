@@ -1,24 +1,76 @@
-"""Key figures: numbers set in display type, each with the label printed under it."""
+"""Key figures: numbers set in display type, each with the label printed under it, beside
+it (a number | label table) or run in after it on one line (`**+1 120** people engaged`)."""
 
 from __future__ import annotations
 
 import re
 
-from ..fields import join_lines, parse_int
+from ..fields import parse_int
 from ..models import (
     KeyFigure,
     Line,
 )
 from ..vocab import Vocabulary, fold
-from .lines import attached, is_heading, squash
+from .lines import attached, bold_lead, is_heading, join_wrapped, level, squash
 
 _NUMBER_RE = re.compile(r"^[+\-–~≈>≥<]?\s?\d[\d\s\u00a0\u202f.,']*\d?\s?[%+]?$")
 
 
+_GROUPS_RE = re.compile(r"\d+")
+
+
 def is_number_line(text: str) -> bool:
-    """'+1 380', '119', '+1,380', '1.380', '25%'."""
+    """'+1 380', '119', '+1,380', '1.380', '25%', '2,5%'; not a code ('1.1', '3.12')."""
     t = squash(text)
-    return bool(_NUMBER_RE.match(t)) and any(c.isdigit() for c in t) and len(t) <= 16
+    if not (_NUMBER_RE.match(t) and any(c.isdigit() for c in t) and len(t) <= 16):
+        return False
+    groups = _GROUPS_RE.findall(t)
+    # digits grouped by thousands; a short last group only as a percentage's decimals
+    return all(len(g) == 3 for g in groups[1:-1]) and (len(groups) < 2 or len(groups[-1]) == 3 or t.endswith("%"))
+
+
+def split_across(ln: Line, lines: list[Line]) -> list[Line]:
+    """A number line that runs across two tiles ("+1 380 119": two figures set level in
+    two columns, read as one line) parted where a column of the other lines starts; each
+    part placed by its share of the line's width."""
+    words = squash(ln.text).split(" ")
+    if len(words) < 2:
+        return [ln]
+    lefts = {round(o.x0) for o in lines if o.page == ln.page and o is not ln and ln.x0 + 2 < o.x0 < ln.x1 and o.top > ln.top}
+    per = (ln.x1 - ln.x0) / max(1, len(squash(ln.text)))
+    parts, start, pos = [], 0, 0
+    for k in range(1, len(words)):
+        pos += len(words[k - 1]) + 1
+        x = ln.x0 + pos * per
+        if any(abs(x - left) < 1.5 * ln.size for left in lefts):
+            parts.append((start, k, x))
+            start = k
+    if not parts:
+        return [ln]
+    parts.append((start, len(words), ln.x1))
+    out, x0 = [], ln.x0
+    for a, b, x in parts:
+        out.append(ln.model_copy(update={"text": " ".join(words[a:b]), "x0": x0, "x1": x - per}))
+        x0 = x
+    return out if all(is_number_line(o.text) for o in out) else [ln]
+
+
+_LEAD_NUMBER_RE = re.compile(r"^([+\-–~≈>≥<]?\s?\d[\d\s\u00a0\u202f.,']*?\d?\s?[%+]?)\s+(\D.*)$")
+
+
+def runin_figure(ln: Line) -> tuple[str, str] | None:
+    """A figure run in before its label on one line: the number in bold (`**97**
+    collaborations`), or, when the layout gives no runs, a number opening a line whose
+    next word is in lower case (`+1 120 personnes engagées`)."""
+    lead = bold_lead(ln)
+    if lead is not None:
+        return lead if is_number_line(lead[0]) else None
+    if ln.runs:
+        return None
+    m = _LEAD_NUMBER_RE.match(squash(ln.text))
+    if m and is_number_line(m.group(1)) and m.group(2)[:1].islower():
+        return squash(m.group(1)), m.group(2)
+    return None
 
 
 def _has_month(text: str, vocab: Vocabulary) -> bool:
@@ -32,39 +84,97 @@ def _under(ln: Line, num: Line, body: float) -> bool:
     return abs(ln.x0 - num.x0) < 2 * body or centre
 
 
-def parse_key_figures(lines: list[Line], body: float, vocab: Vocabulary) -> tuple[str | None, list[KeyFigure]]:
+def _period(lines: list[Line], vocab: Vocabulary) -> str | None:
+    """The period line printed before the figures ("Du 1er janvier au 30 avril")."""
+    for ln in lines:
+        if _has_month(ln.text, vocab) and any(c.isdigit() for c in ln.text):
+            return squash(ln.text)
+    return None
+
+
+def _beside(lines: list[Line], k: int, taken: set[int], nums: list[int]) -> list[int]:
+    """The label printed right of its number on the same row (a number | label table):
+    the nearest line level with it, and the lines wrapping that cell under it."""
+    num = lines[k]
+    right = [j for j, ln in enumerate(lines) if j not in taken and level(ln, num) and ln.x0 >= num.x1 - 1]
+    if not right:
+        return []
+    first = min(right, key=lambda j: lines[j].x0)
+    out, prev = [first], lines[first]
+    rows = [lines[n] for n in nums]
+    for j in sorted(range(len(lines)), key=lambda j: (lines[j].page, lines[j].top)):
+        ln = lines[j]
+        if j in taken or j in out or ln.top <= prev.top or abs(ln.x0 - prev.x0) > 2:
+            continue
+        if not attached(prev, ln, 1.0) or any(level(ln, r) for r in rows):
+            break
+        out.append(j)
+        prev = ln
+    return out
+
+
+def _under_number(lines: list[Line], k: int, taken: set[int], body: float) -> list[int]:
+    """The label set under its number: flush with it or centred under it, right below."""
+    num = prev = lines[k]
+    out: list[int] = []
+    # found by geometry, not by order: tiles set side by side read row by row as well
+    # as tile by tile
+    under = sorted((j for j, ln in enumerate(lines) if j not in taken and ln.page == num.page and ln.top > num.top and _under(ln, num, body)), key=lambda j: lines[j].top)
+    for j in under:
+        ln = lines[j]
+        if ln.top <= prev.top:
+            break
+        near = ln.top - num.bottom < max(2 * body, 0.6 * num.size) if prev is num else attached(prev, ln, 1.0)
+        if not near:
+            break
+        out.append(j)
+        prev = ln
+    return out
+
+
+def _runin_figures(lines: list[Line], vocab: Vocabulary, lexicon: set[str] | None) -> tuple[str | None, list[KeyFigure]]:
+    """Figures run in before their labels, a label wrapping onto the lines under it."""
+    figs: list[tuple[str, list[str]]] = []
+    first = next((k for k, ln in enumerate(lines) if runin_figure(ln)), None)
+    if first is None:
+        return None, []
+    prev: Line | None = None
+    for ln in lines[first:]:
+        if (fig := runin_figure(ln)) is not None:
+            figs.append((fig[0], [fig[1]]))
+        elif prev is not None and attached(prev, ln, 1.0) and ln.x0 >= prev.x0 - 2:
+            figs[-1][1].append(ln.text)
+        else:
+            continue
+        prev = ln
+    out = [KeyFigure(text=t, value=_value(t), label=join_wrapped(label, lexicon)) for t, label in figs]
+    return _period(lines[:first], vocab), out
+
+
+def _value(text: str) -> int | None:
+    return parse_int(text.rstrip("%"))
+
+
+def parse_key_figures(lines: list[Line], body: float, vocab: Vocabulary, lexicon: set[str] | None = None) -> tuple[str | None, list[KeyFigure]]:
     """A period line ("Du 1er janvier au 30 avril") and number-like lines, each with the
-    label printed under it (or above it when nothing is under it)."""
+    label printed beside it, under it, or above it when nothing is beside or under it;
+    without number lines, figures run in before their labels."""
     lines = [ln for ln in lines if not (is_heading(ln, body) and not is_number_line(ln.text))]
+    lines = [part for ln in lines for part in (split_across(ln, lines) if is_number_line(ln.text) else [ln])]
     nums = [k for k, ln in enumerate(lines) if is_number_line(ln.text)]
     display = [k for k in nums if lines[k].size >= 1.25 * body]
     nums = display or nums  # figures are set in display type when any are
     if not nums:
-        return None, []
-    period = None
-    for ln in lines[: nums[0]]:
-        if _has_month(ln.text, vocab) and any(c.isdigit() for c in ln.text):
-            period = squash(ln.text)
-            break
+        return _runin_figures(lines, vocab, lexicon)
+    period = _period(lines[: nums[0]], vocab)
     taken: set[int] = set(nums)
     if period is not None:
         taken.update(k for k, ln in enumerate(lines[: nums[0]]) if squash(ln.text) == period)
-    labels: dict[int, list[Line]] = {k: [] for k in nums}
+    labels: dict[int, list[Line]] = {}
     for k in nums:
-        num = prev = lines[k]
-        # the label is found by geometry, not by order: tiles set side by side read
-        # row by row as well as tile by tile
-        under = sorted((j for j, ln in enumerate(lines) if j not in taken and ln.page == num.page and ln.top > num.top and _under(ln, num, body)), key=lambda j: lines[j].top)
-        for j in under:
-            ln = lines[j]
-            if j in taken or ln.top <= prev.top:
-                break
-            near = ln.top - num.bottom < max(2 * body, 0.6 * num.size) if prev is num else attached(prev, ln, 1.0)
-            if not near:
-                break
-            labels[k].append(ln)
-            taken.add(j)
-            prev = ln
+        found = _beside(lines, k, taken, nums) or _under_number(lines, k, taken, body)
+        labels[k] = [lines[j] for j in found]
+        taken.update(found)
     for k in nums:
         if labels[k]:
             continue
@@ -78,5 +188,5 @@ def parse_key_figures(lines: list[Line], body: float, vocab: Vocabulary) -> tupl
     figs = []
     for k in nums:
         text = squash(lines[k].text)
-        figs.append(KeyFigure(text=text, value=parse_int(text.rstrip("%")), label=join_lines([ln.text for ln in labels[k]])))
+        figs.append(KeyFigure(text=text, value=_value(text), label=join_wrapped([ln.text for ln in labels[k]], lexicon)))
     return period, figs

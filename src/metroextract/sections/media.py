@@ -13,7 +13,7 @@ from ..models import (
     Period,
 )
 from ..tabular import find_tables
-from ..vocab import Vocabulary
+from ..vocab import Vocabulary, fold
 from .lines import attached, bold_lead, cell_text, is_heading, month_heading, squash, style_of, without_tables
 
 
@@ -29,6 +29,25 @@ def _media_from_tables(lines: list[Line], vocab: Vocabulary, period: Period) -> 
             if cell_text(rec.get("outlet")):
                 out.append(MediaMention(month=month, outlet=cell_text(rec.get("outlet")), title=cell_text(rec.get("title")) or None))
     return out, without_tables(lines, tables)
+
+
+_BULLET_RE = re.compile(r"^[-–—•·▪◦›»■□*]\s*(?=\S)")
+
+
+def unbulleted(ln: Line) -> Line | None:
+    """A bulleted line without its bullet (a run of its own or the text's first character);
+    None for a bullet set alone in a gutter."""
+    text = squash(ln.text)
+    if re.fullmatch(r"[-–—•·▪◦›»■□*]", text):
+        return None
+    if not _BULLET_RE.match(text) or text[:2] == "--":
+        return ln
+    runs = list(ln.runs)
+    if runs and re.fullmatch(r"[-–—•·▪◦›»■□*]", runs[0][0].strip()):
+        runs = runs[1:]
+    elif runs:
+        runs[0] = (_BULLET_RE.sub("", runs[0][0].lstrip()), runs[0][1])
+    return ln.model_copy(update={"text": _BULLET_RE.sub("", text), "runs": runs})
 
 
 _ENUMERATOR_RE = re.compile(r"^\(?\d{1,3}[.)]\s+")
@@ -52,6 +71,7 @@ def parse_media(lines: list[Line], body: float, vocab: Vocabulary, period: Perio
     None when the next line is another outlet or month). A layout setting no outlet in
     bold sets it apart otherwise: the style of the lines printed right under the months."""
     from_tables, lines = _media_from_tables(lines, vocab, period)
+    lines = [b for ln in lines if (b := unbulleted(ln)) is not None]
     lines = [ln for ln in lines if not (is_heading(ln, body) and month_heading(ln, vocab, period) is None)]
     months = [month_heading(ln, vocab, period) for ln in lines]
     outlet_styles: set[tuple] = set()
@@ -80,4 +100,7 @@ def parse_media(lines: list[Line], body: float, vocab: Vocabulary, period: Perio
         else:
             continue  # a stray plain line: no outlet above it
         prev = ln
+    # an activity's labelled field read into the section ("Partenaires — CGLU") is no mention
+    field_labels = {fold(v) for vs in vocab.labels.values() for v in vs}
+    out = [m for m in out if fold(join_lines(m["outlet"]).rstrip(" :—–-")) not in field_labels]
     return from_tables + [MediaMention(month=m["month"], outlet=join_lines(m["outlet"]), title=join_lines(m["title"]) or None) for m in out]

@@ -13,15 +13,51 @@ from ..models import (
     MemberRef,
     Period,
 )
+from ..registry import load_registry
 from ..tabular import find_tables
+from ..text import fold as registry_key
 from ..vocab import Vocabulary, fold
 from .lines import cell_text, is_heading, month_heading, names_of, squash, without_tables
 
 
 def _label_map(vocab: Vocabulary) -> dict[str, str]:
-    labels = {fold(v): "members" for v in [*vocab.meeting_members, *vocab.labels.get("members", [])]}
-    labels.update({fold(v): "alliances" for v in [*vocab.meeting_alliances, *vocab.labels.get("alliances", [])]})
+    """Folded label → field: the meeting labels, the activity field labels and the table
+    headers of the vocabulary ("Format", "Tipo", "Membres", "Alliances")."""
+    heads = vocab.table_headers
+    labels = {fold(v): "format" for v in heads.get("format", [])}
+    labels.update({fold(v): "members" for v in [*vocab.meeting_members, *vocab.labels.get("members", []), *heads.get("members", [])]})
+    labels.update({fold(v): "alliances" for v in [*vocab.meeting_alliances, *vocab.labels.get("alliances", []), *heads.get("alliances", [])]})
     return labels
+
+
+def _registry_keys() -> set[str]:
+    reg = load_registry()
+    return set(reg.keys("member")) | set(reg.keys("alliance"))
+
+
+def split_known(name: str, keys: set[str] | None = None) -> list[str]:
+    """A value printed as pills loses its boxes in the text layer: "Haikou Moscú" is two
+    registered names set side by side. A name that is not itself registered but reads
+    as a run of registered names (the fewest pieces) is those names; anything else stays
+    whole."""
+    keys = _registry_keys() if keys is None else keys
+    words = name.split()
+    if len(words) < 2 or registry_key(name) in keys:
+        return [name]
+    best: list[list[str] | None] = [[]] + [None] * len(words)
+    for j in range(1, len(words) + 1):
+        for i in range(j):
+            prev = best[i]
+            piece = " ".join(words[i:j])
+            if prev is not None and registry_key(piece) in keys and (best[j] is None or len(prev) + 1 < len(best[j])):  # type: ignore[arg-type]
+                best[j] = [*prev, piece]
+    found = best[-1]
+    return found if found and len(found) >= 2 else [name]
+
+
+def meeting_names(lines: list[Line], keys: set[str] | None = None) -> list[str]:
+    """Names listed by separators or one per line, pills split by the registry."""
+    return [piece for n in names_of(lines) for piece in split_known(n, keys)]
 
 
 def _runin(text: str, labels: dict[str, str]) -> tuple[str, str] | None:
@@ -32,10 +68,96 @@ def _runin(text: str, labels: dict[str, str]) -> tuple[str, str] | None:
     return None
 
 
+def _key_lines(lines: list[Line], labels: dict[str, str], vocab: Vocabulary) -> list[tuple[Line, str]]:
+    """Row headers of a transposed table: lines that are a label ("Members"), a label broken
+    over two lines of its narrow column ("Memb" / "res"), or a bold label run beside the
+    first value on the same baseline ("**Members** Incheon": the value is given back as a
+    line of its own)."""
+    month_words = {fold(v) for v in vocab.table_headers.get("month", [])}
+    # a label broken inside a word by its narrow column and read back with a space ("Memb res")
+    unspaced = {k.replace(" ", ""): f for k, f in labels.items()}
+    out: list[tuple[Line, str]] = []
+    skip = -1
+    for k, ln in enumerate(lines):
+        if k <= skip:
+            continue
+        text = squash(ln.text)
+        nxt = lines[k + 1] if k + 1 < len(lines) else None
+        if fold(text) in labels or fold(text) in month_words:
+            out.append((ln, labels.get(fold(text), "month")))
+        elif ln.bold and fold(text).replace(" ", "") in unspaced:
+            out.append((ln, unspaced[fold(text).replace(" ", "")]))
+        elif nxt is not None and ln.bold and nxt.bold and abs(nxt.x0 - ln.x0) < 1 and 0 < nxt.top - ln.bottom < ln.size and fold(text + squash(nxt.text)) in labels:
+            out.append((ln, labels[fold(text + squash(nxt.text))]))
+            skip = k + 1
+        elif ln.runs and ln.runs[0][1] and len(ln.runs) > 1 and fold(ln.runs[0][0]) in labels and not RUNIN_LABEL_RE.match(ln.runs[0][0]) and not any(b for _, b in ln.runs[1:]):
+            label, value = squash(ln.runs[0][0]), squash(" ".join(r for r, _ in ln.runs[1:]))
+            start = ln.x0 + (ln.x1 - ln.x0) * (len(label) + 1) / max(1, len(text))
+            out.append((ln.model_copy(update={"text": label, "x1": start - 1}), labels[fold(label)]))
+            out.append((ln.model_copy(update={"text": value, "x0": start, "bold": False}), ""))
+    return out
+
+
+def _transposed(lines: list[Line], labels: dict[str, str], vocab: Vocabulary, period: Period) -> tuple[list[BilateralMeeting], set[int]]:
+    """A table with the months across its header row and Format / Members / Alliances as row
+    headers down a left column, ruled or not, one or several months per band: each value
+    belongs to the month over its column and to the row header level with it or above it."""
+    keyed = _key_lines(lines, labels, vocab)
+    keys = [(ln, f) for ln, f in keyed if f]
+    extra = [ln for ln, f in keyed if not f]
+    months = [(ln, mh) for ln in lines if (mh := month_heading(ln, vocab, period)) is not None and len(squash(ln.text)) <= 24]
+    values_at = [ln for ln in [*lines, *extra] if not any(ln is k for k, _ in keys)]
+
+    def row_header_of(m: Line) -> bool:
+        """A row header left of every month of the page (cards put theirs under the month),
+        with a value level with it in the month's column."""
+        left = min(o.x0 for o, _ in months if o.page == m.page)
+        return any(
+            k.page == m.page and k.x1 <= left + 1 and k.top >= m.top - 1 and any(v.page == k.page and abs(v.top - k.top) < 0.5 * k.size and v.x0 >= m.x0 - k.size for v in values_at) for k, _ in keys
+        )
+
+    heads = [(m, mh) for m, mh in months if row_header_of(m)]
+    if not heads or not keys:
+        return [], set()
+    key_ids = {id(k) for k, _ in keys}
+    used = {id(m) for m, _ in heads} | {id(ln) for ln in lines if any(ln.page == k.page and abs(ln.top - k.top) < 0.5 and ln.x0 == k.x0 for k, _ in keyed)}
+    values = [ln for ln in [*lines, *extra] if id(ln) not in used and id(ln) not in key_ids and not month_heading(ln, vocab, period)]
+    out: list[BilateralMeeting] = []
+    for m, mh in heads:
+        row = sorted((o for o, _ in heads if o.page == m.page and abs(o.top - m.top) < 0.5 * m.size), key=lambda o: o.x0)
+        right = next((o.x0 for o in row if o.x0 > m.x0 + 1), float("inf"))
+        below = [o.top for o, _ in heads if o.page == m.page and o.top > m.top + 0.5 * m.size]
+        bottom = min(below, default=float("inf"))
+        band_keys = sorted(((k, f) for k, f in keys if k.page == m.page and m.top - 1 <= k.top < bottom and k.x1 <= m.x0 + 1), key=lambda kf: kf[0].top)
+        cells: dict[str, list[Line]] = {"format": [], "members": [], "alliances": []}
+        for v in values:
+            if v.page != m.page or not (m.top + 0.5 * m.size < v.top < bottom) or not (m.x0 - m.size <= v.x0 < right - 0.5 * m.size):
+                continue
+            above = [f for k, f in band_keys if k.top <= v.top + 0.5 * v.size]
+            if above and above[-1] in cells:
+                cells[above[-1]].append(v)
+                used.add(id(v))
+        names = _registry_keys()
+        fmt = cell_text(cells["format"]) or None
+        out.append(
+            BilateralMeeting(
+                month=mh, format=fmt, members=[MemberRef(name=n) for n in meeting_names(cells["members"], names)], alliances=[AllianceRef(name=n) for n in meeting_names(cells["alliances"], names)]
+            )
+        )
+    return out, used | key_ids
+
+
+def _cards_in_cells(lines: list[Line], labels: dict[str, str]) -> bool:
+    """Boxed cards read as the cells of a ruled table: their fields are run in ("Tipo: Híbrido")."""
+    return sum(_runin(squash(ln.text), labels) is not None for ln in lines) >= 2
+
+
 def parse_meetings(lines: list[Line], body: float, vocab: Vocabulary, period: Period) -> list[BilateralMeeting]:
     """Cards: month heading → format line ("En ligne") → labelled member/alliance lists."""
     labels = _label_map(vocab)
-    tables = [t for t in find_tables(lines, vocab, ("month", "format", "members", "alliances"), required=("month",)) if {"members", "alliances"} & set(t.keys)]
+    transposed, used = _transposed(lines, labels, vocab, period)
+    lines = [ln for ln in lines if id(ln) not in used]
+    tables = [t for t in find_tables(lines, vocab, ("month", "format", "members", "alliances"), required=("month",)) if {"members", "alliances"} & set(t.keys) and not _cards_in_cells(t.lines, labels)]
     from_tables = []
     for t in tables:
         for rec in t.records():
@@ -45,8 +167,8 @@ def parse_meetings(lines: list[Line], body: float, vocab: Vocabulary, period: Pe
                 BilateralMeeting(
                     month=month,
                     format=cell_text(rec.get("format")) or None,
-                    members=[MemberRef(name=n) for n in names_of(rec.get("members") or [])],
-                    alliances=[AllianceRef(name=n) for n in names_of(rec.get("alliances") or [])],
+                    members=[MemberRef(name=n) for n in meeting_names(rec.get("members") or [])],
+                    alliances=[AllianceRef(name=n) for n in meeting_names(rec.get("alliances") or [])],
                 )
             )
     lines = [ln for ln in without_tables(lines, tables) if not (is_heading(ln, body) and month_heading(ln, vocab, period) is None)]
@@ -66,22 +188,30 @@ def parse_meetings(lines: list[Line], body: float, vocab: Vocabulary, period: Pe
             field = labels[fold(text)]
             continue
         ri = _runin(text, labels)
+        if ri and ri[0] == "format":
+            card["format"], field = ri[1].strip() or None, None
+            continue
         if ri:
             field = ri[0]
             if ri[1].strip():
                 card[field].append(ln.model_copy(update={"text": ri[1]}))
             continue
-        if field is None:
+        if field in (None, "format"):
             if card["format"] is None:
                 card["format"] = text
+            field = None
             continue
         card[field].append(ln)
-    return from_tables + [
-        BilateralMeeting(
-            month=c["month"],
-            format=c["format"],
-            members=[MemberRef(name=n) for n in names_of(c["members"])],
-            alliances=[AllianceRef(name=n) for n in names_of(c["alliances"])],
-        )
-        for c in cards
-    ]
+    return (
+        transposed
+        + from_tables
+        + [
+            BilateralMeeting(
+                month=c["month"],
+                format=c["format"],
+                members=[MemberRef(name=n) for n in meeting_names(c["members"])],
+                alliances=[AllianceRef(name=n) for n in meeting_names(c["alliances"])],
+            )
+            for c in cards
+        ]
+    )

@@ -10,9 +10,17 @@ from ..models import (
     Line,
     PlanItem,
 )
-from .lines import continues, is_heading, squash
+from .lines import attached, continues, is_heading, squash
 
-_BULLET_RE = re.compile(r"^[-–—•·▪◦]\s+")
+BULLETS = "-–—•·▪◦›»■□●○‣⁃*"
+# a list's bullet before an item, or a gutter bullet read at the end of the line above
+# ("… advocacy •": the next item's bullet set left of the text, level with its last line)
+_BULLET_RE = re.compile(rf"^[{BULLETS}]\s+|\s+[{BULLETS}]$|^[{BULLETS}]$")
+
+
+def unbullet(text: str) -> str:
+    """A line's text without a list bullet before it or a gutter bullet after it."""
+    return _BULLET_RE.sub("", squash(text)).strip()
 
 
 def plan_level(code: str) -> tuple[str, str | None]:
@@ -24,12 +32,50 @@ def plan_level(code: str) -> tuple[str, str | None]:
     return "line", None
 
 
+def pair_key_column(lines: list[Line], pattern: str) -> list[Line]:
+    """A Code | Label table read column by column (every code, then every label): each code
+    alone on its line takes the label lines printed level with it and under it, down to
+    the next code's row or the next line opening with a code, as one "code label" line in
+    the code's place. `pattern`: the codes' regular expression."""
+
+    def is_code(text: str) -> bool:
+        return bool(re.fullmatch(pattern, unbullet(text)))
+
+    def opens_code(text: str) -> bool:
+        return bool(re.match(rf"(?:{pattern})(?:\s|$)", unbullet(text)))
+
+    codes = [ln for ln in lines if is_code(squash(ln.text))]
+    taken: set[int] = set()
+    merged: dict[int, Line] = {}
+    for code in codes:
+        tol = 0.5 * code.size
+        below = [c.top for c in codes if c.page == code.page and abs(c.x0 - code.x0) < code.size and c.top > code.top + tol]
+        stop = min(below, default=float("inf"))
+        level = [ln for ln in lines if ln.page == code.page and id(ln) not in taken and ln is not code and not is_code(squash(ln.text)) and abs(ln.top - code.top) < tol and ln.x0 >= code.x1 - 1]
+        if not level:
+            continue
+        first = min(level, key=lambda ln: ln.x0)
+        label, prev = [first], first
+        for ln in lines:
+            if ln.page == code.page and id(ln) not in taken and ln.top > prev.top + tol and ln.top < stop - tol and abs(ln.x0 - first.x0) < code.size and not opens_code(ln.text):
+                if stop == float("inf") and not attached(prev, ln, 0.9):
+                    break
+                label.append(ln)
+                prev = ln
+        taken.update(id(ln) for ln in label)
+        merged[id(code)] = code.model_copy(update={"text": f"{squash(code.text)} {join_lines([squash(ln.text) for ln in label])}", "x1": max(ln.x1 for ln in label)})
+    if not merged:
+        return lines
+    return [merged.get(id(ln), ln) for ln in lines if id(ln) not in taken]
+
+
 def parse_plan(lines: list[Line], body: float) -> list[PlanItem]:
     """Every line opening with an L1 / L1A1 / L1A1D1 code, with its wrapped label lines."""
+    lines = [ln for ln in pair_key_column(lines, r"L\d+(?:A\d+)?(?:D\d+)?") if unbullet(ln.text)]
     items: list[dict[str, Any]] = []
     prev: Line | None = None
     for ln in lines:
-        text = _BULLET_RE.sub("", squash(ln.text))  # "- L1A1 label", "• L1A1 label"
+        text = unbullet(ln.text)  # "- L1A1 label", "• L1A1 label"
         m = PLAN_CODE_RE.match(text)
         if m and not re.match(r"^[,;/]|^(?:L\d+(?:A\d+)?(?:D\d+)?[\s,;]*)+$", m.group(2)):
             items.append({"code": m.group(1), "label": [m.group(2)] if m.group(2) else [], "x0": ln.x0})

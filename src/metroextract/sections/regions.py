@@ -16,18 +16,22 @@ from ..models import (
 from ..segment import tag_lines
 from ..tabular import find_tables
 from ..vocab import Vocabulary, fold
-from .cards import parse_cards
-from .lines import attached, cell_text, is_heading, names_of, squash, style_of
+from .cards import parse_cards, roles_in_details, with_roles
+from .lines import attached, cell_text, is_heading, joined_headers, names_of, squash, style_of
 
 
 def _region_name(text: str, region_id: str, vocab: Vocabulary) -> str:
     """The region as named in the vocabulary when the heading is printed in capitals."""
     printed = squash(text)
     letters = [c for c in printed if c.isalpha()]
-    if letters and not all(c.isupper() for c in letters):
-        return printed
-    key = fold(printed).replace(" ", "")
     variants = vocab.regions.get(region_id, [])
+    if letters and not all(c.isupper() for c in letters):
+        # a hyphen lost in the text layer ("AsiaPacific"): the vocabulary's spelling
+        bare = "".join(letters)
+        if printed in variants:
+            return printed
+        return next((v for v in variants if "".join(c for c in v if c.isalpha()) == bare), printed)
+    key = fold(printed).replace(" ", "")
     for v in variants:
         if fold(v).replace(" ", "") == key:
             return v
@@ -110,52 +114,109 @@ def _placed_beside(ln: Line, parts: dict[str, list[Line]], subheads: list[tuple[
     return max(above, key=lambda hm: hm[0].top)[1] if above else None
 
 
-def _table_board(raw: list[Line], vocab: Vocabulary) -> tuple[list[dict[str, Any]], set[int]]:
-    """A board printed as a Role | Name | Position table: its cards, and the lines it used."""
-    tables = [t for t in find_tables(raw, vocab, ("role", "name", "position"), required=("role", "name")) if "name" in t.keys]
-    cards = [
-        {"role": cell_text(rec.get("role")) or None, "name": cell_text(rec.get("name")), "detail": [cell_text(rec.get("position"))] if cell_text(rec.get("position")) else []}
-        for t in tables
-        for rec in t.records()
-        if cell_text(rec.get("name"))
-    ]
-    return cards, {id(ln) for t in tables for ln in t.lines}
+def _people_tables(raw: list[Line], parts: dict[str, list[Line]], vocab: Vocabulary) -> tuple[dict[str, list[dict[str, Any]]], set[int]]:
+    """Focal points and board printed as Role | Name | Place (or Position) tables: each
+    table's cards, filed as focal points or board by the sub-heading its lines were
+    read under (else by its last column: a place is a focal point's, a position a board
+    member's), and the lines the tables used."""
+    found: dict[str, list[dict[str, Any]]] = {"focal": [], "board": []}
+    used: set[int] = set()
+    keys = ("role", "name", "position", "place")
+    joined = joined_headers(raw, vocab, keys)
+    wrapped = {id(ln) for ln in raw} - {id(ln) for ln in joined}  # second lines of wrapped headers
+    for t in find_tables(joined, vocab, keys, required=("role", "name")):
+        if "name" not in t.keys:
+            continue
+        ids = {id(ln) for ln in t.lines}
+        if any(id(ln) not in {id(o) for o in raw} for ln in t.header):
+            ids |= wrapped | {id(o) for o in raw if any(o.page == h.page and o.top == h.top and o.x0 == h.x0 for h in t.header)}
+        votes = {part: sum(id(ln) in ids for ln in parts[part]) for part in ("focal", "board")}
+        part = max(votes, key=lambda k: votes[k]) if any(votes.values()) else ("focal" if "place" in t.keys else "board")
+        detail_key = "place" if "place" in t.keys else "position"
+        for rec in t.records():
+            if cell_text(rec.get("name")):
+                detail = cell_text(rec.get(detail_key))
+                found[part].append({"role": cell_text(rec.get("role")) or None, "name": cell_text(rec.get("name")), "detail": [detail] if detail else []})
+        used |= ids
+    return found, used
 
 
-def _region_of(r: dict[str, Any], vocab: Vocabulary) -> tuple[Region | None, list[Line]]:
-    """One region's parts as a Region (None for a region only named, on a divider page),
-    and the lines after its last board card that belong to no card (staff)."""
+def _cards_of(r: dict[str, Any], vocab: Vocabulary) -> tuple[dict[str, list[dict[str, Any]]], list[Line]]:
+    """One region's focal-point and board cards (tables, then cards as printed, roles not
+    yet taken from their details), and the lines after its last board card that belong
+    to no card (staff)."""
     p = r["parts"]
-    focal, _ = parse_cards(p["focal"], "focal")
-    table_board, used = _table_board(r["raw"], vocab)
+    tables, used = _people_tables(r["raw"], p, vocab)
     if used:
-        p["board"] = [ln for ln in p["board"] if id(ln) not in used]
-        p["members"] = [ln for ln in p["members"] if id(ln) not in used]
-    board, rest = parse_cards(p["board"], "board")
-    board = table_board + board
+        for part in ("members", "focal", "board"):
+            p[part] = [ln for ln in p[part] if id(ln) not in used]
+    focal, _ = parse_cards(p["focal"], "focal", roles=False)
+    board, rest = parse_cards(p["board"], "board", roles=False)
+    return {"focal": focal, "board": board, "tables": tables}, rest
+
+
+def _region_of(r: dict[str, Any], cards: dict[str, Any]) -> Region | None:
+    """One region's parts as a Region (None for a region only named, on a divider page)."""
+    p = r["parts"]
+    focal, board = cards["tables"]["focal"] + cards["focal"], cards["tables"]["board"] + cards["board"]
     if not (p["members"] or p["honorary"] or focal or board):
-        return None, rest
-    region = Region(
+        return None
+    return Region(
         name=r["name"],
         members=[MemberRef(name=n) for n in names_of(grid_order(p["members"]))],
         honorary_members=[MemberRef(name=n) for n in names_of(p["honorary"])],
         focal_points=[FocalPoint(role=c["role"] or "", name=c["name"], place=join_lines(c["detail"]) or None) for c in focal if c["name"]],
         board=[BoardMember(role=c["role"] or "", name=c["name"], position=join_lines(c["detail"]) or None) for c in board if c["name"]],
     )
-    return region, rest
 
 
-def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str) -> tuple[list[Region], list[Line]]:
+def _regions_of(regions: list[dict[str, Any]], vocab: Vocabulary) -> tuple[list[Region], list[Line]]:
+    """Every region, card roles taken from the cards' first details when the cards of
+    that kind across all regions read so (a role column repeats from region to region)."""
+    found = [_cards_of(r, vocab) for r in regions]
+    for kind in ("focal", "board"):
+        split = roles_in_details([c for cards, _ in found for c in cards[kind]])
+        for cards, _ in found:
+            cards[kind] = with_roles(cards[kind]) if split else cards[kind]
+    out = [region for r, (cards, _) in zip(regions, found) if (region := _region_of(r, cards)) is not None]
+    return out, (found[-1][1] if found else [])
+
+
+def _before_heading(ln: Line, regions: list[dict[str, Any]]) -> bool:
+    """A line read after a region's heading but printed above it, within the previous
+    region's lines on that page (a table's last column read late), goes to the previous
+    region, in the part it was reading last. Returns whether it went there."""
+    if len(regions) < 2:
+        return False
+    head, prev = regions[-1]["heading"], regions[-2]
+    if ln.page != head.page or ln.bottom > head.top:
+        return False
+    mine = [o for o in prev["raw"] if o.page == ln.page]
+    if not mine or not min(ln.x1, max(o.x1 for o in mine)) - max(ln.x0, min(o.x0 for o in mine)) > 0:
+        return False
+    prev["raw"].append(ln)
+    if prev.get("end_mode") in prev["parts"]:
+        prev["parts"][prev["end_mode"]].append(ln)
+    return True
+
+
+def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str, staff_from: int | None = None) -> tuple[list[Region], list[Line]]:
     """Region headings → members (one per line or comma-separated) → honorary members →
     focal-point cards → board cards. Returns the regions and the lines of the secretariat
-    found after them (a secretariat heading, or the first card without a role)."""
+    found after them (a secretariat heading, or the first card without a role).
+
+    `staff_from`: where the segmenter's secretariat section starts among `lines`. Its
+    heading, "Secrétariat général", is also a focal point's role: the lines from there
+    are the secretariat's unless they continue a region's focal points."""
     tags = _with_wrapped_headings(lines, tag_lines([ln.text for ln in lines], lang), lang)
     regions: list[dict[str, Any]] = []
     staff: list[Line] = []
     mode: str | None = None
     honorary_prev: Line | None = None
     subheads: list[tuple[Line, str]] = []  # the region's sub-headings met so far, with their mode
-    for ln, tg in zip(lines, tags):
+    for k, (ln, tg) in enumerate(zip(lines, tags)):
+        if k == staff_from and mode != "focal":
+            mode = "secretariat"
         region, sub = _tag(tg, "REGION:"), _tag(tg, "SUB:")
         if sub == "SUB:continued":
             continue  # the second line of a wrapped sub-heading
@@ -164,8 +225,14 @@ def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str) -> t
         elif region is None and regions and mode in ("members", "focal", "board") and (placed := _placed_beside(ln, regions[-1]["parts"], subheads)):
             mode = placed  # a grid's row or a card printed beside one read before; a card under its column's sub-heading
         if region and (is_heading(ln, body) or ln.bold or ln.upper):
-            regions.append({"name": _region_name(ln.text, region[len("REGION:") :], vocab), "parts": {"members": [], "honorary": [], "focal": [], "board": []}, "raw": []})
+            if regions:
+                regions[-1]["end_mode"] = mode
+            wrapped = k + 1 < len(lines) and tags[k + 1].whole == "SUB:continued"  # a heading over two lines
+            text = f"{squash(ln.text)} {squash(lines[k + 1].text)}" if wrapped else ln.text
+            regions.append({"name": _region_name(text, region[len("REGION:") :], vocab), "parts": {"members": [], "honorary": [], "focal": [], "board": []}, "raw": [], "heading": ln})
             mode, subheads = "members", []
+            continue
+        if region is None and mode != "secretariat" and _before_heading(ln, regions):
             continue
         if _tag(tg, "SECTION:") == "SECTION:secretariat" and is_heading(ln, body):
             mode = "secretariat"
@@ -196,11 +263,5 @@ def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str) -> t
             parts[mode].append(ln)
             if mode == "honorary":
                 honorary_prev = ln
-    out: list[Region] = []
-    for k, r in enumerate(regions):
-        region, rest = _region_of(r, vocab)
-        if rest and k == len(regions) - 1:
-            staff = rest + staff
-        if region is not None:
-            out.append(region)
-    return out, staff
+    out, rest = _regions_of(regions, vocab)
+    return out, rest + staff

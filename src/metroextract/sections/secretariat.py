@@ -34,10 +34,15 @@ def parse_secretariat(lines: list[Line], body: float, vocab: Vocabulary | None =
     from_tables: list[StaffMember] = []
     if vocab is not None:
         tables = [t for t in find_tables(lines, vocab, ("name", "position"), required=("name", "position")) if "name" in t.keys]
-        from_tables = [StaffMember(name=cell_text(r["name"]), position=cell_text(r.get("position")) or None) for t in tables for r in t.records() if cell_text(r.get("name"))]
+        if tables:
+            # the contact box under an unruled table reads as more rows of it: not staff
+            plain = [ln for ln in lines if not is_heading(ln, body)]
+            contact, box = contact_lines(plain)
+            in_box = {id(plain[k]) for k in box}
+            records = [r for t in tables for r in t.records() if cell_text(r.get("name")) and not any(id(ln) in in_box for ln in r["name"])]
+            from_tables = [StaffMember(name=cell_text(r["name"]), position=cell_text(r.get("position")) or None) for r in records]
         lines = without_tables(lines, tables)
         if from_tables:
-            contact, _ = contact_lines([ln for ln in lines if not is_heading(ln, body)])
             return from_tables, contact
     lines = [ln for ln in lines if not is_heading(ln, body)]
     contact, box = contact_lines(lines)

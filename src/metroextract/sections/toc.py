@@ -61,25 +61,31 @@ def _join_trailing_numbers(lines: list[Line]) -> list[Line]:
     return out
 
 
+def _look(ln: Line) -> tuple[float, bool]:
+    """Size and weight of a line's first run: a title in bold keeps its look whatever the
+    weight of the dot leaders and page number after it."""
+    return (round(ln.size, 1), ln.runs[0][1] if ln.runs else ln.bold)
+
+
 def parse_toc(lines: list[Line], body: float) -> list[TocEntry]:
     """Entries ("PAGE 3 → Title", "Title 3", "3 Title", a number beside its title) with the
     item lines printed under them; an entry's style is what sets it apart from its items."""
     lines = _join_trailing_numbers(lines)
     cands = [(ln, _toc_entry(ln.text)) for ln in lines]
-    styles = Counter((round(ln.size, 1), ln.bold) for ln, e in cands if e)
+    styles = Counter(_look(ln) for ln, e in cands if e)
     if not styles:
         return []
     entry_style = styles.most_common(1)[0][0]
     entries: list[dict[str, Any]] = []
     last: Line | None = None
     for ln, e in cands:
-        st = (round(ln.size, 1), ln.bold)
+        st = _look(ln)
         text = squash(ln.text)
         if e and st == entry_style:
-            entries.append({"page": e[0], "title": [e[1]], "items": [], "in_title": True})
+            entries.append({"page": e[0], "title": [e[1]], "items": [], "in_title": True, "x0": ln.x0})
         elif not entries:
             continue
-        elif st == entry_style and entries[-1]["in_title"] and last is not None and attached(last, ln, 1.2):
+        elif st == entry_style and entries[-1]["in_title"] and last is not None and attached(last, ln, 1.2) and abs(ln.x0 - entries[-1]["x0"]) < 1:
             entries[-1]["title"].append(text)  # a wrapped title
         else:
             entries[-1]["in_title"] = False

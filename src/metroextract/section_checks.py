@@ -1,0 +1,586 @@
+"""Per-section quality: can each section of a report be trusted on its own?
+
+One bad section must not hide among good ones, and must not make the good ones suspect.
+Each check below is a small function from a report (and, where it needs them, the
+segmenter's lines of the section and the registry) to reasons; its threshold is a
+constant here, in one place. `section_quality` runs them all and gives every section of
+the report model a verdict: `ok`, `needs_review` (a reason each) or `absent` (the
+report does not print that section).
+
+The checks are general — never tuned to one design:
+
+- the section's own structure: table rows with the same columns (`ragged_rows`), months
+  inside the report's period (`month_outside_period`) and, for meetings, not repeated
+  (`month_repeated`), no item holding two or more registry names (`joined_names`), names
+  that do not resolve (`names_unresolved`), a header with no values under it
+  (`empty_header`: a meeting month with no names), lines of the section no item used
+  (`unused_lines`), a section far beyond its kind's size (`section_implausible`);
+- what the report says elsewhere: a section the contents page lists that came out empty
+  (`listed_but_empty`), a member count in the key figures against the region lists
+  (`member_count_mismatch`), and the report warnings that belong to one section
+  (`WARNING_SECTION`: `member_not_in_regions`, `result_not_in_plan`, …);
+- activities without a date or title (`activity_incomplete`);
+- on OCR'd pages, the recognition confidence of the section's own words
+  (`ocr_low_confidence`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .errors import WarningCode
+from .models import Line, MemberRef, Report, SectionQuality, SectionReason
+from .vocab import all_vocabularies, fold
+
+# --------------------------------------------------------------------------- thresholds
+
+# Share of a section's member/alliance names the registry could not place (a list read
+# in pieces or glued together leaves names that resolve to nothing).
+MAX_SECTION_UNRESOLVED_SHARE = 0.25
+# ... counted only from this many names on (one odd name in a short list is for review
+# through the review queue, not a wrong section).
+MIN_NAMES_FOR_SHARE = 4
+# Items holding two or more registry names ("Montréal Gauteng Johannesburg").
+MAX_JOINED_ITEMS = 0
+# Items of a list lacking a column most of its other items fill (a cell read into the
+# next row): more than this share of the items.
+MAX_RAGGED_SHARE = 0.25
+# A column counts as filled when at least this share of the items fill it.
+RAGGED_MIN_FILLED = 0.5
+# Months outside the report's period, and meeting months printed twice.
+MAX_MONTHS_OUTSIDE = 0
+MAX_MONTHS_REPEATED = 0
+# Times a list's order goes back (contents pages, months, codes) — printed lists run forward.
+MAX_ORDER_BREAKS = 0
+# Meetings with neither members nor alliances (a month header with nothing under it).
+MAX_EMPTY_HEADERS = 0
+# Share of a section's letters on lines no item took (a heading the segmenter missed, a
+# table column the parser did not read). Headings, labels and months are not counted.
+MAX_UNUSED_SHARE = 0.15
+# ... and only from this many letters unused (a stray caption in a long section).
+MIN_UNUSED_LETTERS = 40
+# A line counts as used when this share of its words is found in the section's items.
+USED_WORD_SHARE = 0.5
+# Words in a name (a person, a member, a role): more is several cells read as one.
+MAX_NAME_WORDS = 7
+# Activities without a date or a title.
+MAX_INCOMPLETE_ACTIVITIES = 0
+# Tesseract mean word confidence (0..100) of a section's own words below which the
+# section is not trusted. Measured on the scanned fixtures: sections read at 87–96 came out
+# anywhere from F1 0 to 1 (a confidently misread letter breaks an item), so no lower bar
+# separates them: a section read by OCR needs review unless its words read near-perfectly.
+MIN_SECTION_OCR_CONFIDENCE = 98.0
+
+# The sections of the report model, in document order, and the segmenter's section
+# names (the vocabulary's keys) whose lines each is read from.
+SECTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "table_of_contents": ("toc",),
+    "secretary_general_note": ("note",),
+    "activities": ("activities",),
+    "media_mentions": ("media",),
+    "member_engagement": ("engagement",),
+    "bilateral_meetings": ("meetings",),
+    "key_figures": ("key_results",),
+    "challenge_taxonomy": ("challenge_taxonomy",),
+    "plan": ("plan",),
+    "regions": ("who",),
+    "secretariat": ("secretariat",),
+    "contact": (),
+}
+SEGMENT_FIELD = {seg: name for name, segs in SECTION_FIELDS.items() for seg in segs}
+
+# Report warnings that speak about one section: attached to it.
+WARNING_SECTION: dict[str, str] = {
+    WarningCode.MEMBER_NOT_IN_REGIONS: "regions",
+    WarningCode.RESULT_NOT_IN_PLAN: "plan",
+    WarningCode.CHALLENGE_NOT_IN_TAXONOMY: "challenge_taxonomy",
+    WarningCode.CHALLENGE_LABEL_MISMATCH: "challenge_taxonomy",
+    WarningCode.MEMBER_COUNT_MISMATCH: "regions",
+    WarningCode.KEY_FIGURE_UNPARSED: "key_figures",
+    WarningCode.DATE_UNPARSED: "activities",
+    WarningCode.ACTIVITY_WITHOUT_TITLE: "activities",
+    WarningCode.RESULT_CODE_INVALID: "activities",
+}
+
+# How many of a cross-reference warning one section tolerates: a report may itself print
+# one result missing from its plan (a deliverable renamed between editions); more than
+# that, the plan (or the taxonomy, the region lists) was probably read short.
+WARNING_LIMITS: dict[str, int] = {
+    WarningCode.RESULT_NOT_IN_PLAN: 1,
+    WarningCode.CHALLENGE_NOT_IN_TAXONOMY: 1,
+    WarningCode.CHALLENGE_LABEL_MISMATCH: 1,
+    WarningCode.MEMBER_NOT_IN_REGIONS: 1,
+}
+
+Reasons = list[SectionReason]
+_MEMBER_WORDS = frozenset({"members", "membres", "miembros", "member", "membre", "miembro"})
+
+
+def _reason(code: str, message: str, page: int | None = None) -> SectionReason:
+    return SectionReason(code=code, message=message, page=page)
+
+
+def _first_page(lines: Iterable[Line]) -> int | None:
+    return next((ln.page for ln in lines), None)
+
+
+# --------------------------------------------------------------------------- what a section holds
+
+
+def section_items(report: Report, name: str) -> list[Any]:
+    """The items of one section of the report model (a one-value section: a list of it)."""
+    value = getattr(report, name)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def section_refs(report: Report, name: str) -> list[MemberRef]:
+    """The member/alliance references a section holds (resolved by the normalize stage)."""
+    if name == "member_engagement":
+        return list(report.member_engagement)
+    if name == "bilateral_meetings":
+        return [r for b in report.bilateral_meetings for r in (*b.members, *b.alliances)]  # type: ignore[misc]
+    if name == "regions":
+        return [m for g in report.regions for m in (*g.members, *g.honorary_members)]
+    if name == "activities":
+        return [r for a in report.activities for r in (*a.members, *a.alliances)]  # type: ignore[misc]
+    return []
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        yield str(value)
+
+
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def words(text: str) -> list[str]:
+    """Folded words (letters and digits) of a text, as items and lines are compared."""
+    return _WORD_RE.findall(fold(text))
+
+
+# --------------------------------------------------------------------------- structure checks
+
+
+def check_ragged_rows(items: list[Any], page: int | None = None) -> Reasons:
+    """Rows of one list with different columns: a field most items fill, empty in some.
+
+    >>> from metroextract.models import StaffMember
+    >>> [r.code for r in check_ragged_rows([StaffMember(name=n, position="x") for n in "abc"] + [StaffMember(name="d", position=None)] * 2)]
+    ['ragged_rows']
+    """
+    dumps = [x.model_dump() for x in items if hasattr(x, "model_dump")]
+    if len(dumps) < 3:
+        return []
+    out: Reasons = []
+    for key in dumps[0]:
+        filled = [d[key] not in (None, "", []) for d in dumps]
+        share_filled = sum(filled) / len(dumps)
+        if key in ("members", "alliances", "items", "honorary_members", "focal_points", "board", "parent"):
+            continue  # lists may be empty in a right row (a month with alliances only); a plan line has no parent
+        if share_filled >= RAGGED_MIN_FILLED and (1 - share_filled) > MAX_RAGGED_SHARE:
+            out.append(_reason("ragged_rows", f"{len(dumps) - sum(filled)} of {len(dumps)} rows have no {key!r} where the others have one", page))
+    return out
+
+
+def _month_of(item: Any) -> str | None:
+    return getattr(item, "month", None)
+
+
+def check_months(items: list[Any], start: str | None, end: str | None, *, unique: bool, page: int | None = None) -> Reasons:
+    """Months outside the report's period; with `unique`, months printed twice."""
+    months = [m for m in map(_month_of, items) if m]
+    out: Reasons = []
+    if start and end:
+        outside = sorted({m for m in months if not start <= m <= end})
+        if len(outside) > MAX_MONTHS_OUTSIDE:
+            out.append(_reason("month_outside_period", f"months outside the report's period {start}–{end}: {', '.join(outside)}", page))
+    if unique:
+        repeated = sorted(m for m, n in Counter(months).items() if n > 1)
+        if len(repeated) > MAX_MONTHS_REPEATED:
+            out.append(_reason("month_repeated", f"months printed more than once: {', '.join(repeated)}", page))
+    months_missing = [i for i, x in enumerate(items) if hasattr(x, "month") and x.month is None]
+    if months_missing and len(months_missing) < len(items):
+        out.append(_reason("month_missing", f"{len(months_missing)} of {len(items)} rows have no month", page))
+    return out
+
+
+def _code_key(code: str) -> tuple:
+    """'L1A10D2' → ('l', 1, 'a', 10, 'd', 2): codes compared as printed in order."""
+    return tuple(int(t) if t.isdigit() else t for t in re.findall(r"\d+|[^\W\d_]+", code.lower()))
+
+
+def check_order(report: Report, name: str, page: int | None = None) -> Reasons:
+    """Items printed in an order they never have: contents pages going back, months going
+    back (media, meetings), plan and taxonomy codes going back or a plan item whose parent
+    is not in the plan (cells read into the wrong rows)."""
+    out: Reasons = []
+    if name == "table_of_contents":
+        pages = [e.page for e in report.table_of_contents if e.page is not None]
+        back = sum(b < a for a, b in zip(pages, pages[1:]))
+        if back > MAX_ORDER_BREAKS:
+            out.append(_reason("out_of_order", f"the contents' page numbers go back {back} times", page))
+    elif name in ("media_mentions", "bilateral_meetings"):
+        months = [m for m in map(_month_of, section_items(report, name)) if m]
+        back = sum(b < a for a, b in zip(months, months[1:]))
+        if back > MAX_ORDER_BREAKS:
+            out.append(_reason("out_of_order", f"the months go back {back} times in print order", page))
+    elif name in ("plan", "challenge_taxonomy"):
+        codes = [x.code for x in section_items(report, name)]
+        back = sum(_code_key(b) < _code_key(a) for a, b in zip(codes, codes[1:]))
+        if back > MAX_ORDER_BREAKS:
+            out.append(_reason("out_of_order", f"the codes go back {back} times in print order", page))
+        if name == "plan":
+            orphans = [p.code for p in report.plan if p.parent and p.parent not in set(codes)]
+            if orphans:
+                out.append(_reason("orphan_code", f"plan items whose parent is not in the plan: {', '.join(orphans[:5])}", page))
+    return out
+
+
+_EMAIL_RE = re.compile(r"\S+@\S+\.\w+")
+_URL_RE = re.compile(r"^(?:https?://|www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?$", re.IGNORECASE)
+_PHONE_RE = re.compile(r"(?:\+|\btel\b|\btél\b)?[\d\s().-]{9,}\d")
+_NAME_KEYS = ("name", "role", "label", "outlet", "title", "canonical")
+
+
+def looks_like_contact(text: str) -> bool:
+    """An e-mail address, a web address or a phone number (a contact line, not a name)."""
+    t = text.strip()
+    return bool(_EMAIL_RE.search(t) or (_URL_RE.match(t) and " " not in t) or (_PHONE_RE.search(t) and sum(c.isdigit() for c in t) >= 8))
+
+
+def _people(item: Any) -> list[dict[str, Any]]:
+    """An item's name-bearing records: the item, and a region's focal points and board."""
+    d = item.model_dump() if hasattr(item, "model_dump") else {}
+    return [d, *d.get("focal_points", []), *d.get("board", [])]
+
+
+_MARKER_RE = re.compile(r"\s[■•▪●›►▸◆◦‣]\s|\.{4,}|…{2,}|\s[A-Z]\d+[A-Z]\d+(?:[A-Z]\d+)?\s")
+
+
+def _header_words(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Words of the table headers, and the section headings and labels as whole folded texts."""
+    v = all_vocabularies().get(lang)
+    if v is None:
+        return frozenset(), frozenset()
+    words_ = frozenset(w for variants in v.table_headers.values() for t in variants for w in words(t))
+    whole = frozenset(fold(t) for group in (v.sections, v.labels, v.table_headers) for variants in group.values() for t in variants)
+    return words_, whole
+
+
+def _value_problem(key: str, value: str, headers: tuple[frozenset[str], frozenset[str]]) -> str | None:
+    """What is wrong with one name, role, label, outlet or title (None: nothing seen)."""
+    ws = words(value)
+    if not value.strip() or (key in ("name", "outlet", "label") and not any(c.isalpha() for c in value)):
+        return "empty_field" if key != "title" else None
+    if key in ("name", "outlet") and (fold(value) in headers[1] or (len(ws) >= 3 and all(w in headers[0] for w in ws))):
+        return "header_as_value"
+    if key in ("name", "role") and len(ws) > MAX_NAME_WORDS:
+        return "overlong_value"
+    if key == "name" and (_EMAIL_RE.search(value) or (_PHONE_RE.search(value) and sum(c.isdigit() for c in value) >= 8)):  # an organisation may be named like a web address
+        return "misfiled_value"
+    if _MARKER_RE.search(f" {value} ") or value.lstrip()[:1] in "■•▪●›►▸◆◦‣":
+        return "joined_items"
+    return None
+
+
+def check_values(items: list[Any], lang: str, page: int | None = None) -> Reasons:
+    """Values no right row holds: an empty name, role or label (`empty_field`); a table's
+    header read as a value (`header_as_value`); several cells read into one name
+    (`overlong_value`); a phone, e-mail or web address read as a name (`misfiled_value`)."""
+    headers = _header_words(lang)
+    found: dict[str, list[str]] = {}
+    for item in items:
+        for rec in _people(item):
+            for key in ("name", "role", "label", "outlet", "title", "items"):
+                for value in rec.get(key) if isinstance(rec.get(key), list) else [rec.get(key)]:
+                    if isinstance(value, str) and (code := _value_problem(key, value, headers)):
+                        found.setdefault(code, []).append(value or key)
+    what = {
+        "empty_field": "items with an empty field", "header_as_value": "headings or table headers read as values", "overlong_value": "values holding several cells",
+        "misfiled_value": "contact details read as names", "joined_items": "values holding several items (a list marker, a code or dot leaders inside)",
+    }  # fmt: skip
+    return [_reason(code, f"{len(vs)} {what[code]}: {', '.join(repr(v[:60]) for v in vs[:3])}", page) for code, vs in found.items()]
+
+
+def check_contact_read(report: Report, lines: list[Line]) -> Reasons:
+    """Contact details printed (a phone, an e-mail, a web address among the last section's
+    lines) but no contact read."""
+    if report.contact is not None:
+        return []
+    printed = [ln for ln in lines if looks_like_contact(ln.text)]
+    if printed:
+        return [_reason("contact_not_read", f"contact details are printed ({printed[0].text!r}) but no contact was read", printed[0].page)]
+    return []
+
+
+def check_empty_headers(report: Report, page: int | None = None) -> Reasons:
+    """A meeting month with no member and no alliance under it (while others hold names)."""
+    meetings = report.bilateral_meetings
+    empty = [b.month or "?" for b in meetings if not b.members and not b.alliances]
+    if len(empty) > MAX_EMPTY_HEADERS:
+        return [_reason("empty_header", f"{len(empty)} of {len(meetings)} meetings hold no member and no alliance: {', '.join(empty)}", page)]
+    return []
+
+
+def check_unresolved(refs: list[MemberRef], page: int | None = None) -> Reasons:
+    """Names of a section that resolve to nothing, counted per section."""
+    if len(refs) < MIN_NAMES_FOR_SHARE:
+        return []
+    bad = [r.name for r in refs if r.method == "unresolved"]
+    share = len(bad) / len(refs)
+    if share > MAX_SECTION_UNRESOLVED_SHARE:
+        return [_reason("names_unresolved", f"{len(bad)} of {len(refs)} names resolve to nothing ({share:.0%}): {', '.join(bad[:5])}", page)]
+    return []
+
+
+def joined_names(name: str, count_names: Callable[[str], int]) -> bool:
+    """An item holding two or more registry names: `count_names(text)` counts them."""
+    return len(name.split()) >= 2 and count_names(name) >= 2
+
+
+def check_joined(refs: list[MemberRef], count_names: Callable[[str], int] | None, page: int | None = None) -> Reasons:
+    """List items that are two or more names read as one ("Montréal Gauteng Johannesburg")."""
+    if count_names is None:
+        return []
+    joined = [r.name for r in refs if r.method in (None, "unresolved", "fuzzy") and joined_names(r.name, count_names)]
+    if len(joined) > MAX_JOINED_ITEMS:
+        return [_reason("joined_names", f"{len(joined)} items hold several names: {', '.join(repr(j) for j in joined[:3])}", page)]
+    return []
+
+
+def _vocab_words(lang: str) -> frozenset[str]:
+    """Words of headings, labels, table headers and months: a line of only these is no item."""
+    v = all_vocabularies().get(lang)
+    if v is None:
+        return frozenset()
+    texts = [*v.months, *v.markers, *v.action_line_kicker, *v.focal_points, *v.board, *v.honorary, *v.region_members]
+    texts += [*v.meeting_members, *v.meeting_alliances, *v.title_markers]
+    for group in (v.labels, v.sections, v.regions, v.table_headers):
+        texts += [t for variants in group.values() for t in variants]
+    return frozenset(w for t in texts for w in words(t))
+
+
+def check_unused_lines(lines: list[Line], item_text: Iterable[str], lang: str) -> Reasons:
+    """Lines of the section's region that no item took (letters on lines whose words are
+    mostly in no item), headings, labels and months aside."""
+    used = {w for t in item_text for w in words(t)}
+    skip = _vocab_words(lang)
+    total = unused = 0
+    first: int | None = None
+    for ln in lines:
+        ws = [w for w in words(ln.text) if w not in skip and not w.isdigit()]
+        letters = sum(len(w) for w in ws)
+        if not ws:
+            continue
+        total += letters
+        if sum(len(w) for w in ws if w in used) / letters < USED_WORD_SHARE:
+            unused += letters
+            first = ln.page if first is None else first
+    if total and unused >= MIN_UNUSED_LETTERS and unused / total > MAX_UNUSED_SHARE:
+        return [_reason("unused_lines", f"{unused / total:.0%} of the section's text is in no item", first)]
+    return []
+
+
+def check_activities(report: Report) -> Reasons:
+    """Activities without a date or a title."""
+    bad = [(a.provenance.pages[0] if a.provenance.pages else None, a) for a in report.activities if a.date_start is None or not a.title]
+    if len(bad) > MAX_INCOMPLETE_ACTIVITIES:
+        no_date = sum(a.date_start is None for _, a in bad)
+        no_title = sum(not a.title for _, a in bad)
+        return [_reason("activity_incomplete", f"{no_date} activities without a date, {no_title} without a title (of {len(report.activities)})", bad[0][0])]
+    return []
+
+
+def check_ocr_confidence(confidence: float | None, page: int | None = None) -> Reasons:
+    """The mean OCR confidence of the section's own words (None: not read by OCR)."""
+    if confidence is not None and confidence < MIN_SECTION_OCR_CONFIDENCE:
+        return [_reason("ocr_low_confidence", f"read by OCR: mean word confidence of the section {confidence:.0f} < {MIN_SECTION_OCR_CONFIDENCE:.0f}, values may hold misread letters", page)]
+    return []
+
+
+# --------------------------------------------------------------------------- what the report says elsewhere
+
+
+def listed_sections(report: Report) -> set[str]:
+    """Sections (report field names) the contents page lists, by their headings."""
+    v = all_vocabularies().get(report.language)
+    if v is None or not report.table_of_contents:
+        return set()
+    heads = {fold(t): SEGMENT_FIELD[name] for name, variants in v.sections.items() if name in SEGMENT_FIELD for t in variants}
+    out = set()
+    for e in report.table_of_contents:
+        for text in (e.title, *e.items):
+            if (f := heads.get(fold(text))) is not None:
+                out.add(f)
+    return out
+
+
+def check_key_figure_members(report: Report) -> Reasons:
+    """A key figure counting members that differs from the members in the region lists."""
+    if not report.regions:
+        return []
+    total = sum(len(g.members) for g in report.regions)
+    out: Reasons = []
+    for k in report.key_figures:
+        if k.value is not None and set(words(k.label)) & _MEMBER_WORDS and len(words(k.label)) <= 4 and k.value != total:
+            out.append(_reason("member_count_mismatch", f"key figure {k.text} {k.label!r} but the region lists hold {total} members"))
+    return out
+
+
+def warning_reasons(report: Report) -> dict[str, Reasons]:
+    """Report warnings that belong to one section, as that section's reasons (a code
+    counted in `WARNING_LIMITS` only when it occurs more often than its limit)."""
+    out: dict[str, Reasons] = {}
+    counts = Counter(w.code for w in report.warnings)
+    for w in report.warnings:
+        name = WARNING_SECTION.get(w.code)
+        if w.code == WarningCode.SECTION_MISSING:
+            m = re.search(r"section '([^']+)'", w.message)
+            name = SEGMENT_FIELD.get(m.group(1)) if m else None
+        if name and counts[w.code] > WARNING_LIMITS.get(w.code, 0):
+            out.setdefault(name, []).append(_reason(str(w.code), w.message, w.page))
+    return out
+
+
+# --------------------------------------------------------------------------- the verdicts
+
+
+def _item_texts(report: Report, name: str) -> list[str]:
+    """Every string of the section's items (and of the sections read from the same lines)."""
+    names = {"regions": ("regions", "secretariat", "contact"), "secretariat": ("regions", "secretariat", "contact"), "key_figures": ("key_figures", "key_figures_period")}.get(name, (name,))
+    out: list[str] = []
+    for n in names:
+        out += list(_strings([x.model_dump() if hasattr(x, "model_dump") else x for x in section_items(report, n)]))
+    return out
+
+
+def structure_reasons(report: Report, name: str, lines: list[Line], count_names: Callable[[str], int] | None) -> Reasons:
+    """The checks a section's own content answers."""
+    items = section_items(report, name)
+    page = _first_page(lines)
+    refs = section_refs(report, name)
+    out: Reasons = []
+    if name in ("media_mentions", "bilateral_meetings", "secretariat", "key_figures", "challenge_taxonomy", "plan"):
+        out += check_ragged_rows(items, page)
+    if name in ("media_mentions", "bilateral_meetings"):
+        out += check_months(items, report.period.start, report.period.end, unique=name == "bilateral_meetings", page=page)
+    out += check_order(report, name, page)
+    if name not in ("activities", "secretary_general_note", "contact"):
+        out += check_values([*items, *refs], report.language, page)
+    if name == "bilateral_meetings":
+        out += check_empty_headers(report, page)
+    if name == "activities":
+        out += check_activities(report)
+        out += check_values([m for a in report.activities for m in (*a.members, *a.alliances)], report.language, page)
+    out += check_unresolved(refs, page)
+    out += check_joined(refs, count_names, page)
+    if lines and name not in ("activities", "contact"):
+        out += check_unused_lines(lines, _item_texts(report, name), report.language)
+    return out
+
+
+def section_quality(
+    report: Report,
+    sections: dict[str, list[Line]],
+    *,
+    count_names: Callable[[str], int] | None = None,
+    ocr_confidence: Callable[[list[Line]], float | None] | None = None,
+    implausible: Iterable[str] = (),
+    activity_lines: list[Line] | None = None,
+) -> dict[str, SectionQuality]:
+    """A verdict per section of the report model, keyed by the report's field name.
+
+    `sections` are the segmenter's lines per section (its names); `count_names(text)`
+    counts the registry names a text holds (None: the joined-names check is skipped);
+    `ocr_confidence(lines)` the mean OCR confidence of those lines' words (None: not OCR'd);
+    `implausible` the segmenter section names of implausible size (`quality.py`);
+    `activity_lines` the lines of the activity blocks (for the OCR confidence).
+    """
+    activity_lines = activity_lines or []
+    elsewhere = warning_reasons(report)
+    # an activity member in no region list that resolves to nothing is the activity's
+    # error (a joined or misread name), not the region lists'
+    unresolved = {m.name for a in report.activities for m in a.members if m.method == "unresolved"}
+    for r in list(elsewhere.get("regions", [])):
+        m = re.match(r"member '(.+?)' of activity", r.message) if r.code == WarningCode.MEMBER_NOT_IN_REGIONS else None
+        if m and m.group(1) in unresolved:
+            elsewhere["regions"].remove(r)
+            elsewhere.setdefault("activities", []).append(r)
+    elsewhere = {k: v for k, v in elsewhere.items() if v}
+    listed = listed_sections(report)
+    for r in check_key_figure_members(report):
+        elsewhere.setdefault("key_figures", []).append(r)
+    for seg_name in implausible:
+        if (f := SEGMENT_FIELD.get(seg_name)) is not None:
+            elsewhere.setdefault(f, []).append(_reason("section_implausible", f"section {seg_name!r} spans far beyond its kind's size", _first_page(sections.get(seg_name, []))))
+    out: dict[str, SectionQuality] = {}
+    for name, seg_names in SECTION_FIELDS.items():
+        lines = [ln for s in seg_names for ln in sections.get(s, [])]
+        if name == "activities":
+            lines += activity_lines
+        present = bool(section_items(report, name))
+        reasons = list(elsewhere.get(name, []))
+        if not present:
+            if name in listed:
+                reasons.append(_reason("listed_but_empty", f"the contents page lists the section {name!r} but nothing was read from it"))
+            elif lines and name != "activities":
+                reasons.append(_reason("section_empty", f"the section {name!r} is printed but nothing was read from it", _first_page(lines)))
+            elif name == "activities" and report.kind == "progress_report":
+                reasons.append(_reason("no_activities", "no activity was found in this report"))
+            elif name == "contact":
+                reasons += check_contact_read(report, [ln for s in ("secretariat", "who") for ln in sections.get(s, [])])
+            out[name] = SectionQuality(verdict="needs_review" if reasons else "absent", reasons=reasons)
+            continue
+        reasons += structure_reasons(report, name, lines, count_names)
+        read_from = lines or ([ln for s in ("secretariat", "who") for ln in sections.get(s, [])] if name == "contact" else [])
+        if ocr_confidence is not None and read_from:
+            reasons += check_ocr_confidence(ocr_confidence(read_from), _first_page(read_from))
+        out[name] = SectionQuality(verdict="needs_review" if reasons else "ok", reasons=reasons)
+    return out
+
+
+def sections_to_review(sections: dict[str, SectionQuality]) -> list[str]:
+    """The sections whose verdict is needs_review, in the report model's order."""
+    return [name for name, q in sections.items() if q.verdict == "needs_review"]
+
+
+def registry_name_counter(registry: Any, lang: str) -> Callable[[str], int]:
+    """`count_names` for `section_quality`: distinct registry members a text names
+    (`normalize.find_mentions`, the spellings and capitals as registered)."""
+    from .normalize import find_mentions
+
+    def count(text: str) -> int:
+        return len({r.member_id for r in find_mentions(text, registry, lang)})
+
+    return count
+
+
+def lines_ocr_confidence(layout: Any) -> Callable[[list[Line]], float | None] | None:
+    """`ocr_confidence` for `section_quality`: the mean confidence of the OCR words inside
+    the given lines' boxes (a word belongs to a line when its centre and baseline fall in
+    it); None for a layout with no OCR'd word."""
+    words_by_page: dict[int, list[tuple[float, float, float]]] = {}
+    for page, x, y, conf in getattr(layout, "ocr_words", None) or []:
+        words_by_page.setdefault(page, []).append((x, y, conf))
+    if not words_by_page:
+        return None
+
+    def confidence(lines: list[Line]) -> float | None:
+        confs = [c for ln in lines for x, y, c in words_by_page.get(ln.page, []) if ln.x0 - 1 <= x <= ln.x1 + 1 and ln.top - 1 <= y <= ln.bottom + 2]
+        return sum(confs) / len(confs) if confs else None
+
+    return confidence

@@ -1,0 +1,75 @@
+"""Text keys: the one home of accent folding and the matching forms built on it.
+
+Every stage compares printed words with vocabularies, registry names or other printed
+words ("Membres activés" / "MEMBRES ACTIVES", "Bogotá" / "Bogota", "Œuvre" / "oeuvre");
+they all fold text here, so two stages never disagree on what "the same word" is.
+
+A bottom module: it imports nothing from the project.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["fold", "fold_with_positions", "plain", "strip_accents"]
+
+# Letters NFKD does not decompose into a base letter and a combining mark.
+_LETTERS = str.maketrans(
+    {"ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ı": "i", "œ": "oe",
+     "Œ": "OE", "æ": "ae", "Æ": "AE", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH"}
+)  # fmt: skip
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def strip_accents(text: str) -> str:
+    """Accents off and ligatures spelt out, case kept (NFKD: "ﬁ" and "ᵉ" too).
+
+    >>> strip_accents("Œuvre d’Élan à Kraków, Diyarbakır")
+    'OEuvre d’Elan a Krakow, Diyarbakir'
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def plain(text: str) -> str:
+    """Lower case without accents, everything else kept.
+
+    >>> plain("Février 2021 : Séminaire")
+    'fevrier 2021 : seminaire'
+    """
+    return strip_accents(text).lower()
+
+
+def fold(text: str) -> str:
+    """The matching key: casefolded, accents off, every run of punctuation or spaces one
+    space, trimmed.
+
+    >>> fold("  MEMBRES  ACTIVÉS :")
+    'membres actives'
+    >>> fold("Mise en œuvre du Plan d’action")
+    'mise en oeuvre du plan d action'
+    >>> fold("Xí'an"), fold("ONU-Hábitat"), fold("Diyarbakır, Œuvre"), fold("—")
+    ('xi an', 'onu habitat', 'diyarbakir oeuvre', '')
+    """
+    return _NOT_WORD.sub(" ", strip_accents(text).casefold()).strip()
+
+
+def fold_with_positions(text: str) -> tuple[str, list[int]]:
+    """Letters and digits only, lower case, accents off; with each one's index in `text`
+    (to find a folded value back on the page).
+
+    >>> fold_with_positions("Bogotá, Ville-de-Mexico")[0]
+    'bogotavilledemexico'
+    >>> fold_with_positions("+1 380")
+    ('1380', [1, 3, 4, 5])
+    """
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        for c in strip_accents(ch):
+            if c.isalnum():
+                low = c.lower()
+                out.append(low)
+                where.extend([i] * len(low))
+    return "".join(out), where
