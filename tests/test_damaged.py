@@ -35,7 +35,9 @@ except ImportError:
 CLI = [str(Path(sys.executable).with_name("metroextract"))]
 SCHEMA = ROOT / "schema" / "report.schema.json"
 KINDS = ("truncate", "flip", "zero_run", "break_xref", "wrong_length", "append_junk", "damage_page")
-PER_KIND = 10  # 70 mutations in all
+# 4 a kind (28 mutations) in the suite; the whole distribution (10 a kind, 70 mutations,
+# 2-3 minutes) with METROEXTRACT_FUZZ_PER_KIND=10 (the README's figures come from that run).
+PER_KIND = int(os.environ.get("METROEXTRACT_FUZZ_PER_KIND", "4"))
 TIME_LIMIT = 120.0  # seconds per file, process start included (OCR is off in the fuzz)
 QUARANTINE_CODES = {"empty_file", "not_a_pdf", "encrypted", "corrupt", "no_text_layer", "too_large", "too_many_pages", "timeout", "not_a_progress_report", "unrecognized_layout"}
 
@@ -194,8 +196,9 @@ def newsletter():
 
 def test_mutations_are_seeded_many_and_of_every_kind(tmp_path: Path) -> None:
     muts = mutations()
-    assert len(muts) >= 60 and {k for _, k, _ in muts} == set(KINDS)
-    assert {f for f, _, _ in muts} == {p.name for p in text_fixtures()}
+    assert len(muts) == len(KINDS) * PER_KIND and {k for _, k, _ in muts} == set(KINDS)
+    fixtures = [p.name for p in text_fixtures()]
+    assert {f for f, _, _ in muts} == set(fixtures[: PER_KIND + len(KINDS) - 1])  # fixtures taken in turn
     for fixture, kind, seed in muts[:: PER_KIND // 2]:
         a = make_mutation(tmp_path, fixture, kind, seed).read_bytes()
         b = make_mutation(tmp_path, fixture, kind, seed).read_bytes()
@@ -323,7 +326,8 @@ def _check_outcome(path: Path, r: subprocess.CompletedProcess, seconds: float, v
 
 @pytest.mark.slow
 def test_fuzz_every_damaged_copy_ends_in_a_report_or_one_error_line(tmp_path: Path) -> None:
-    """70 seeded mutations of the text fixtures through `metroextract extract`, two at a time."""
+    """Seeded mutations of the text fixtures (4 of each kind; 70 in the full run) through
+    `metroextract extract`, two at a time."""
     import jsonschema
 
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
@@ -348,7 +352,7 @@ def test_fuzz_every_damaged_copy_ends_in_a_report_or_one_error_line(tmp_path: Pa
         outcomes[kind][outcome] += 1
     slowest = max(seconds for _, _, seconds in results)
     print(f"\n{len(jobs)} mutations in {time.monotonic() - t0:.0f} s (slowest {slowest:.1f} s): {json.dumps(outcomes)}")
-    assert sum(n for o in outcomes.values() for n in o.values()) == len(jobs) >= 60
+    assert sum(n for o in outcomes.values() for n in o.values()) == len(jobs) == len(KINDS) * PER_KIND
     reports = sum(o.get("report", 0) for o in outcomes.values())
     assert reports >= len(jobs) // 2  # most damage leaves enough to read
     assert outcomes["damage_page"].get("report") == PER_KIND  # one bad page never loses the report

@@ -72,6 +72,34 @@ def join_hyphenated(left: str, right: str, lexicon: set[str]) -> str:
     return left[:-1] + right
 
 
+def join_title(lines: list[str], lexicon: set[str]) -> str:
+    """A display title's lines joined: a word the layout hyphenated at a line end ("FÉ-" /
+    "MINISTE", or its hyphen lost: "FÉ" / "MINISTE") is made whole again when the report
+    prints the whole word and not the parts; other hyphens stay ("ADDIS-" / "ABEBA").
+
+    >>> join_title(["MUNICIPALISME FÉ-", "MINISTE ET VILLES"], {"féministe"})
+    'MUNICIPALISME FÉMINISTE ET VILLES'
+    >>> join_title(["SOMMET DE L'UA À ADDIS-", "ABEBA"], {"abeba"})
+    "SOMMET DE L'UA À ADDIS-ABEBA"
+    >>> join_title(["LE MUNICIPALISME FÉ", "MINISTE"], {"féministe", "le"})
+    'LE MUNICIPALISME FÉMINISTE'
+    """
+    out = ""
+    for ln in (x.strip() for x in lines):
+        if not ln:
+            continue
+        head = re.search(r"([^\W\d_]+)(-?)$", out)
+        tail = re.match(r"[^\W\d_]+", ln)
+        if head and tail:
+            h, t = head.group(1).lower(), tail.group(0).lower()
+            parts_printed = (h in lexicon or t in lexicon) if not head.group(2) else f"{h}-{t}" in lexicon
+            if (h + t) in lexicon and not parts_printed:
+                out = out[: head.start(2)] + ln if head.group(2) else out + ln
+                continue
+        out = join_lines([out, ln]) if out else ln
+    return out
+
+
 def _plain(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower()
 
@@ -188,7 +216,7 @@ def block_to_activity(
     parsed = parse_dates(date_text, vocab, period.start, period.end)
     if parsed is None:
         warnings.append(Warning_(page=page, code=WarningCode.DATE_UNPARSED, message=f"date {date_text!r} could not be read"))
-    title = join_lines([ln.text for ln in block.title_lines])
+    title = join_title([ln.text for ln in block.title_lines], lexicon)
     if ocr_lexicon is not None:
         title = correct_ocr_words(title, ocr_lexicon)
     if not title:

@@ -53,6 +53,7 @@ class Word:
     font: str
     color: str
     cell: tuple[int, int, int] | None = None  # (table, row, column) inside a ruled table
+    pill: int | None = None  # the filled box (a tag, a pill) the word is printed on
 
 
 def fix_text(text: str) -> str:
@@ -217,6 +218,24 @@ def assign_cells(words: list[Word], tables: list[list[list[tuple[float, float, f
                 for w in words:
                     if w.cell is None and x0 - 0.5 <= (w.x0 + w.x1) / 2 <= x1 + 0.5 and top - 0.5 <= (w.top + w.bottom) / 2 <= bottom + 0.5:
                         w.cell = (t, r, c)
+
+
+def assign_pills(words: list[Word], page: pdfplumber.page.Page) -> None:
+    """Mark words printed on a small filled box of about one line's height (a pill, a tag):
+    names set as pills side by side are a list whose separator is the box."""
+    boxes = []
+    for obj in [*page.rects, *page.curves]:
+        x0, top, x1, bottom = (float(obj[k]) for k in ("x0", "top", "x1", "bottom"))
+        if obj.get("fill") and 4 <= bottom - top <= 24 and 6 <= x1 - x0 <= 400:
+            boxes.append((x0, top, x1, bottom))
+    if not boxes:
+        return
+    for w in words:
+        cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+        for n, (x0, top, x1, bottom) in enumerate(boxes):
+            if x0 <= cx <= x1 and top <= cy <= bottom and bottom - top <= 2.2 * w.size:
+                w.pill = n
+                break
 
 
 def _drawn_pictures(page: pdfplumber.page.Page) -> list[tuple[float, float, float, float]]:
@@ -859,10 +878,15 @@ def _join_row(row: list[Word]) -> tuple[str, float]:
             # A word space is clearly wider than the letter spacing around it.
             out += (" " if gap > max(1.7 * g, g + 0.25 * w.size) else "") + w.text
         return out, max(g, 0.0)
-    out = row[0].text
+    out, pills = row[0].text, 0
     for a, b in zip(row, row[1:]):
+        if a.pill is not None and b.pill is not None and a.pill != b.pill and b.x0 - a.x1 >= 0.6 * b.size:
+            out += " · " + b.text  # names on pills side by side: the boxes part them
+            pills += 1
+            continue
         out += ("" if b.x0 - a.x1 < 0.12 * b.size else " ") + b.text
-    return out, 0.0
+    # a row of pills that wraps: its last pill is parted from the next row's first
+    return out + (" ·" if pills else ""), 0.0
 
 
 def _row_to_line(row: list[Word], page: int, block: int) -> Line:
@@ -1132,6 +1156,7 @@ def _read_page(page: pdfplumber.page.Page, pno: int, fallback: _FallbackReader) 
         words = page_to_words(page)
         boxes = page_image_boxes(page)
         assign_cells(words, ruled_tables(page))
+        assign_pills(words, page)
         problem = lost
     except Exception as exc:  # noqa: BLE001 - pdfminer raises anything on a broken stream
         problem = _reason(exc)

@@ -302,7 +302,7 @@ class ReportLook:
         """
         lines, page = self.lines, self.lines[d].page
         j = d - 1
-        if not self.titleish(j, page) or lines[d].top - lines[j].bottom > 1.5 * lines[d].size:
+        if not self.titleish(j, page) or lines[d].top - lines[j].bottom > 1.5 * max(lines[d].size, lines[j].size):
             return None
         k = j
         while j - k < 4 and self.titleish(k - 1, page) and _same_look(lines[k - 1], lines[j]) and 0 <= lines[k].top - lines[k - 1].bottom < 0.8 * lines[j].size:
@@ -340,15 +340,18 @@ class ReportLook:
     def next_evidence(self, j: int) -> int | None:
         return next((k for k in self.evidenced if k > j), None)
 
-    def owner_beside(self, i: int) -> int | None:
+    def owner_beside(self, i: int, waiting: set[int] | frozenset[int] = frozenset()) -> int | None:
         """The activity start that field line i is printed beside: in a margin column, the
         fields come first in the reading order, level with the date and title on their
-        right (one of the next few starts, when the column holds several activities)."""
+        right. The next start is the one, or (a margin column holding the fields of several
+        activities) the next start no fields are `waiting` for yet."""
         ln = self.lines[i]
-        for j in [k for k in self.starts if k > i][:4]:
-            s = self.lines[j]
-            if s.page == ln.page and s.x0 >= ln.x1 - 1.0 and abs(s.top - ln.top) <= 2.5 * s.size:
-                return j
+        j = next((k for k in self.starts if k > i and k not in waiting), None)
+        if j is None:
+            return None
+        s = self.lines[j]
+        if s.page == ln.page and s.x0 >= ln.x1 - 1.0 and abs(s.top - ln.top) <= 2.5 * s.size:
+            return j
         return None
 
 
@@ -391,47 +394,50 @@ def read_report_look(layout: DocumentLayout, lang: str | None = None) -> ReportL
 def _wraps_onto(a: Line, b: Line) -> bool:
     """b continues a short line a of a narrow column: same page, left edge and style, set
     tight below it."""
-    return (
-        a.page == b.page
-        and abs(a.x0 - b.x0) < 2.0
-        and _same_look(a, b)
-        and 0 <= b.top - a.bottom < 0.8 * a.size
-        and len(a.text.split()) <= 4
-        and len(b.text.split()) <= 4
-    )
+    return a.page == b.page and abs(a.x0 - b.x0) < 2.0 and _same_look(a, b) and 0 <= b.top - a.bottom < 0.8 * a.size and len(a.text.split()) <= 4 and len(b.text.split()) <= 4
 
 
 def join_wrapped_labels(lines: list[Line], lang: str) -> list[Line]:
     """A field label wrapped over two or three lines of a narrow label column ("MIEMBROS" /
     "ACTIVOS", or "METROPOLITAN" / "CHALLENGES: 1.1" run into its value) becomes one line,
     when the lines joined are a label of the vocabulary and the last of them alone is not
-    one (two stacked labels stay two)."""
-    spans: dict[int, tuple[int, str]] = {}
-    for k in (3, 2):
-        starts = [i for i in range(len(lines) - k + 1) if all(_wraps_onto(lines[j], lines[j + 1]) for j in range(i, i + k - 1))]
-        joins = [(i, text) for i in starts for text in _label_joins([ln.text for ln in lines[i : i + k]])]
-        n_j = len(joins)
-        tags = tag_lines([t for _, t in joins] + [lines[i + k - 1].text for i, _ in joins] + [lines[i].text for i, _ in joins], lang) if joins else []
-        for n, (i, text) in enumerate(joins):
-            whole, last, first = tags[n], tags[n_j + n], tags[2 * n_j + n]
-            taken = any(i <= j < i + k or j <= i < j + spans[j][0] for j in spans)
-            labelled = _field_tag(whole) or (whole.runin and first == LineTags())
-            if labelled and not (_field_tag(last) or last.runin) and not taken:
-                spans[i] = (k, text)
-    if not spans:
+    one (two stacked labels stay two). A key column read key, value, key, value puts the
+    value of the label's first line between its two lines."""
+    runs = _wrapped_runs(lines)
+    tags = tag_lines([t for _, t in runs] + [lines[r[-1]].text for r, _ in runs] + [lines[r[0]].text for r, _ in runs], lang) if runs else []
+    chosen: dict[int, tuple[list[int], str]] = {}
+    used: set[int] = set()
+    for n, (run, text) in enumerate(runs):
+        whole, last, first = tags[n], tags[len(runs) + n], tags[2 * len(runs) + n]
+        labelled = _field_tag(whole) or (whole.runin and first == LineTags())
+        if labelled and not (_field_tag(last) or last.runin) and not used & set(run):
+            chosen[run[0]] = (run, text)
+            used |= set(run)
+    if not chosen:
         return lines
     out: list[Line] = []
-    i = 0
-    while i < len(lines):
-        if i not in spans:
-            out.append(lines[i])
-            i += 1
-            continue
-        k, text = spans[i]
-        part = lines[i : i + k]
-        out.append(part[0].model_copy(update={"text": text, "x1": max(ln.x1 for ln in part), "bottom": part[-1].bottom}))
-        i += k
+    for i, ln in enumerate(lines):
+        if i in chosen:
+            run, text = chosen[i]
+            part = [lines[j] for j in run]
+            out.append(ln.model_copy(update={"text": text, "x1": max(x.x1 for x in part), "bottom": part[-1].bottom}))
+        elif i not in used:
+            out.append(ln)
     return out
+
+
+def _wrapped_runs(lines: list[Line]) -> list[tuple[list[int], str]]:
+    """Runs of two or three lines that may be one wrapped label (longest first), each
+    with the ways its text joins: lines in turn, or a label's two lines around the value
+    set level with the first of them."""
+    runs: list[list[int]] = []
+    for k in (3, 2):
+        runs += [list(range(i, i + k)) for i in range(len(lines) - k + 1) if all(_wraps_onto(lines[j], lines[j + 1]) for j in range(i, i + k - 1))]
+    for i in range(len(lines) - 2):
+        a, v, b = lines[i], lines[i + 1], lines[i + 2]
+        if _wraps_onto(a, b) and v.page == a.page and v.x0 >= a.x1 and abs(v.top - a.top) < 2.0:
+            runs.append([i, i + 2])
+    return [(run, text) for run in runs for text in _label_joins([lines[j].text for j in run])]
 
 
 def _field_tag(tg: LineTags) -> str | None:
@@ -851,8 +857,8 @@ class Segmenter:
         tg = self.look.tags[i]
         if not (tg.runin or _field_tag(tg)):
             return
-        j = self.look.owner_beside(i)
-        if j is None or (j in self.ahead and self.cur is self.ahead[j]):
+        j = self.look.owner_beside(i, set(self.ahead))
+        if j is None:
             return
         if self.cur is not None and not self.cur.fields and not any(self.cur is b for b in self.ahead.values()):
             return  # the current activity's own fields

@@ -191,3 +191,29 @@ def test_engagement_bulleted_list_and_a_separator_opening_a_line() -> None:
 def test_format_label_line_above_its_value_in_a_card() -> None:
     lines = [L("Janvier", 40, 100, 11, True), L("Format", 40, 114, 9, True), L("En ligne", 40, 125, 9), L("Membres", 40, 139, 9, True), L("Gauteng", 40, 150, 9)]
     assert meetings(parse_meetings(lines, BODY, FR, P2021)) == [("2021-01", "En ligne", ["Gauteng"], [])]
+
+
+def test_meeting_card_run_in_value_wraps_like_running_text() -> None:
+    lines = [
+        L("Août", 174.8, 678.9, 10.5, True),
+        runs(L("Type : En ligne", 174.8, 694.3, 10.5), [("Type :", True), ("En ligne", False)]),
+        runs(L("Alliances : Prix de", 174.8, 709.6, 10.5), [("Alliances :", True), ("Prix de", False)]),
+        L("Guangzhou; CGLU", 174.8, 722.8, 10.5),
+    ]
+    period = P2021.model_copy(update={"start": "2021-06", "end": "2021-09"})
+    assert meetings(parse_meetings(lines, BODY, FR, period)) == [("2021-08", "En ligne", [], ["Prix de Guangzhou", "CGLU"])]
+
+
+def test_note_keeps_a_compound_hyphen_at_a_line_end() -> None:
+    """ "three-" / "year": "three" is printed inside a line of the note, "year" in the
+    report, "threeyear" nowhere: the hyphen is the compound's. "équi-" / "tables" is a
+    hyphenation: "équi" is printed nowhere inside a line."""
+    from metroextract.sections import paragraphs
+
+    lines = [
+        L("Over the next three years, for this three-", 40, 100, 9, width=300),
+        L("year period, our plans are équi-", 40, 111, 9, width=300),
+        L("tables and clear.", 40, 122, 9, width=120),
+    ]
+    lexicon = {"over", "the", "next", "three", "years", "for", "this", "year", "period", "our", "plans", "are", "équi", "tables", "équitables", "and", "clear"}
+    assert paragraphs(lines, lexicon) == ["Over the next three years, for this three-year period, our plans are équitables and clear."]

@@ -153,8 +153,10 @@ def _cards_in_cells(lines: list[Line], labels: dict[str, str]) -> bool:
 
 
 def parse_meetings(lines: list[Line], body: float, vocab: Vocabulary, period: Period) -> list[BilateralMeeting]:
-    """Cards: month heading → format line ("En ligne") → labelled member/alliance lists."""
-    labels = _label_map(vocab)
+    """A transposed table (months across, row headers down), a table by rows, or cards:
+    month heading → format (a plain line or run in, "Type : En ligne") → labelled
+    member/alliance lists (separated, one per line, or pills split by the registry)."""
+    labels, keys = _label_map(vocab), _registry_keys()
     transposed, used = _transposed(lines, labels, vocab, period)
     lines = [ln for ln in lines if id(ln) not in used]
     tables = [t for t in find_tables(lines, vocab, ("month", "format", "members", "alliances"), required=("month",)) if {"members", "alliances"} & set(t.keys) and not _cards_in_cells(t.lines, labels)]
@@ -167,13 +169,14 @@ def parse_meetings(lines: list[Line], body: float, vocab: Vocabulary, period: Pe
                 BilateralMeeting(
                     month=month,
                     format=cell_text(rec.get("format")) or None,
-                    members=[MemberRef(name=n) for n in meeting_names(rec.get("members") or [])],
-                    alliances=[AllianceRef(name=n) for n in meeting_names(rec.get("alliances") or [])],
+                    members=[MemberRef(name=n) for n in meeting_names(rec.get("members") or [], keys)],
+                    alliances=[AllianceRef(name=n) for n in meeting_names(rec.get("alliances") or [], keys)],
                 )
             )
     lines = [ln for ln in without_tables(lines, tables) if not (is_heading(ln, body) and month_heading(ln, vocab, period) is None)]
     cards: list[dict[str, Any]] = []
     field: str | None = None
+    run_on = False
     for ln in lines:
         text = squash(ln.text)
         mh = month_heading(ln, vocab, period)
@@ -185,7 +188,7 @@ def parse_meetings(lines: list[Line], body: float, vocab: Vocabulary, period: Pe
             continue
         card = cards[-1]
         if fold(text) in labels:
-            field = labels[fold(text)]
+            field, run_on = labels[fold(text)], False
             continue
         ri = _runin(text, labels)
         if ri and ri[0] == "format":
@@ -193,13 +196,20 @@ def parse_meetings(lines: list[Line], body: float, vocab: Vocabulary, period: Pe
             continue
         if ri:
             field = ri[0]
-            if ri[1].strip():
+            run_on = bool(ri[1].strip())
+            if run_on:
                 card[field].append(ln.model_copy(update={"text": ri[1]}))
             continue
         if field in (None, "format"):
             if card["format"] is None:
                 card["format"] = text
             field = None
+            continue
+        if run_on and card[field]:
+            # a value run in after its label wraps like running text ("Alliances : Prix de" /
+            # "Guangzhou"): its separators part the names, not its line ends
+            last = card[field][-1]
+            card[field][-1] = last.model_copy(update={"text": f"{last.text.rstrip()} {text}"})
             continue
         card[field].append(ln)
     return (
@@ -209,8 +219,8 @@ def parse_meetings(lines: list[Line], body: float, vocab: Vocabulary, period: Pe
             BilateralMeeting(
                 month=c["month"],
                 format=c["format"],
-                members=[MemberRef(name=n) for n in meeting_names(c["members"])],
-                alliances=[AllianceRef(name=n) for n in meeting_names(c["alliances"])],
+                members=[MemberRef(name=n) for n in meeting_names(c["members"], keys)],
+                alliances=[AllianceRef(name=n) for n in meeting_names(c["alliances"], keys)],
             )
             for c in cards
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ..assemble import paragraph_text
@@ -13,6 +14,24 @@ from ..models import (
 from .lines import is_heading, squash, style_of
 
 _SENTENCE_END = (".", "!", "?", ":", "»", '"', "”", ")", "…")
+
+
+def _with_compounds(lines: list[Line], lexicon: set[str]) -> set[str]:
+    """A hyphen at a line's end between two words printed whole elsewhere ("three-" / "year":
+    the text says "three" inside a line, the report says "year"), whose joined form is
+    printed nowhere ("threeyear"), is a compound's hyphen: the compound joins the lexicon
+    so that the hyphen is kept. (The lexicon holds every line end's fragment too, so the
+    first word must be found inside a line of the text itself.)"""
+    inside = {w.lower() for ln in lines for w in re.findall(r"[^\W\d_]+", ln.text.strip().rstrip("-"))[:-1]}
+    extra: set[str] = set()
+    for a, b in zip(lines, lines[1:]):
+        head = re.search(r"([^\W\d_]+)-$", a.text.strip())
+        tail = re.match(r"[^\W\d_]+", b.text.strip())
+        if head and tail and tail.group(0)[:1].islower():
+            h, t = head.group(1).lower(), tail.group(0).lower()
+            if h + t not in lexicon and h in inside and t in lexicon and min(len(h), len(t)) >= 3:
+                extra.add(f"{h}-{t}")
+    return lexicon | extra if extra else lexicon
 
 
 def paragraphs(lines: list[Line], lexicon: set[str]) -> list[str]:
@@ -36,6 +55,7 @@ def paragraphs(lines: list[Line], lexicon: set[str]) -> list[str]:
             paras.append([ln])
         else:
             paras[-1].append(ln)
+    lexicon = _with_compounds(lines, lexicon)
     return [p for p in (paragraph_text(para, lexicon) for para in paras) if p]
 
 

@@ -17,6 +17,7 @@ from ..segment import tag_lines
 from ..tabular import find_tables
 from ..vocab import Vocabulary, fold
 from .cards import parse_cards, roles_in_details, with_roles
+from .contact import contact_lines
 from .lines import attached, cell_text, is_heading, joined_headers, names_of, squash, style_of
 
 
@@ -182,6 +183,20 @@ def _regions_of(regions: list[dict[str, Any]], vocab: Vocabulary) -> tuple[list[
     return out, (found[-1][1] if found else [])
 
 
+def _heading_below(lines: list[Line], k: int, lang: str, body: float) -> Line | None:
+    """The second line of a secretariat heading wrapped in a label column ("Secretaría" /
+    "general", the list beside it read in between): same style, on its left edge, right
+    under it, among the next three lines."""
+    a = lines[k]
+    if not is_heading(a, body):
+        return None
+    for b in lines[k + 1 : k + 4]:
+        if style_of(b) == style_of(a) and abs(b.x0 - a.x0) < 1 and attached(a, b, 0.6):
+            joined = tag_lines([f"{squash(a.text)} {squash(b.text)}"], lang)[0]
+            return b if _tag(joined, "SECTION:") == "SECTION:secretariat" else None
+    return None
+
+
 def _before_heading(ln: Line, regions: list[dict[str, Any]]) -> bool:
     """A line read after a region's heading but printed above it, within the previous
     region's lines on that page (a table's last column read late), goes to the previous
@@ -209,8 +224,12 @@ def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str, staf
     heading, "Secrétariat général", is also a focal point's role: the lines from there
     are the secretariat's unless they continue a region's focal points."""
     tags = _with_wrapped_headings(lines, tag_lines([ln.text for ln in lines], lang), lang)
+    if staff_from is not None and any(_tag(tg, "REGION:") and is_heading(ln, body) for ln, tg in zip(lines[staff_from:], tags[staff_from:])):
+        staff_from = None  # a region heading after it: the secretariat section was opened too early
     regions: list[dict[str, Any]] = []
     staff: list[Line] = []
+    skip: set[int] = set()  # second lines of a secretariat heading set over two lines
+    _, box = contact_lines(lines)
     mode: str | None = None
     honorary_prev: Line | None = None
     subheads: list[tuple[Line, str]] = []  # the region's sub-headings met so far, with their mode
@@ -234,11 +253,16 @@ def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str, staf
             continue
         if region is None and mode != "secretariat" and _before_heading(ln, regions):
             continue
-        if _tag(tg, "SECTION:") == "SECTION:secretariat" and is_heading(ln, body):
-            mode = "secretariat"
+        if id(ln) in skip:
             continue
-        if mode == "secretariat":
-            staff.append(ln)
+        second = None if _tag(tg, "SECTION:") else _heading_below(lines, k, lang, body)
+        if (_tag(tg, "SECTION:") == "SECTION:secretariat" or second is not None) and is_heading(ln, body):
+            mode = "secretariat"
+            if second is not None:
+                skip.add(id(second))
+            continue
+        if mode == "secretariat" or k in box:
+            staff.append(ln)  # the secretariat; its contact box, wherever it is read
             continue
         if regions:
             regions[-1]["raw"].append(ln)
