@@ -7,45 +7,14 @@ import datetime as _dt
 import os
 import platform
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench.measure import REPO
+from bench.rows import COLUMNS, HEADINGS, Row  # noqa: F401 - Row: the sections import it from here too
 
 if TYPE_CHECKING:
     from bench.state import Bench
-
-COLUMNS = ("section", "case", "pages", "baseline", "floor", "measured", "ratio", "target", "result", "notes")
-HEADINGS = {
-    "section": "section",
-    "case": "case",
-    "pages": "pages",
-    "baseline": "baseline",
-    "floor": "pdfium floor",
-    "measured": "measured",
-    "ratio": "ratio",
-    "target": "target",
-    "result": "result",
-    "notes": "where the time goes / notes",
-}
-
-
-@dataclass
-class Row:
-    section: str
-    case: str
-    pages: str = ""
-    baseline: str = ""
-    floor: str = ""
-    measured: str = ""
-    ratio: str = ""
-    target: str = ""
-    result: str = ""
-    notes: str = ""
-
-    def cells(self) -> list[str]:
-        return [str(getattr(self, c)) for c in COLUMNS]
 
 
 def render_plain(rows: list[Row]) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from bench.load import LoadMonitor
 from bench.measure import log
-from bench.report import Row
+from bench.rows import Row
 
 
 @dataclass

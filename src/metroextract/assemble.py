@@ -33,6 +33,7 @@ from .segment import ActivityBlock, SegmentedReport
 
 if TYPE_CHECKING:
     from .activity_report import ActivityReportSegments
+from .text import paragraph_text
 from .vocab import all_vocabularies
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -48,28 +49,6 @@ def lexicon_of(seg: SegmentedReport) -> set[str]:
         for ln in a.description_lines:
             words.update(w.lower() for w in _WORD_RE.findall(ln.text.rstrip("-")))
     return words
-
-
-def join_hyphenated(left: str, right: str, lexicon: set[str]) -> str:
-    """Join a line ending in '-' to the next: drop a hyphenation hyphen, keep a real one.
-
-    >>> join_hyphenated("les métho-", "dologies communes", {"méthodologies"})
-    'les méthodologies communes'
-    >>> join_hyphenated("Addis-", "Abeba et Accra", set())
-    'Addis-Abeba et Accra'
-    >>> join_hyphenated("les co-", "présidents", {"co-présidents"})
-    'les co-présidents'
-    """
-    m = re.search(r"([^\W\d_]+)-$", left)
-    if not m or not right[:1].isalpha() or not right[:1].islower():
-        return left + right
-    head = m.group(1)
-    tail_m = re.match(r"[^\W\d_]+", right)
-    tail = tail_m.group(0) if tail_m else ""
-    whole, hyph = (head + tail).lower(), f"{head}-{tail}".lower()
-    if hyph in lexicon and whole not in lexicon:
-        return left + right
-    return left[:-1] + right
 
 
 def join_title(lines: list[str], lexicon: set[str]) -> str:
@@ -166,20 +145,6 @@ def lines_to_paragraphs(lines: list[Line], lexicon: set[str]) -> list[str]:
         else:
             paras[-1].append(ln)
     return [p for p in (paragraph_text(para, lexicon) for para in paras) if p]
-
-
-def paragraph_text(lines: list[Line], lexicon: set[str]) -> str:
-    """The lines of one paragraph as one string, words hyphenated at line ends rejoined."""
-    text = ""
-    for ln in lines:
-        t = ln.text.strip()
-        if not text:
-            text = t
-        elif text.endswith("-") and len(text) > 1 and text[-2].isalpha():
-            text = join_hyphenated(text, t, lexicon)
-        else:
-            text += " " + t
-    return " ".join(text.split())
 
 
 def _provenance(lines: list[Line]) -> Provenance:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import Protocol
 
-__all__ = ["fold", "fold_with_positions", "plain", "strip_accents"]
+__all__ = ["fold", "fold_with_positions", "join_hyphenated", "paragraph_text", "plain", "strip_accents"]
 
 # Letters NFKD does not decompose into a base letter and a combining mark.
 _LETTERS = str.maketrans(
@@ -73,3 +75,46 @@ def fold_with_positions(text: str) -> tuple[str, list[int]]:
                 out.append(low)
                 where.extend([i] * len(low))
     return "".join(out), where
+
+
+# --------------------------------------------------------------------------- lines joined
+
+
+class _HasText(Protocol):
+    text: str
+
+
+def join_hyphenated(left: str, right: str, lexicon: set[str]) -> str:
+    """Join a line ending in '-' to the next: drop a hyphenation hyphen, keep a real one.
+
+    >>> join_hyphenated("les métho-", "dologies communes", {"méthodologies"})
+    'les méthodologies communes'
+    >>> join_hyphenated("Addis-", "Abeba et Accra", set())
+    'Addis-Abeba et Accra'
+    >>> join_hyphenated("les co-", "présidents", {"co-présidents"})
+    'les co-présidents'
+    """
+    m = re.search(r"([^\W\d_]+)-$", left)
+    if not m or not right[:1].isalpha() or not right[:1].islower():
+        return left + right
+    head = m.group(1)
+    tail_m = re.match(r"[^\W\d_]+", right)
+    tail = tail_m.group(0) if tail_m else ""
+    whole, hyph = (head + tail).lower(), f"{head}-{tail}".lower()
+    if hyph in lexicon and whole not in lexicon:
+        return left + right
+    return left[:-1] + right
+
+
+def paragraph_text(lines: Iterable[_HasText], lexicon: set[str]) -> str:
+    """The lines of one paragraph as one string, words hyphenated at line ends rejoined."""
+    text = ""
+    for ln in lines:
+        t = ln.text.strip()
+        if not text:
+            text = t
+        elif text.endswith("-") and len(text) > 1 and text[-2].isalpha():
+            text = join_hyphenated(text, t, lexicon)
+        else:
+            text += " " + t
+    return " ".join(text.split())

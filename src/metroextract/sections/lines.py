@@ -12,6 +12,7 @@ from ..models import (
     Period,
 )
 from ..tabular import Table, header_key
+from ..text import join_hyphenated
 from ..vocab import Vocabulary
 
 _DOUBLED_INITIAL_RE = re.compile(r"^([A-ZÀ-Þ])\1(?=[a-zà-ÿ])")
@@ -142,7 +143,6 @@ def join_wrapped(texts: list[str], lexicon: set[str] | None = None) -> str:
     "dologies" → "méthodologies")."""
     if not lexicon:
         return join_lines(texts)
-    from ..assemble import join_hyphenated  # assemble imports the sections package
 
     out = ""
     for t in (squash(x) for x in texts):

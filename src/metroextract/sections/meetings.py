@@ -123,6 +123,7 @@ def _transposed(lines: list[Line], labels: dict[str, str], vocab: Vocabulary, pe
     used = {id(m) for m, _ in heads} | {id(ln) for ln in lines if any(ln.page == k.page and abs(ln.top - k.top) < 0.5 and ln.x0 == k.x0 for k, _ in keyed)}
     values = [ln for ln in [*lines, *extra] if id(ln) not in used and id(ln) not in key_ids and not month_heading(ln, vocab, period)]
     out: list[BilateralMeeting] = []
+    names = _registry_keys()
     for m, mh in heads:
         row = sorted((o for o, _ in heads if o.page == m.page and abs(o.top - m.top) < 0.5 * m.size), key=lambda o: o.x0)
         right = next((o.x0 for o in row if o.x0 > m.x0 + 1), float("inf"))
@@ -137,7 +138,6 @@ def _transposed(lines: list[Line], labels: dict[str, str], vocab: Vocabulary, pe
             if above and above[-1] in cells:
                 cells[above[-1]].append(v)
                 used.add(id(v))
-        names = _registry_keys()
         fmt = cell_text(cells["format"]) or None
         out.append(
             BilateralMeeting(

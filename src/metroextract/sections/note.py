@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..assemble import paragraph_text
 from ..fields import join_lines
 from ..models import (
     Line,
     SecretaryGeneralNote,
 )
+from ..text import paragraph_text
 from .lines import is_heading, squash, style_of
 
 _SENTENCE_END = (".", "!", "?", ":", "»", '"', "”", ")", "…")
