@@ -34,24 +34,15 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from metroextract.evaluate import SECTIONS as EVAL_SECTIONS
+
 ROOT = Path(__file__).resolve().parents[1]
 # run as a script, bench/ comes first on sys.path and its fixtures.py would hide the
 # repository's fixtures/ package: the repository root goes first instead
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() not in (ROOT, ROOT / "bench")]
 
-SECTIONS = (
-    "table_of_contents",
-    "secretary_general_note",
-    "media_mentions",
-    "member_engagement",
-    "bilateral_meetings",
-    "key_figures",
-    "challenge_taxonomy",
-    "plan",
-    "regions",
-    "secretariat",
-    "contact",
-)
+# The sections the report prints (the action lines are scored with the plan's fixtures only).
+SECTIONS = tuple(name for name in EVAL_SECTIONS if name != "action_lines")
 FIELDS = {"dates": "dates", "titles": "title", "members": "members", "alliances": "alliances", "results": "results", "challenges": "challenges"}
 ACTIVITY_ROWS = ("activities", *FIELDS, "description")
 ROWS = (*SECTIONS, *ACTIVITY_ROWS)

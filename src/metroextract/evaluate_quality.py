@@ -12,27 +12,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .evaluate import SECTIONS
+
 WRONG_F1 = 0.90  # below: the section is wrong and must be flagged
 RIGHT_F1 = 0.98  # at or above: the section is right and should not be flagged
 MAX_SILENT = 0  # wrong sections left `ok` or `absent`
 MAX_RIGHT_FLAGGED_SHARE = 0.10  # share of right sections flagged anyway
 
-# The sections that are both scored (`evaluate.SECTIONS`, plus the activities) and given a
-# verdict (`section_checks.SECTION_FIELDS`).
-SCORED_SECTIONS = (
-    "table_of_contents",
-    "secretary_general_note",
-    "activities",
-    "media_mentions",
-    "member_engagement",
-    "bilateral_meetings",
-    "key_figures",
-    "challenge_taxonomy",
-    "plan",
-    "regions",
-    "secretariat",
-    "contact",
-)
+# The sections that are both scored (`evaluate.SECTIONS`) and given a verdict
+# (`section_checks.SECTION_FIELDS`): the activities in the action lines' place.
+SCORED_SECTIONS = tuple("activities" if name == "action_lines" else name for name in SECTIONS)
 
 
 @dataclass(frozen=True)
