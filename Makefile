@@ -44,7 +44,8 @@ lock: $(UV)
 	$(UV) lock --upgrade --python $(PYTHON)
 
 # Drift check: the newest versions the ranges allow, in a separate environment, against the
-# whole suite. Green: `make lock` is safe. Red: pin the range in pyproject.toml or fix the code.
+# whole suite (PYTEST_ARGS="-m 'not slow'" for a quick look). Green: `make lock` is safe.
+# Red: pin the range in pyproject.toml or fix the code.
 test-latest: system-deps $(UV)
 	rm -rf $(LATEST)
 	$(UV) venv --quiet --python $(PYTHON) $(LATEST)
@@ -52,7 +53,7 @@ test-latest: system-deps $(UV)
 	$(UV) pip freeze --python $(LATEST)/bin/python --exclude-editable > $(LATEST)/versions.txt
 	@echo "versions newer than uv.lock:"; $(UV) export --frozen --extra dev --no-hashes --no-emit-project --no-header --quiet | grep '==' | sed 's/ *;.*//' | sort > $(LATEST)/locked.txt; \
 	  comm -13 $(LATEST)/locked.txt <(sort $(LATEST)/versions.txt) | sed 's/^/  /' || true
-	$(LATEST)/bin/python -m pytest -q
+	$(LATEST)/bin/python -m pytest -q $(PYTEST_ARGS)
 
 install: system-deps $(VENV)/.installed
 
