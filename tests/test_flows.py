@@ -58,7 +58,7 @@ def test_ingest_new_files_then_unchanged_then_parser_bump(tmp_path: Path, monkey
     assert sorted(calls) == ["broken download.pdf", "r2021.pdf", "r2023.pdf"]
     by_name = {f.file_name: f for f in s1.files}
     assert sorted(by_name) == ["broken download.pdf", "r2021.pdf", "r2023.pdf"]
-    assert s1.counts() == {"found": 3, "parsed": 3, "extracted": 2, "needs_review": 0, "quarantined": 1, "unchanged": 0, "filtered": 0}
+    assert s1.counts() == {"found": 3, "parsed": 3, "extracted": 2, "needs_review": 0, "quarantined": 1, "unchanged": 0, "filtered": 0, "skipped": 0, "unreadable": 0}
     assert (by_name["broken download.pdf"].status, by_name["broken download.pdf"].code) == ("quarantined", "not_a_pdf")
     assert s1.datasets == "rebuilt"
     assert list(inbox.iterdir()) == []
@@ -87,7 +87,7 @@ def test_ingest_new_files_then_unchanged_then_parser_bump(tmp_path: Path, monkey
         (inbox / name).write_bytes(data)
     (inbox / "copy of r2021.pdf").write_bytes(keep["r2021.pdf"])  # same content, another name
     s3 = ingest(inbox=inbox, output=out, settle_seconds=0)
-    assert s3.counts() == {"found": 4, "parsed": 0, "extracted": 3, "needs_review": 0, "quarantined": 1, "unchanged": 4, "filtered": 0}
+    assert s3.counts() == {"found": 4, "parsed": 0, "extracted": 3, "needs_review": 0, "quarantined": 1, "unchanged": 4, "filtered": 0, "skipped": 0, "unreadable": 0}
     assert len(calls) == 3  # the parser was not called again
     assert _sources(out) == src1  # not rewritten: same extracted_at
     assert list(inbox.iterdir()) == []
@@ -157,7 +157,7 @@ def test_backfill_filters_by_period_and_force(tmp_path: Path, monkeypatch: pytes
 
     # nothing changed: a backfill parses nothing
     s1 = backfill(source=archive, output=out)
-    assert s1.counts() == {"found": 3, "parsed": 0, "extracted": 3, "needs_review": 0, "quarantined": 0, "unchanged": 3, "filtered": 0}
+    assert s1.counts() == {"found": 3, "parsed": 0, "extracted": 3, "needs_review": 0, "quarantined": 0, "unchanged": 3, "filtered": 0, "skipped": 0, "unreadable": 0}
 
     # a period filter with force: only the reports of the period are parsed again
     before = _sources(out)
@@ -194,7 +194,7 @@ def test_backfill_on_a_dask_cluster_matches_the_local_run(tmp_path: Path) -> Non
     s_local = backfill(source=src, output=local, concurrency=2)
     with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
         s_dask = backfill(source=src, output=remote, dask_address=cluster.scheduler_address)
-    assert s_local.counts() == s_dask.counts() == {"found": 4, "parsed": 4, "extracted": 3, "needs_review": 0, "quarantined": 1, "unchanged": 0, "filtered": 0}
+    assert s_local.counts() == s_dask.counts() == {"found": 4, "parsed": 4, "extracted": 3, "needs_review": 0, "quarantined": 1, "unchanged": 0, "filtered": 0, "skipped": 0, "unreadable": 0}
 
     def files(root: Path, sub: str) -> dict[str, bytes]:
         return {p.name: p.read_bytes() for p in sorted((root / sub).glob("*")) if p.is_file()}
@@ -289,14 +289,17 @@ def test_ingest_shows_the_verdict_logs_the_noise_and_strict_quarantines(tmp_path
     r = runner.invoke(app, ["ingest", str(inbox), "-o", str(out), "--settle", "0"])
     assert r.exit_code == 0, r.output
     assert r.stderr == ""  # no failure, and no library message
-    assert "2 files: 2 extracted (1 needs review), 0 quarantined" in r.stdout
+    # the flipped bytes cost the noisy copy its meetings and key figures, which its contents
+    # page lists: those sections say so (no silently wrong section)
+    assert "2 files: 2 extracted (2 needs review), 0 quarantined" in r.stdout
+    assert "noisy.pdf: needs_review: sections to review: bilateral_meetings, key_figures" in r.stdout
     assert "page 4 lost.pdf: needs_review: pages that could not be read: 4" in r.stdout
     (log,) = (out / "logs").glob("ingest-*.log")
     text = log.read_text(encoding="utf-8")
     assert re.search(r"noisy\.pdf: pdfminer[.\w]* WARNING: \S", text), text  # pdfminer's own message follows, whatever its wording
     assert "page 4 lost.pdf: extracted → " in text and "needs_review: pages that could not be read: 4" in text
     records = _sources(out)
-    assert sorted((rec["file_name"], rec["quality"]) for rec in records.values()) == [("noisy.pdf", "ok"), ("page 4 lost.pdf", "needs_review")]
+    assert sorted((rec["file_name"], rec["quality"]) for rec in records.values()) == [("noisy.pdf", "needs_review"), ("page 4 lost.pdf", "needs_review")]
     assert len(list((out / "reports").glob("*.json"))) == 2  # the report to review stays in the datasets
 
     # --strict: the same files, a fresh output
@@ -304,15 +307,17 @@ def test_ingest_shows_the_verdict_logs_the_noise_and_strict_quarantines(tmp_path
     drop(inbox2)
     r = runner.invoke(app, ["ingest", str(inbox2), "-o", str(out2), "--settle", "0", "--strict"])
     assert r.exit_code == 1, r.output
-    assert r.stderr.splitlines() == ["page 4 lost.pdf: low_quality: needs review (strict): pages that could not be read: 4"]
-    assert "2 files: 1 extracted, 1 quarantined" in r.stdout
-    assert len(list((out2 / "reports").glob("*.json"))) == 1
-    (rec,) = [json.loads(p.read_text()) for p in (out2 / "quarantine").glob("*.error.json")]
-    assert (rec["file_name"], rec["code"], rec["stage"]) == ("page 4 lost.pdf", "low_quality", "quality")
+    lines = r.stderr.splitlines()
+    assert lines[0].startswith("noisy.pdf: low_quality: needs review (strict): sections to review: bilateral_meetings, key_figures")
+    assert lines[1:] == ["page 4 lost.pdf: low_quality: needs review (strict): pages that could not be read: 4"]
+    assert "2 files: 0 extracted, 2 quarantined" in r.stdout
+    assert list((out2 / "reports").glob("*.json")) == []
+    recs = sorted((rec["file_name"], rec["code"], rec["stage"]) for rec in (json.loads(p.read_text()) for p in (out2 / "quarantine").glob("*.error.json")))
+    assert recs == [("noisy.pdf", "low_quality", "quality"), ("page 4 lost.pdf", "low_quality", "quality")]
 
     # --strict on files extracted before, dropped again unchanged: not parsed, quarantined, withdrawn
     drop(inbox)
     r = runner.invoke(app, ["ingest", str(inbox), "-o", str(out), "--settle", "0", "--strict"])
     assert r.exit_code == 1, r.output
     assert "0 parsed, 2 unchanged" in r.stdout and "low_quality" in r.stderr
-    assert len(list((out / "reports").glob("*.json"))) == 1 and len(list((out / "quarantine").glob("*.pdf"))) == 1
+    assert list((out / "reports").glob("*.json")) == [] and len(list((out / "quarantine").glob("*.pdf"))) == 2

@@ -67,13 +67,13 @@ def test_scan_skips_part_hidden_fresh_symlinks_and_folders(tmp_path: Path) -> No
 def test_wait_for_settled_waits_for_a_file_being_written(tmp_path: Path) -> None:
     _touch(tmp_path / "a.pdf", age=0.0)
     t0 = time.monotonic()
-    ready = ib.wait_for_settled(tmp_path, settle_seconds=0.6, max_wait=10)
+    ready = ib.wait_for_settled(tmp_path, settle_seconds=0.6, max_wait=10).ready
     assert [p.name for p in ready] == ["a.pdf"]
     assert 0.4 < time.monotonic() - t0 < 5
     _touch(tmp_path / "a.pdf", age=60.0)
     _touch(tmp_path / "b.pdf", age=0.0)
     t0 = time.monotonic()
-    assert [p.name for p in ib.wait_for_settled(tmp_path, settle_seconds=30, max_wait=0)] == ["a.pdf"]
+    assert [p.name for p in ib.wait_for_settled(tmp_path, settle_seconds=30, max_wait=0).ready] == ["a.pdf"]
     assert time.monotonic() - t0 < 1  # max_wait=0: files still being written wait for the next run
 
 

@@ -398,7 +398,7 @@ def test_ingest_writes_a_proof_page_per_report_unless_told_not_to(tmp_path) -> N
         inbox = tmp_path / f"inbox-{proof}"
         inbox.mkdir()
         shutil.copy(FIXTURES / "fr-2021-10-2022-01-newsletter.pdf", inbox / "newsletter.pdf")
-        shutil.copy(FIXTURES / "fr-2021-10-2022-01-scanned.pdf", inbox / "scanned.pdf")
+        shutil.copy(FIXTURES / "es-2021-01-04-bulletin.pdf", inbox / "bulletin.pdf")  # a scan's page is a page too: OCR is tested elsewhere
         summary = ingest(inbox=inbox, output=out, settle_seconds=0, proof=proof)
         ids = sorted(f.report_id for f in summary.files if f.status == "extracted")
         assert len(ids) == 2
@@ -416,9 +416,10 @@ def test_the_proof_page_of_a_file_now_quarantined_goes(tmp_path) -> None:
     from flows.ingest import write_proofs
     from metroextract.inbox import FileResult
     from metroextract.proof import proof_path
+    from metroextract.settings import Settings
 
     page = proof_path(tmp_path, "r-0123456789abcdef")
     page.parent.mkdir()
     page.write_text("<!doctype html>")
-    write_proofs(tmp_path, [FileResult(file_name="a.pdf", report_id="r-0123456789abcdef", status="quarantined", code="low_quality")], lambda f: tmp_path / "a.pdf")
+    write_proofs(tmp_path, [FileResult(file_name="a.pdf", report_id="r-0123456789abcdef", status="quarantined", code="low_quality")], lambda f: tmp_path / "a.pdf", Settings())
     assert not page.exists()
