@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.measure import TARGET_SPEEDUP, fmt_s, log, median, timed_tree, verdict, warm_paths
-from bench.report import Row
+from bench.rows import Row
 from bench.serial import copies_pages, make_copies, pool_init, pool_pid, run_serial
 from bench.state import Bench, section
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.measure import STAGES, TARGET_RATIO, bare_pdfplumber, fmt_s, log, median, pdfium_text, timed, verdict
-from bench.report import Row
+from bench.rows import Row
 from bench.state import Bench, section
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.measure import REPO, TARGET_PREFECT, TARGET_RERUN, fmt_s, log, timed, timed_tree, verdict, warm_paths
-from bench.report import Row
+from bench.rows import Row
 from bench.serial import copies_pages, make_copies, run_serial
 from bench.state import Bench, section
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from bench.measure import FIXTURES, STAGES, timed
-from bench.report import Row
+from bench.rows import Row
 from bench.state import Bench, section
 
 

@@ -7,7 +7,7 @@ import statistics
 import time
 
 from bench.measure import fmt_s, log, timed, verdict
-from bench.report import Row
+from bench.rows import Row
 from bench.state import Bench, section
 
 PROOF_PAGES = 50

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench.measure import REPO
-from bench.rows import COLUMNS, HEADINGS, Row  # noqa: F401 - Row: the sections import it from here too
+from bench.rows import COLUMNS, HEADINGS, Row
 
 if TYPE_CHECKING:
     from bench.state import Bench

@@ -71,7 +71,8 @@ from bench.load import LoadMonitor
 from bench.measure import FIXTURES, log, text_fixtures
 from bench.ocr import run_ocr
 from bench.proof import run_proof
-from bench.report import Row, header, machine_info, render_markdown, render_plain
+from bench.report import header, machine_info, render_markdown, render_plain
+from bench.rows import Row
 from bench.scale import child_scale, run_scale
 from bench.serial import run_serial
 from bench.state import Bench

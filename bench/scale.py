@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.measure import STAGES, TARGET_LINEAR, TARGET_RSS_MB, bare_pdfplumber, fmt_s, log, timed, verdict
-from bench.report import Row
+from bench.rows import Row
 from bench.state import Bench, section
 
 RUN_PY = Path(__file__).with_name("run.py")  # the fresh process runs `run.py --child-scale`

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from bench.measure import fmt_s, log, timed_tree, warm_paths
-from bench.report import Row
+from bench.rows import Row
 from bench.state import Bench, section
 
 # --------------------------------------------------------------------------- workers (module level: picklable)

@@ -29,7 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from .fields import parse_period
 from .models import DocumentLayout, Line, ReportSection
 from .segment import _cover_period, detect_language, is_body, is_heading, tag_lines
-from .vocab import Vocabulary, all_vocabularies, fold
+from .text import fold
+from .vocab import Vocabulary, all_vocabularies
 
 _NUMBER_RE = re.compile(r"^(\d{1,3})\s*[.)]\s+(\S.*)$")
 

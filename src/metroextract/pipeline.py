@@ -67,7 +67,8 @@ def report_marks(layout: DocumentLayout, seg: SegmentedReport, settings: Setting
     """The marks of a Metropolis report a file carries: the organisation's name, the
     report title (`title_markers`), a period, section headings of the language files,
     registry member names."""
-    from .vocab import all_vocabularies, fold
+    from .text import fold
+    from .vocab import all_vocabularies
 
     text = "\n".join(ln.text for p in layout.pages for ln in [*p.lines, *p.furniture])[:200_000]
     folded = f" {fold(text)} "

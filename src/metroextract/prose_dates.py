@@ -18,7 +18,8 @@ import spacy
 from spacy.matcher import Matcher
 
 from .fields import ParsedDates, parse_dates
-from .vocab import all_vocabularies, fold
+from .text import fold
+from .vocab import all_vocabularies
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ from typing import Any
 
 from .errors import WarningCode
 from .models import Line, MemberRef, Report, SectionQuality, SectionReason
-from .vocab import all_vocabularies, fold
+from .text import fold
+from .vocab import all_vocabularies
 
 # --------------------------------------------------------------------------- thresholds
 

@@ -23,7 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from .fields import CHALLENGE_RE, RESULT_LIKE_RE, RUNIN_SEPARATOR, is_date_line, parse_period
 from .layout import is_italic
 from .models import BBox, DocumentLayout, Line
-from .vocab import LANGUAGES, Vocabulary, all_vocabularies, fold
+from .text import fold
+from .vocab import LANGUAGES, Vocabulary, all_vocabularies
 
 FIELDS = ("members", "results", "challenges", "alliances")
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .models import Line
-from .vocab import Vocabulary, fold
+from .text import fold
+from .vocab import Vocabulary
 
 
 @dataclass

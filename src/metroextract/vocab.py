@@ -9,8 +9,6 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from .text import fold as fold  # the vocabulary key (re-exported: labels are matched folded)
-
 LANGUAGES = ("fr", "en", "es")
 
 

@@ -11,7 +11,7 @@ from ..models import (
     Report,
     Warning_,
 )
-from ..vocab import fold
+from ..text import fold
 
 _MEMBER_COUNT_RE = re.compile(r"\b(?:nos|our|nuestros|nuestras|ses|its|sus)\s+(\d[\d\s\u00a0\u202f.,]*?)\s+(?:membres|members|miembros)\b", re.I)
 

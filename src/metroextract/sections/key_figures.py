@@ -10,7 +10,8 @@ from ..models import (
     KeyFigure,
     Line,
 )
-from ..vocab import Vocabulary, fold
+from ..text import fold
+from ..vocab import Vocabulary
 from .lines import attached, bold_lead, is_heading, join_wrapped, level, squash
 
 _NUMBER_RE = re.compile(r"^[+\-–~≈>≥<]?\s?\d[\d\s\u00a0\u202f.,']*\d?\s?[%+]?$")

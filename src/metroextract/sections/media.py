@@ -13,7 +13,8 @@ from ..models import (
     Period,
 )
 from ..tabular import find_tables
-from ..vocab import Vocabulary, fold
+from ..text import fold
+from ..vocab import Vocabulary
 from .lines import attached, bold_lead, cell_text, is_heading, month_heading, squash, style_of, without_tables
 
 

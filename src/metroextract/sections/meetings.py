@@ -15,8 +15,8 @@ from ..models import (
 )
 from ..registry import load_registry
 from ..tabular import find_tables
-from ..text import fold as registry_key
-from ..vocab import Vocabulary, fold
+from ..text import fold
+from ..vocab import Vocabulary
 from .lines import cell_text, is_heading, month_heading, names_of, squash, without_tables
 
 
@@ -42,14 +42,14 @@ def split_known(name: str, keys: set[str] | None = None) -> list[str]:
     whole."""
     keys = _registry_keys() if keys is None else keys
     words = name.split()
-    if len(words) < 2 or registry_key(name) in keys:
+    if len(words) < 2 or fold(name) in keys:
         return [name]
     best: list[list[str] | None] = [[]] + [None] * len(words)
     for j in range(1, len(words) + 1):
         for i in range(j):
             prev = best[i]
             piece = " ".join(words[i:j])
-            if prev is not None and registry_key(piece) in keys and (best[j] is None or len(prev) + 1 < len(best[j])):  # type: ignore[arg-type]
+            if prev is not None and fold(piece) in keys and (best[j] is None or len(prev) + 1 < len(best[j])):  # type: ignore[arg-type]
                 best[j] = [*prev, piece]
     found = best[-1]
     return found if found and len(found) >= 2 else [name]

@@ -15,7 +15,8 @@ from ..models import (
 )
 from ..segment import tag_lines
 from ..tabular import find_tables
-from ..vocab import Vocabulary, fold
+from ..text import fold
+from ..vocab import Vocabulary
 from .cards import parse_cards, roles_in_details, with_roles
 from .contact import contact_lines
 from .lines import attached, cell_text, is_heading, joined_headers, names_of, squash, style_of
