@@ -347,3 +347,78 @@ def test_eval_quality_counts_silent_wrong_sections_and_flagged_right_ones():
     fig = section_outcomes([s])
     assert fig.summary() == {"sections": 12, "wrong": 2, "wrong_flagged": 1, "silent": 1, "right": 10, "right_flagged": 1, "right_flagged_share": 0.1}
     assert fig.failures() == ["1 wrong sections (F1 < 0.9) not flagged: f:bilateral_meetings"]
+
+
+# --------------------------------------------------------------------------- read short, read apart
+
+
+def test_contents_lines_in_no_entry():
+    """A heading whose page number was lost is dropped with its items."""
+    toc = [TocEntry(page=9, title="Active listening", items=["Member engagement", "Bilateral meetings"])]
+    lines = [_line(t) for t in ("Contents", "Note from the Secretary General", "Activities", "Action line 1 (L1)", "Active listening", "Member engagement", "Bilateral meetings", "9")]
+    (r,) = sc.check_toc_lines(_report(table_of_contents=toc), lines, "en")
+    assert (r.code, r.message) == ("toc_lines_unread", "3 lines of the contents page are in no entry: 'Note from the Secretary General', 'Activities', 'Action line 1 (L1)'")
+    right = [_line(t) for t in ("Contents", "PAGE 9 → Active", "listening", "Member engagement", "Bilateral meetings")]
+    assert sc.check_toc_lines(_report(table_of_contents=toc), right, "en") == []
+
+
+def test_a_printed_column_no_row_fills():
+    media = [MediaMention(month="2021-01", outlet=o, title=None) for o in ("UNDP", "Learning from cities", "AMB", "Metropolis General Assembly")]
+    lines = [_line(t) for t in ("Date", "Publication", "Headline", "January", "UNDP", "Learning from cities")]
+    (r,) = sc.check_columns(media, lines, "en")
+    assert (r.code, r.message) == ("column_unread", "the 'title' column is printed but 0% of the rows have one")
+    assert sc.check_columns(media, lines[:2], "en") == []  # no title column printed: outlet-only mentions
+    meetings = [BilateralMeeting(month="2021-03", format=None, members=[], alliances=[])]
+    assert _codes(sc.check_columns(meetings, [_line("Format · Members ·")], "en")) == ["column_unread"]
+
+
+def test_one_key_figure_alone():
+    one = _report(key_figures=[KeyFigure(text="+1,380", value=1380, label="people engaged")])
+    assert _codes(sc.check_item_count(one, "key_figures")) == ["too_few_items"]
+    two = one.model_copy(update={"key_figures": [*one.key_figures, KeyFigure(text="119", value=119, label="collaborations with experts")]})
+    assert sc.check_item_count(two, "key_figures") == [] and sc.check_item_count(_report(), "key_figures") == []
+
+
+def test_a_note_signed_by_a_stray_letter():
+    from metroextract.models import SecretaryGeneralNote
+
+    bad = _report(secretary_general_note=SecretaryGeneralNote(text="Our plan.", signatory="É", role=None))
+    assert _codes(sc.check_note(bad)) == ["signatory_unread"]
+    good = _report(secretary_general_note=SecretaryGeneralNote(text="Our plan.", signatory="Octavi de la Varga", role="Secretary General"))
+    assert sc.check_note(good) == []
+
+
+def test_a_board_read_out_of_rank():
+    from metroextract.models import BoardMember
+
+    board = [BoardMember(role=r, name=n, position=None) for r, n in (("President", "Wen Guohui"), ("Member", "Liu Xin"), ("Co-president", "Pirouz Hanachi"))]
+    region = Region(name="Asia-Pacific", members=[], honorary_members=[], focal_points=[], board=board)
+    (r,) = sc.check_board_order(_report(regions=[region]))
+    assert (r.code, r.message) == ("out_of_order", "boards with a chair or vice-chair after a member: Asia-Pacific")
+    ranked = region.model_copy(update={"board": [board[0], board[2], board[1]]})
+    assert sc.check_board_order(_report(regions=[ranked])) == []
+
+
+def test_values_cut_at_a_break():
+    from metroextract.models import BoardMember
+
+    cut = [BoardMember(role="Co-president", name="Ada Colau", position="Mayor of Barcelona and President of"), MediaMention(month="2021-07", outlet="Chicago Council ·", title="MetroTalks")]
+    assert [(r.code, r.message[:18]) for r in sc.check_values(cut, "en")] == [("truncated_value", "2 values cut at a ")]
+    whole = [MediaMention(month="2021-07", outlet="AL-LAs", title="Tangerang del Sur"), StaffMember(name="Hélène Jourdan", position="Learning Officer")]
+    assert sc.check_values(whole, "en") == []
+
+
+def test_months_printed_that_no_item_carries(registry):
+    meetings = [_meeting("2021-02", "Bhopal"), _meeting("2021-04", "Guangzhou")]
+    lines = [_line(t) for t in ("February", "April", "May", "Type", "Members", "Bhopal", "Guangzhou")]
+    (r,) = sc.check_months_unread(_report(bilateral_meetings=meetings), "bilateral_meetings", lines)
+    assert (r.code, r.message) == ("month_unread", "months printed in the section that no item carries: 5")
+    # the May column under the next heading, a list of names under a parent heading
+    sections = {"meetings": lines[:2], "alliances_collab": [_line("May"), _line("Rosario")], "listening": [_line("Shanghai"), _line("Xian")], "engagement": [_line("Bhopal")]}
+    report = _report(bilateral_meetings=meetings, member_engagement=[MemberRef(name="Bhopal")])
+    got = sc.check_stray_lines(report, sections, sc.registry_name_counter(registry, "en"))
+    assert {k: [r.message for r in v] for k, v in got.items()} == {
+        "bilateral_meetings": ["1 list lines under the heading 'alliances_collab' that no section read: 'May'"],
+        "member_engagement": ["2 list lines under the heading 'listening' that no section read: 'Shanghai', 'Xian'"],
+    }  # fmt: skip
+    assert sc.check_stray_lines(report, {"meetings": lines[:2], "alliances_collab": [_line("April")]}, None) == {}

@@ -75,6 +75,29 @@ MAX_INCOMPLETE_ACTIVITIES = 0
 # separates them; with 85 seven sections of the scanned digest were wrong and silent. A
 # section read by OCR needs review unless its words read near-perfectly.
 MIN_SECTION_OCR_CONFIDENCE = 98.0
+# Lines of the contents page (page numbers and its heading aside) that no entry holds: a
+# heading read without its page number is dropped with its items.
+MAX_TOC_LINES_UNREAD = 0
+# A column whose header the section prints counts as read when at least this share of the
+# items fill its field (a title, a format, a position column read into other rows leaves
+# it empty).
+COLUMN_MIN_FILLED = 0.5
+# The fewest items a section of each kind holds: key figures are a set of figures, one
+# figure alone is a tile the reading order carried elsewhere.
+MIN_SECTION_ITEMS: dict[str, int] = {"key_figures": 2}
+# Words a name, title, role or position never ends with: a value cut at a line or cell
+# break ("Mayor of Barcelona and President of"), and the separators of run-in items
+# ("Outlet ·", "Outlet:").
+DANGLING_WORDS = frozenset(
+    "of and the for to in on with de du des et la le les pour à au aux avec y del el los las para con por".split()
+)  # fmt: skip
+DANGLING_MARKS = ":·,;/–-"
+# Lines under a heading no section is read from (a parent heading: "Active listening")
+# holding list cells — registry names, month names — that no section took: a list or
+# table of the neighbouring section spilled into it. A cell has at most this many words.
+MAX_CELL_WORDS = 4
+# Month names printed alone in a dated section (a month header or column) that no item carries.
+MAX_MONTHS_UNREAD = 0
 
 # The sections of the report model, in document order, and the segmenter's section
 # names (the vocabulary's keys) whose lines each is read from.
@@ -256,6 +279,7 @@ _EMAIL_RE = re.compile(r"\S+@\S+\.\w+")
 _URL_RE = re.compile(r"^(?:https?://|www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?$", re.IGNORECASE)
 _PHONE_RE = re.compile(r"(?:\+|\btel\b|\btél\b)?[\d\s().-]{9,}\d")
 _NAME_KEYS = ("name", "role", "label", "outlet", "title", "canonical")
+_VALUE_KEYS = ("name", "role", "label", "outlet", "title", "items", "position", "place")
 
 
 def looks_like_contact(text: str) -> bool:
@@ -292,28 +316,43 @@ def _value_problem(key: str, value: str, headers: tuple[frozenset[str], frozense
         return "header_as_value"
     if key in ("name", "role") and len(ws) > MAX_NAME_WORDS:
         return "overlong_value"
-    if key == "name" and (_EMAIL_RE.search(value) or (_PHONE_RE.search(value) and sum(c.isdigit() for c in value) >= 8)):  # an organisation may be named like a web address
+    if key in ("name", "position", "role") and (_EMAIL_RE.search(value) or (_PHONE_RE.search(value) and sum(c.isdigit() for c in value) >= 8)):  # an organisation may be named like a web address
         return "misfiled_value"
+    if key != "items" and dangling_end(value):
+        return "truncated_value"
     if _MARKER_RE.search(f" {value} ") or value.lstrip()[:1] in "■•▪●›►▸◆◦‣":
         return "joined_items"
     return None
 
 
+def dangling_end(value: str) -> bool:
+    """A value ending in a separator or a word no value ends with (cut at a break).
+
+    >>> dangling_end("Mayor of Barcelona and President of"), dangling_end("Chicago Council ·"), dangling_end("Mayor of Rabat")
+    (True, True, False)
+    """
+    t = value.strip()
+    ws = t.split()
+    return bool(t) and (t[-1] in DANGLING_MARKS or (len(ws) >= 2 and fold(ws[-1]) in DANGLING_WORDS))
+
+
 def check_values(items: list[Any], lang: str, page: int | None = None) -> Reasons:
     """Values no right row holds: an empty name, role or label (`empty_field`); a table's
     header read as a value (`header_as_value`); several cells read into one name
-    (`overlong_value`); a phone, e-mail or web address read as a name (`misfiled_value`)."""
+    (`overlong_value`); a phone, e-mail or web address read as a name or position
+    (`misfiled_value`); a value cut at a break (`truncated_value`)."""
     headers = _header_words(lang)
     found: dict[str, list[str]] = {}
     for item in items:
         for rec in _people(item):
-            for key in ("name", "role", "label", "outlet", "title", "items"):
+            for key in _VALUE_KEYS:
                 for value in rec.get(key) if isinstance(rec.get(key), list) else [rec.get(key)]:
                     if isinstance(value, str) and (code := _value_problem(key, value, headers)):
                         found.setdefault(code, []).append(value or key)
     what = {
         "empty_field": "items with an empty field", "header_as_value": "headings or table headers read as values", "overlong_value": "values holding several cells",
         "misfiled_value": "contact details read as names", "joined_items": "values holding several items (a list marker, a code or dot leaders inside)",
+        "truncated_value": "values cut at a line or cell break (ending in a separator or a linking word)",
     }  # fmt: skip
     return [_reason(code, f"{len(vs)} {what[code]}: {', '.join(repr(v[:60]) for v in vs[:3])}", page) for code, vs in found.items()]
 
@@ -327,6 +366,153 @@ def check_contact_read(report: Report, lines: list[Line]) -> Reasons:
     if printed:
         return [_reason("contact_not_read", f"contact details are printed ({printed[0].text!r}) but no contact was read", printed[0].page)]
     return []
+
+
+def check_toc_lines(report: Report, lines: list[Line], lang: str) -> Reasons:
+    """Lines of the contents page whose words are mostly in no entry's title or items (page
+    numbers and the page's own heading aside): a heading whose page number was lost goes
+    with its items."""
+    held = {w for e in report.table_of_contents for t in (e.title, *e.items) for w in words(t)}
+    v = all_vocabularies().get(lang)
+    own = {w for t in v.sections.get("toc", []) for w in words(t)} if v else set()
+    unread = []
+    for ln in lines:
+        ws = [w for w in words(ln.text) if not w.isdigit() and w not in own]
+        if ws and sum(len(w) for w in ws if w in held) < USED_WORD_SHARE * sum(len(w) for w in ws):
+            unread.append(ln)
+    if len(unread) > MAX_TOC_LINES_UNREAD:
+        return [_reason("toc_lines_unread", f"{len(unread)} lines of the contents page are in no entry: {', '.join(repr(ln.text) for ln in unread[:3])}", unread[0].page)]
+    return []
+
+
+def _header_fields(lines: list[Line], lang: str) -> set[str]:
+    """The fields whose column header (`table_headers`) is printed among the lines, alone
+    or between separators ("Format · Members ·")."""
+    v = all_vocabularies().get(lang)
+    if v is None:
+        return set()
+    heads: dict[str, set[str]] = {}
+    for field, variants in v.table_headers.items():
+        for t in variants:
+            heads.setdefault(fold(t), set()).add(field)  # "Title": a media title or a position
+    return {f for ln in lines for part in re.split(r"[·:|]", ln.text) for f in heads.get(fold(part.strip()), ())}
+
+
+def check_columns(items: list[Any], lines: list[Line], lang: str, page: int | None = None) -> Reasons:
+    """A column whose header the section prints but whose field most items leave empty
+    (the column's cells read as other rows or lost)."""
+    dumps = [x.model_dump() for x in items if hasattr(x, "model_dump")]
+    if not dumps:
+        return []
+    out: Reasons = []
+    for field in sorted(_header_fields(lines, lang)):
+        if field not in dumps[0] or isinstance(dumps[0][field], list):
+            continue  # list fields may be empty in right rows (a meeting with alliances only)
+        filled = sum(d[field] not in (None, "") for d in dumps) / len(dumps)
+        if filled < COLUMN_MIN_FILLED:
+            out.append(_reason("column_unread", f"the {field!r} column is printed but {filled:.0%} of the rows have one", page))
+    return out
+
+
+def check_item_count(report: Report, name: str, page: int | None = None) -> Reasons:
+    """Fewer items than a section of its kind holds (`MIN_SECTION_ITEMS`)."""
+    n, least = len(section_items(report, name)), MIN_SECTION_ITEMS.get(name, 0)
+    if 0 < n < least:
+        return [_reason("too_few_items", f"{n} item(s) read where a section of this kind holds at least {least}", page)]
+    return []
+
+
+def check_note(report: Report, page: int | None = None) -> Reasons:
+    """A note whose signatory is no name (a stray letter) or whose signatory's role was not read."""
+    note = report.secretary_general_note
+    if note is None:
+        return []
+    sig = note.signatory or ""
+    if len([w for w in words(sig) if len(w) >= 2]) < 2 or not note.role:
+        return [_reason("signatory_unread", f"the note's signatory {sig!r} (role {note.role!r}) is not a name with its role", page)]
+    return []
+
+
+def _is_member_role(role: str | None) -> bool:
+    ws = set(words(role or ""))
+    return bool(ws) and ws <= _MEMBER_WORDS
+
+
+def check_board_order(report: Report, page: int | None = None) -> Reasons:
+    """A board printed by rank (chairs, vice-chairs, treasurer, then members) read with a
+    chair after a member: cards of a grid read in the wrong order."""
+    bad = []
+    for region in report.regions:
+        roles = [b.role for b in region.board]
+        first_member = next((i for i, r in enumerate(roles) if _is_member_role(r)), len(roles))
+        if any(not _is_member_role(r) for r in roles[first_member:]):
+            bad.append(region.name)
+    if bad:
+        return [_reason("out_of_order", f"boards with a chair or vice-chair after a member: {', '.join(bad)}", page)]
+    return []
+
+
+_CELL_SPLIT_RE = re.compile(r"\s*[·,;/•–|]\s*")
+
+
+def bare_month(text: str, lang: str) -> int | None:
+    """The month number of a line that is only a month name (a year beside it allowed).
+
+    >>> bare_month("Février 2021", "fr"), bare_month("In February we met", "en")
+    (2, None)
+    """
+    v = all_vocabularies().get(lang)
+    t = fold(re.sub(r"\b\d{4}\b", "", text)).strip(" :·-–")
+    return v.months.get(t) if v else None
+
+
+def list_cells(text: str, count_names: Callable[[str], int]) -> bool:
+    """A line of list cells (short parts between separators) naming a registry member."""
+    parts = [p for p in _CELL_SPLIT_RE.split(text.strip(" •·-–▪›")) if p]
+    return bool(parts) and all(len(words(p)) <= MAX_CELL_WORDS for p in parts) and count_names(text) >= 1
+
+
+def _item_months(report: Report, name: str) -> set[int]:
+    return {int(m[5:7]) for x in section_items(report, name) if (m := _month_of(x))}
+
+
+def check_months_unread(report: Report, name: str, lines: list[Line], page: int | None = None) -> Reasons:
+    """Month names printed alone among a dated section's lines that none of its items
+    carries (a month column or header whose rows were lost)."""
+    held = _item_months(report, name)
+    unread = sorted({m for ln in lines if (m := bare_month(ln.text, report.language)) and m not in held})
+    if len(unread) > MAX_MONTHS_UNREAD:
+        return [_reason("month_unread", f"months printed in the section that no item carries: {', '.join(map(str, unread))}", page)]
+    return []
+
+
+def _neighbours(sections: dict[str, list[Line]], i: int) -> list[str]:
+    """The report fields read from the sections just before and after the i-th one."""
+    order = list(sections)
+    before = next((SEGMENT_FIELD[s] for s in reversed(order[:i]) if s in SEGMENT_FIELD), None)
+    after = next((SEGMENT_FIELD[s] for s in order[i + 1 :] if s in SEGMENT_FIELD), None)
+    return [f for f in (before, after) if f]
+
+
+def check_stray_lines(report: Report, sections: dict[str, list[Line]], count_names: Callable[[str], int] | None) -> dict[str, Reasons]:
+    """List cells (month names, registry names) under a heading no section is read from,
+    that no item carries: a neighbouring list or table spilled into it."""
+    out: dict[str, Reasons] = {}
+    used = {w for n in ("member_engagement", "bilateral_meetings", "media_mentions") for t in _item_texts(report, n) for w in words(t)}
+    for i, (seg_name, lines) in enumerate(sections.items()):
+        if seg_name in SEGMENT_FIELD:
+            continue
+        months = [(ln, m) for ln in lines if (m := bare_month(ln.text, report.language))]
+        if months:  # a month column: the dated section beside it, when none of its items has that month
+            targets = [(f, [ln for ln, m in months if m not in _item_months(report, f)]) for f in _neighbours(sections, i) if f in ("media_mentions", "bilateral_meetings")]
+        else:  # bare names: the members' engagement (a meeting's names come with its month)
+            targets = [("member_engagement", [ln for ln in lines if count_names is not None and list_cells(ln.text, count_names) and not set(words(ln.text)) & used])]
+        for field, stray in targets:
+            if stray:
+                out.setdefault(field, []).append(
+                    _reason("stray_lines", f"{len(stray)} list lines under the heading {seg_name!r} that no section read: {', '.join(repr(ln.text) for ln in stray[:3])}", stray[0].page)
+                )
+    return out
 
 
 def check_empty_headers(report: Report, page: int | None = None) -> Reasons:
@@ -485,6 +671,17 @@ def structure_reasons(report: Report, name: str, lines: list[Line], count_names:
         out += check_values([*items, *refs], report.language, page)
     if name == "bilateral_meetings":
         out += check_empty_headers(report, page)
+    if name == "table_of_contents":
+        out += check_toc_lines(report, lines, report.language)
+    if name in ("media_mentions", "bilateral_meetings", "secretariat"):
+        out += check_columns(items, lines, report.language, page)
+    if name == "secretary_general_note":
+        out += check_note(report, page)
+    if name == "regions":
+        out += check_board_order(report, page)
+    out += check_item_count(report, name, page)
+    if name in ("media_mentions", "bilateral_meetings"):
+        out += check_months_unread(report, name, lines, page)
     if name == "activities":
         out += check_activities(report)
         out += check_values([m for a in report.activities for m in (*a.members, *a.alliances)], report.language, page)
@@ -526,6 +723,8 @@ def section_quality(
     listed = listed_sections(report)
     for r in check_key_figure_members(report):
         elsewhere.setdefault("key_figures", []).append(r)
+    for f, rs in check_stray_lines(report, sections, count_names).items():
+        elsewhere.setdefault(f, []).extend(rs)
     for seg_name in implausible:
         if (f := SEGMENT_FIELD.get(seg_name)) is not None:
             elsewhere.setdefault(f, []).append(_reason("section_implausible", f"section {seg_name!r} spans far beyond its kind's size", _first_page(sections.get(seg_name, []))))
