@@ -201,3 +201,15 @@ def test_title_in_the_main_column_after_a_sidebar_with_date_and_fields() -> None
         ("3 février", ["LANCEMENT DU GUIDE SUR", "LA POLITIQUE URBAINE"], ["Berlin, Bogotá"], ["Le guide a été lancé par les membres du réseau."]),
         ("8 mars", ["JOURNÉE DES FEMMES"], ["Quito"], ["Metropolis a lancé une campagne pour la journée."]),
     ]
+
+
+def test_series_kicker_set_in_smaller_italics_under_the_title() -> None:
+    # The series printed under the title (smaller, italic, not bold) is the kicker, not the
+    # title's last line, nor the title with the real title taken for the kicker.
+    lines = [L("ACTIVITIES", 60, 24, True), L("ACTION LINE 1", 90, 12, True)]
+    lines += [L("17 February", 120, 10, font="Sans-Italic"), L("PUBLIC SPACE, MENTAL HEALTH", 136, 13, True), L("AND CULTURE", 152, 13, True)]
+    lines += [L("CITIES ARE LISTENING", 168, 9, font="Sans-Italic"), L("Metropolis took part in two webinars early in the year.", 184)]
+    lines += [L("Members involved: Berlin, Bogotá", 199)]
+    seg = layout_to_segments(_doc(lines), "en")
+    (a,) = seg.activities
+    assert (a.series and a.series.text, [t.text for t in a.title_lines]) == ("CITIES ARE LISTENING", ["PUBLIC SPACE, MENTAL HEALTH", "AND CULTURE"])

@@ -1127,6 +1127,12 @@ def is_body_prose(ln: Line) -> bool:
     return len(words) >= 7 and len(_LIST_SEPARATOR_RE.findall(ln.text)) <= len(words) / 6
 
 
+def _kicker_under(head: list[Line], last: Line) -> bool:
+    """A line set smaller, in italics and not bold, under bold title lines of one look: the
+    series kicker printed under the title."""
+    return all(h.bold and _same_look(h, head[0]) for h in head) and not last.bold and is_italic(last.font) and last.size < head[0].size
+
+
 def _split_series(block: ActivityBlock) -> None:
     """A first header line styled apart from the title lines below it is a series kicker."""
     lines = block.title_lines
@@ -1135,6 +1141,9 @@ def _split_series(block: ActivityBlock) -> None:
     first, rest = lines[0], lines[1:]
     if first.bbox == block.date_line.bbox and all(_same_look(first, r) for r in rest):
         return  # the title's first words share the date's line ("22 octobre · LANCEMENT DU")
+    if _kicker_under(lines[:-1], lines[-1]):
+        block.series, block.title_lines = lines[-1], lines[:-1]
+        return
     smaller = first.size < 0.8 * min(r.size for r in rest)  # survives OCR, which loses fonts
     if smaller or (_style(first) != _style(rest[0]) and all(_style(r) == _style(rest[0]) for r in rest)):
         block.series = first
