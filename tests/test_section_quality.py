@@ -422,3 +422,17 @@ def test_months_printed_that_no_item_carries(registry):
         "member_engagement": ["2 list lines under the heading 'listening' that no section read: 'Shanghai', 'Xian'"],
     }  # fmt: skip
     assert sc.check_stray_lines(report, {"meetings": lines[:2], "alliances_collab": [_line("April")]}, None) == {}
+
+
+def test_activity_fields_read_into_another_section():
+    media = [_line("Date"), _line("Avril 2020"), _line("RÉSULTATS ASSOCIÉS –"), _line("L1A2D3 – L2A2D5 –"), _line("L3A3D4")]
+    (r,) = sc.check_activity_lines_elsewhere({"media": media, "plan": [_line("L1A2D3 L2A2D5")]}, "fr")
+    assert (r.code, r.message) == ("activity_lines_elsewhere", "2 lines of activity fields read into other sections: 'RÉSULTATS ASSOCIÉS –', 'L1A2D3 – L2A2D5 –'")
+    assert sc.check_activity_lines_elsewhere({"challenge_taxonomy": [_line("L3A2D2 Fuentes de financiación")]}, "es") == []  # a plan line: one code
+
+
+def test_activity_titles_that_are_another_field():
+    report = _report(activities=[_activity(1), _activity(2, title="L2A2D5 · L3A3D3 ·")])
+    (r,) = sc.check_activity_titles(report)
+    assert (r.code, r.message) == ("title_misread", "1 activity titles hold codes or end at a separator: 'L2A2D5 · L3A3D3 ·'")
+    assert sc.check_activity_titles(_report()) == []

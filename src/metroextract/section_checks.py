@@ -96,6 +96,9 @@ DANGLING_MARKS = ":·,;/–-"
 # holding list cells — registry names, month names — that no section took: a list or
 # table of the neighbouring section spilled into it. A cell has at most this many words.
 MAX_CELL_WORDS = 4
+# Lines of activity fields (a results label, deliverable codes) read into another section:
+# an activity's sidebar or a whole activity the reading order carried there.
+MAX_ACTIVITY_LINES_ELSEWHERE = 0
 # Month names printed alone in a dated section (a month header or column) that no item carries.
 MAX_MONTHS_UNREAD = 0
 
@@ -486,6 +489,24 @@ def check_months_unread(report: Report, name: str, lines: list[Line], page: int 
     return []
 
 
+_DELIVERABLE_RE = re.compile(r"\bL\d+A\d+D\d+\b")
+
+
+def check_activity_lines_elsewhere(sections: dict[str, list[Line]], lang: str) -> Reasons:
+    """Activity field lines — a results label, several deliverable codes on one line (a plan
+    line has one) — among the lines of another section: an activity's fields (or a whole
+    activity) read there."""
+    v = all_vocabularies().get(lang)
+    labels = tuple(fold(t) for t in v.labels.get("results", [])) if v else ()
+    stray = [
+        ln for name, lines in sections.items() if name not in ("activities", "plan") for ln in lines
+        if len(_DELIVERABLE_RE.findall(ln.text)) >= 2 or (labels and fold(ln.text).startswith(labels))
+    ]  # fmt: skip
+    if len(stray) > MAX_ACTIVITY_LINES_ELSEWHERE:
+        return [_reason("activity_lines_elsewhere", f"{len(stray)} lines of activity fields read into other sections: {', '.join(repr(ln.text) for ln in stray[:3])}", stray[0].page)]
+    return []
+
+
 def _neighbours(sections: dict[str, list[Line]], i: int) -> list[str]:
     """The report fields read from the sections just before and after the i-th one."""
     order = list(sections)
@@ -593,6 +614,21 @@ def check_activities(report: Report) -> Reasons:
     return []
 
 
+def check_activity_titles(report: Report) -> Reasons:
+    """Activity titles that are another field: deliverable codes, or a line cut at a
+    separator ("L2A2D5 · L3A3D3 ·")."""
+    bad = [a for a in report.activities if a.title and (_DELIVERABLE_RE.search(a.title) or dangling_end(a.title))]
+    if bad:
+        return [
+            _reason(
+                "title_misread",
+                f"{len(bad)} activity titles hold codes or end at a separator: {', '.join(repr(a.title[:60]) for a in bad[:3])}",
+                bad[0].provenance.pages[0] if bad[0].provenance.pages else None,
+            )
+        ]
+    return []
+
+
 def check_ocr_confidence(confidence: float | None, page: int | None = None) -> Reasons:
     """The mean OCR confidence of the section's own words (None: not read by OCR)."""
     if confidence is not None and confidence < MIN_SECTION_OCR_CONFIDENCE:
@@ -684,6 +720,7 @@ def structure_reasons(report: Report, name: str, lines: list[Line], count_names:
         out += check_months_unread(report, name, lines, page)
     if name == "activities":
         out += check_activities(report)
+        out += check_activity_titles(report)
         out += check_values([m for a in report.activities for m in (*a.members, *a.alliances)], report.language, page)
     out += check_unresolved(refs, page)
     out += check_joined(refs, count_names, page)
@@ -725,6 +762,7 @@ def section_quality(
         elsewhere.setdefault("key_figures", []).append(r)
     for f, rs in check_stray_lines(report, sections, count_names).items():
         elsewhere.setdefault(f, []).extend(rs)
+    elsewhere.setdefault("activities", []).extend(check_activity_lines_elsewhere(sections, report.language))
     for seg_name in implausible:
         if (f := SEGMENT_FIELD.get(seg_name)) is not None:
             elsewhere.setdefault(f, []).append(_reason("section_implausible", f"section {seg_name!r} spans far beyond its kind's size", _first_page(sections.get(seg_name, []))))
