@@ -260,6 +260,8 @@ def join_lines(lines: list[str]) -> str:
 
     >>> join_lines(["Barcelone (aire", "métropolitaine), Addis-", "Abeba"])
     'Barcelone (aire métropolitaine), Addis-Abeba'
+    >>> join_lines(["Plan d'action stratégique/", "Plateforme use"])
+    "Plan d'action stratégique/Plateforme use"
     """
     out = ""
     for ln in lines:
@@ -270,6 +272,8 @@ def join_lines(lines: list[str]) -> str:
             out = ln
         elif out.endswith("-") and len(out) > 1 and out[-2].isalpha():
             out = out + ln if not ln[:1].islower() else out[:-1] + ln
+        elif out.endswith("/") and not out[-2:-1].isspace():
+            out += ln  # "A/" / "B": a slash set without spaces joins its words
         else:
             out += " " + ln
     return out

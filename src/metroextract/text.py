@@ -107,7 +107,12 @@ def join_hyphenated(left: str, right: str, lexicon: set[str]) -> str:
 
 
 def paragraph_text(lines: Iterable[_HasText], lexicon: set[str]) -> str:
-    """The lines of one paragraph as one string, words hyphenated at line ends rejoined."""
+    """The lines of one paragraph as one string, words hyphenated at line ends rejoined.
+
+    >>> from types import SimpleNamespace as L
+    >>> paragraph_text([L(text="la période 2021-"), L(text="2023 pour")], set())
+    'la période 2021-2023 pour'
+    """
     text = ""
     for ln in lines:
         t = ln.text.strip()
@@ -115,6 +120,8 @@ def paragraph_text(lines: Iterable[_HasText], lexicon: set[str]) -> str:
             text = t
         elif text.endswith("-") and len(text) > 1 and text[-2].isalpha():
             text = join_hyphenated(text, t, lexicon)
+        elif text.endswith("-") and text[-2:-1].isdigit() and t[:1].isdigit():
+            text += t  # a range broken at its hyphen: "2021-" / "2023"
         else:
             text += " " + t
     return " ".join(text.split())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..fields import RUNIN_LABEL_RE
+from ..fields import RUNIN_LABEL_RE, join_lines
 from ..models import (
     AllianceRef,
     BilateralMeeting,
@@ -209,7 +209,7 @@ def parse_meetings(lines: list[Line], body: float, vocab: Vocabulary, period: Pe
             # a value run in after its label wraps like running text ("Alliances : Prix de" /
             # "Guangzhou"): its separators part the names, not its line ends
             last = card[field][-1]
-            card[field][-1] = last.model_copy(update={"text": f"{last.text.rstrip()} {text}"})
+            card[field][-1] = last.model_copy(update={"text": join_lines([last.text, text])})  # "Bruxelles-" / "Capitale"
             continue
         card[field].append(ln)
     return (
