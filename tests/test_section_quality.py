@@ -198,8 +198,9 @@ def test_report_warnings_go_to_their_section():
 
 def test_every_section_gets_a_verdict_and_only_the_bad_one_needs_review(registry):
     meetings = [_meeting("2021-01"), _meeting("2021-02"), _meeting("2021-03"), _meeting("2021-04", "Montréal Gauteng Johannesburg", "Barcelona", registry=registry)]
-    report = _report(bilateral_meetings=meetings, secretariat=[StaffMember(name="Octavi de la Varga", position="Secretary General")])
-    lines = {"meetings": [_line("Bilateral meetings", page=20)], "secretariat": [_line("Octavi de la Varga", page=30), _line("Secretary General", page=30)]}
+    staff = [StaffMember(name=n, position=p) for n, p in (("Octavi de la Varga", "Secretary General"), ("Lia Brum", "Research Officer"), ("Mireia Zapata", "Shared Services Assistant"))]
+    report = _report(bilateral_meetings=meetings, secretariat=staff)
+    lines = {"meetings": [_line("Bilateral meetings", page=20)], "secretariat": [_line(f"{m.name}, {m.position}", page=30) for m in staff]}
     q = sc.section_quality(report, lines, count_names=sc.registry_name_counter(registry, "en"))
     assert list(q) == list(sc.SECTION_FIELDS)
     assert {k: v.verdict for k, v in q.items()} == {
@@ -436,3 +437,19 @@ def test_activity_titles_that_are_another_field():
     (r,) = sc.check_activity_titles(report)
     assert (r.code, r.message) == ("title_misread", "1 activity titles hold codes or end at a separator: 'L2A2D5 · L3A3D3 ·'")
     assert sc.check_activity_titles(_report()) == []
+
+
+def test_staff_lines_no_staff_member_holds():
+    staff = [StaffMember(name=n, position=p) for n, p in (("Octavi de la Varga", "Secretary General"), ("Lia Brum", "Research and Policy Officer"))]
+    report = _report(secretariat=staff)
+    # a position wrapped in a grid whose last lines no row took; contact lines and headings aside
+    lines = [_line(t) for t in ("Name", "Octavi de la Varga", "Secretary General", "Lia Brum", "Research and Policy", "Officer", "Statutory Affairs", "metropolis@metropolis.org")]
+    (r,) = sc.check_staff_lines(report, {"secretariat": lines})
+    assert (r.code, r.message) == ("unused_lines", "1 lines of the staff list in no staff member: 'Statutory Affairs'")
+    # "Name, Position" lines set as the staff's, read under the region pages' heading
+    who = [_line("Octavi de la Varga, Secretary General"), _line("Lia Brum, Research and Policy Officer"), _line("Teresa Oliver, Statutory Affairs Officer")]
+    (r,) = sc.check_staff_lines(report, {"who": who})
+    assert r.message == "1 lines of the staff list in no staff member: 'Teresa Oliver, Statutory Affairs Officer'"
+    assert sc.check_staff_lines(report, {"secretariat": lines[:6], "who": who[:2]}) == []
+    board = _report(secretariat=[*staff, StaffMember(name="Mario Durán", position="Member Mayor of San Salvador")])
+    assert _codes(sc.check_staff_lines(board, {})) == ["misfiled_value"]

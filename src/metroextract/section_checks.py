@@ -83,8 +83,9 @@ MAX_TOC_LINES_UNREAD = 0
 # it empty).
 COLUMN_MIN_FILLED = 0.5
 # The fewest items a section of each kind holds: key figures are a set of figures, one
-# figure alone is a tile the reading order carried elsewhere.
-MIN_SECTION_ITEMS: dict[str, int] = {"key_figures": 2}
+# figure alone is a tile the reading order carried elsewhere; a staff list of one or two
+# people is the head of a list whose rest went elsewhere.
+MIN_SECTION_ITEMS: dict[str, int] = {"key_figures": 2, "secretariat": 3}
 # Words a name, title, role or position never ends with: a value cut at a line or cell
 # break ("Mayor of Barcelona and President of"), and the separators of run-in items
 # ("Outlet ·", "Outlet:").
@@ -99,6 +100,10 @@ MAX_CELL_WORDS = 4
 # Lines of activity fields (a results label, deliverable codes) read into another section:
 # an activity's sidebar or a whole activity the reading order carried there.
 MAX_ACTIVITY_LINES_ELSEWHERE = 0
+# Lines of the staff list no staff member holds (a name or position cell read into no row,
+# a "Name, Position" line read before the list's heading), and staff who are also on a
+# region's board (the board's cards read into the list).
+MAX_STAFF_LINES_UNREAD = 0
 # Month names printed alone in a dated section (a month header or column) that no item carries.
 MAX_MONTHS_UNREAD = 0
 
@@ -507,6 +512,64 @@ def check_activity_lines_elsewhere(sections: dict[str, list[Line]], lang: str) -
     return []
 
 
+_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _heading_texts(lang: str) -> frozenset[str]:
+    """Every heading, label and name of the vocabulary as a whole folded text ("Focal
+    points", "Board of Directors", "Asia-Pacific"): a line that is one is no item."""
+    v = all_vocabularies().get(lang)
+    if v is None:
+        return frozenset()
+    texts = [*v.focal_points, *v.board, *v.honorary, *v.region_members, *v.meeting_members, *v.meeting_alliances, *v.title_markers]
+    for group in (v.labels, v.sections, v.regions, v.table_headers):
+        texts += [t for variants in group.values() for t in variants]
+    return frozenset(fold(t) for t in texts)
+
+
+def _seq(text: str) -> str:
+    return f" {' '.join(words(text))} "
+
+
+_PERSON_LINE_RE = re.compile(r"^\s*([A-ZÀ-Þ][\w'’.-]+(?:\s+(?:(?:de|del|la|da|van|von|el|al|y)\s+)*[A-ZÀ-Þ][\w'’.-]+){1,3})\s*([,—–])\s+([A-ZÀ-Þ].*)$")
+
+
+def _staff_like(lines: list[Line], held: list[str], staff: list[Any]) -> list[Line]:
+    """ "Name, Position" lines naming nobody the report read, set as the staff lines the
+    report did read ("Name — Position" with the same separator): staff lines read under
+    another heading."""
+    names = {fold(x.name) for x in staff}
+    matched = [(ln, m) for ln in lines if (m := _PERSON_LINE_RE.match(ln.text))]
+    seps = {m.group(2) for _, m in matched if fold(m.group(1)) in names}
+    return [ln for ln, m in matched if m.group(2) in seps and not any(_seq(m.group(1)) in h for h in held)]
+
+
+def check_staff_lines(report: Report, sections: dict[str, list[Line]]) -> Reasons:
+    """Lines of the staff list that no one the report read holds (their words in no staff
+    member's, board member's or focal point's name and position; contact lines and
+    headings aside), staff lines read under the region pages' heading, and staff whose
+    position opens with a board role ("Member Mayor of Medellín": a board's cards read
+    into the list)."""
+    held = [_seq(f"{m.name} {m.position or ''}") for m in report.secretariat]
+    held += [_seq(" ".join(_strings(p.model_dump()))) for g in report.regions for p in (*g.board, *g.focal_points)]
+    listed = held + [_seq(m.name) for g in report.regions for m in (*g.members, *g.honorary_members)]
+    heads = _heading_texts(report.language)
+    contact = _seq(" ".join(_item_texts(report, "contact")))
+    unread = [
+        ln for ln in sections.get("secretariat", [])
+        if fold(ln.text.strip(" .:")) not in heads and 2 <= len(words(ln.text)) <= MAX_NAME_WORDS and not _YEAR_RE.search(ln.text) and not looks_like_contact(ln.text) and _seq(ln.text) not in contact
+        and not any(_seq(t) in m for t in (ln.text, ln.text.split(":", 1)[-1]) if words(t) for m in listed)  # a run-in label aside ("Honorary member: CPAFFC")
+    ]  # fmt: skip
+    unread += _staff_like([*sections.get("who", []), *sections.get("secretariat", [])], held, report.secretariat)
+    board = [m.name for m in report.secretariat if words(m.position or "")[:1] and words(m.position or "")[0] in _MEMBER_WORDS]
+    out: Reasons = []
+    if len(unread) > MAX_STAFF_LINES_UNREAD:
+        out.append(_reason("unused_lines", f"{len(unread)} lines of the staff list in no staff member: {', '.join(repr(ln.text) for ln in unread[:3])}", unread[0].page))
+    if board:
+        out.append(_reason("misfiled_value", f"staff whose position opens with a board role: {', '.join(board[:3])}"))
+    return out
+
+
 def _neighbours(sections: dict[str, list[Line]], i: int) -> list[str]:
     """The report fields read from the sections just before and after the i-th one."""
     order = list(sections)
@@ -763,6 +826,7 @@ def section_quality(
     for f, rs in check_stray_lines(report, sections, count_names).items():
         elsewhere.setdefault(f, []).extend(rs)
     elsewhere.setdefault("activities", []).extend(check_activity_lines_elsewhere(sections, report.language))
+    elsewhere.setdefault("secretariat", []).extend(check_staff_lines(report, sections))
     for seg_name in implausible:
         if (f := SEGMENT_FIELD.get(seg_name)) is not None:
             elsewhere.setdefault(f, []).append(_reason("section_implausible", f"section {seg_name!r} spans far beyond its kind's size", _first_page(sections.get(seg_name, []))))
