@@ -453,3 +453,17 @@ def test_staff_lines_no_staff_member_holds():
     assert sc.check_staff_lines(report, {"secretariat": lines[:6], "who": who[:2]}) == []
     board = _report(secretariat=[*staff, StaffMember(name="Mario Durán", position="Member Mayor of San Salvador")])
     assert _codes(sc.check_staff_lines(board, {})) == ["misfiled_value"]
+
+
+def test_meeting_names_the_registry_places_in_another_cell(registry):
+    from metroextract.models import AllianceRef
+
+    count = sc.registry_name_counter(registry, "en")
+    assert count.alliance("UCLG ASPAC") and not count.alliance("ASPAC")  # type: ignore[attr-defined]
+    split = BilateralMeeting(
+        month="2020-10", format="In person", members=[MemberRef(name="Jilin", method="exact")], alliances=[AllianceRef(name="UCLG", method="exact"), AllianceRef(name="ASPAC", method="unresolved")]
+    )
+    misfiled = BilateralMeeting(month="2020-11", format="In person", members=[MemberRef(name="Jinan", method="exact"), MemberRef(name="OECD", method="unresolved")], alliances=[])
+    (r,) = sc.check_meeting_names(_report(bilateral_meetings=[split, misfiled]), count)
+    assert (r.code, r.message) == ("misfiled_value", "2 meeting names read into the wrong cell or split: 'UCLG ASPAC', 'OECD'")
+    assert sc.check_meeting_names(_report(bilateral_meetings=[misfiled]), None) == []

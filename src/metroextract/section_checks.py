@@ -624,6 +624,22 @@ def joined_names(name: str, count_names: Callable[[str], int]) -> bool:
     return len(name.split()) >= 2 and count_names(name) >= 2
 
 
+def check_meeting_names(report: Report, count_names: Callable[[str], int] | None, page: int | None = None) -> Reasons:
+    """Meeting names the registry places elsewhere: an unresolved member that is a
+    registered alliance (the alliances' cell read into the members), an unresolved
+    alliance that with the name before it is one registered alliance ("UCLG" · "ASPAC")."""
+    is_alliance = getattr(count_names, "alliance", None)
+    if is_alliance is None:
+        return []
+    bad = []
+    for b in report.bilateral_meetings:
+        bad += [m.name for m in b.members if m.method == "unresolved" and is_alliance(m.name)]
+        bad += [f"{a.name} {x.name}" for a, x in zip(b.alliances, b.alliances[1:]) if x.method == "unresolved" and is_alliance(f"{a.name} {x.name}")]
+    if bad:
+        return [_reason("misfiled_value", f"{len(bad)} meeting names read into the wrong cell or split: {', '.join(repr(n) for n in bad[:3])}", page)]
+    return []
+
+
 def check_joined(refs: list[MemberRef], count_names: Callable[[str], int] | None, page: int | None = None) -> Reasons:
     """List items that are two or more names read as one ("Montréal Gauteng Johannesburg")."""
     if count_names is None:
@@ -770,6 +786,7 @@ def structure_reasons(report: Report, name: str, lines: list[Line], count_names:
         out += check_values([*items, *refs], report.language, page)
     if name == "bilateral_meetings":
         out += check_empty_headers(report, page)
+        out += check_meeting_names(report, count_names, page)
     if name == "table_of_contents":
         out += check_toc_lines(report, lines, report.language)
     if name in ("media_mentions", "bilateral_meetings", "secretariat"):
@@ -863,12 +880,14 @@ def sections_to_review(sections: dict[str, SectionQuality]) -> list[str]:
 
 def registry_name_counter(registry: Any, lang: str) -> Callable[[str], int]:
     """`count_names` for `section_quality`: distinct registry members a text names
-    (`normalize.find_mentions`, the spellings and capitals as registered)."""
-    from .normalize import find_mentions
+    (`normalize.find_mentions`, the spellings and capitals as registered); its
+    `alliance(name)` says whether a name is a registered alliance's."""
+    from .normalize import PROCESSOR, find_mentions
 
     def count(text: str) -> int:
         return len({r.member_id for r in find_mentions(text, registry, lang)})
 
+    count.alliance = lambda name: registry.lookup("alliance", PROCESSOR(name)) is not None  # type: ignore[attr-defined]
     return count
 
 
