@@ -467,3 +467,20 @@ def test_meeting_names_the_registry_places_in_another_cell(registry):
     (r,) = sc.check_meeting_names(_report(bilateral_meetings=[split, misfiled]), count)
     assert (r.code, r.message) == ("misfiled_value", "2 meeting names read into the wrong cell or split: 'UCLG ASPAC', 'OECD'")
     assert sc.check_meeting_names(_report(bilateral_meetings=[misfiled]), None) == []
+
+
+def test_board_lines_that_name_no_one_the_regions_hold():
+    from metroextract.models import BoardMember
+
+    region = Region(name="North America", members=[], honorary_members=[], focal_points=[], board=[BoardMember(role="Member", name="Claudia Sheinbaum", position="Head of Government of Mexico City")])
+    lines = [_line("BOARD MEMBERS"), _line("Co-president: Valérie Plante, Mayor of Montréal"), _line("Member: Claudia Sheinbaum, Head of Government of Mexico City")]
+    (r,) = sc.check_board_lines(_report(regions=[region]), lines)
+    assert (r.code, r.message) == ("unused_lines", "1 board lines name no one the regions hold: 'Co-president: Valérie Plante, Mayor of Montréal'")
+    assert sc.check_board_lines(_report(regions=[region]), [lines[0], lines[2]]) == []
+
+
+def test_contents_title_that_nearly_spells_a_heading():
+    toc = [TocEntry(page=16, title="Qui sommesnous ?", items=["Afrique"]), TocEntry(page=3, title="Mot du secrétaire général", items=[])]
+    (r,) = sc.check_toc_titles(_report(language="fr", table_of_contents=toc))
+    assert (r.code, r.message) == ("title_misread", "contents titles that nearly spell a section heading: 'Qui sommesnous ?'")
+    assert sc.check_toc_titles(_report(language="fr", table_of_contents=toc[1:])) == []

@@ -78,6 +78,9 @@ MIN_SECTION_OCR_CONFIDENCE = 98.0
 # Lines of the contents page (page numbers and its heading aside) that no entry holds: a
 # heading read without its page number is dropped with its items.
 MAX_TOC_LINES_UNREAD = 0
+# A contents title this close (rapidfuzz ratio, 0..100) to a heading of the language files
+# without being it is that heading misread (a letter, a lost hyphen: "Qui sommesnous ?").
+MIN_NEAR_HEADING_RATIO = 90
 # A column whose header the section prints counts as read when at least this share of the
 # items fill its field (a title, a format, a position column read into other rows leaves
 # it empty).
@@ -393,6 +396,19 @@ def check_toc_lines(report: Report, lines: list[Line], lang: str) -> Reasons:
     return []
 
 
+def check_toc_titles(report: Report, page: int | None = None) -> Reasons:
+    """Contents titles that nearly spell a section heading of the language files but not
+    quite: the heading misread."""
+    from rapidfuzz import fuzz
+
+    v = all_vocabularies().get(report.language)
+    heads = {fold(t) for variants in v.sections.values() for t in variants} if v else set()
+    near = [e.title for e in report.table_of_contents if fold(e.title) not in heads and any(fuzz.ratio(fold(e.title), h) >= MIN_NEAR_HEADING_RATIO for h in heads)]
+    if near:
+        return [_reason("title_misread", f"contents titles that nearly spell a section heading: {', '.join(repr(t) for t in near[:3])}", page)]
+    return []
+
+
 def _header_fields(lines: list[Line], lang: str) -> set[str]:
     """The fields whose column header (`table_headers`) is printed among the lines, alone
     or between separators ("Format · Members ·")."""
@@ -542,6 +558,19 @@ def _staff_like(lines: list[Line], held: list[str], staff: list[Any]) -> list[Li
     matched = [(ln, m) for ln in lines if (m := _PERSON_LINE_RE.match(ln.text))]
     seps = {m.group(2) for _, m in matched if fold(m.group(1)) in names}
     return [ln for ln, m in matched if m.group(2) in seps and not any(_seq(m.group(1)) in h for h in held)]
+
+
+_ROLE_LINE_RE = re.compile(r"^[^:]{2,40}:\s*([^,:]{3,60}),\s*\S")
+
+
+def check_board_lines(report: Report, lines: list[Line]) -> Reasons:
+    """ "Role: Name, Position" lines of the region pages naming nobody the report read on a
+    board, among focal points or staff: a board row no region took."""
+    people = {fold(p.name) for g in report.regions for p in (*g.board, *g.focal_points)} | {fold(m.name) for m in report.secretariat}
+    unread = [ln for ln in lines if (m := _ROLE_LINE_RE.match(ln.text)) and fold(m.group(1).strip()) not in people]
+    if unread:
+        return [_reason("unused_lines", f"{len(unread)} board lines name no one the regions hold: {', '.join(repr(ln.text) for ln in unread[:3])}", unread[0].page)]
+    return []
 
 
 def check_staff_lines(report: Report, sections: dict[str, list[Line]]) -> Reasons:
@@ -789,12 +818,14 @@ def structure_reasons(report: Report, name: str, lines: list[Line], count_names:
         out += check_meeting_names(report, count_names, page)
     if name == "table_of_contents":
         out += check_toc_lines(report, lines, report.language)
+        out += check_toc_titles(report, page)
     if name in ("media_mentions", "bilateral_meetings", "secretariat"):
         out += check_columns(items, lines, report.language, page)
     if name == "secretary_general_note":
         out += check_note(report, page)
     if name == "regions":
         out += check_board_order(report, page)
+        out += check_board_lines(report, lines)
     out += check_item_count(report, name, page)
     if name in ("media_mentions", "bilateral_meetings"):
         out += check_months_unread(report, name, lines, page)
