@@ -484,3 +484,11 @@ def test_contents_title_that_nearly_spells_a_heading():
     (r,) = sc.check_toc_titles(_report(language="fr", table_of_contents=toc))
     assert (r.code, r.message) == ("title_misread", "contents titles that nearly spell a section heading: 'Qui sommesnous ?'")
     assert sc.check_toc_titles(_report(language="fr", table_of_contents=toc[1:])) == []
+
+
+def test_the_media_list_read_into_the_last_activity():
+    media = [MediaMention(month="2021-02", outlet="Cities Today", title="Interview with Mayor Valérie Plante")]
+    lines = [_line("The webinar gathered forty cities."), _line("March 2021"), _line("• ciestobe · Cities and internationalisation"), _line("February 2021")]
+    (r,) = sc.check_months_in_activities(_report(media_mentions=media), lines)
+    assert (r.code, r.message) == ("stray_lines", "1 month lines read into the activities that no media mention carries: 'March 2021'")
+    assert sc.check_months_in_activities(_report(media_mentions=media), [lines[0], lines[3]]) == []

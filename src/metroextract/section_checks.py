@@ -47,7 +47,7 @@ MIN_NAMES_FOR_SHARE = 4
 # Items holding two or more registry names ("Montréal Gauteng Johannesburg").
 MAX_JOINED_ITEMS = 0
 # Items of a list lacking a column most of its other items fill (a cell read into the
-# next row): more than this share of the items.
+# next row): this share of the items or more (one of four).
 MAX_RAGGED_SHARE = 0.25
 # A column counts as filled when at least this share of the items fill it.
 RAGGED_MIN_FILLED = 0.5
@@ -227,7 +227,7 @@ def check_ragged_rows(items: list[Any], page: int | None = None) -> Reasons:
         share_filled = sum(filled) / len(dumps)
         if key in ("members", "alliances", "items", "honorary_members", "focal_points", "board", "parent"):
             continue  # lists may be empty in a right row (a month with alliances only); a plan line has no parent
-        if share_filled >= RAGGED_MIN_FILLED and (1 - share_filled) > MAX_RAGGED_SHARE:
+        if share_filled >= RAGGED_MIN_FILLED and (1 - share_filled) >= MAX_RAGGED_SHARE:
             out.append(_reason("ragged_rows", f"{len(dumps) - sum(filled)} of {len(dumps)} rows have no {key!r} where the others have one", page))
     return out
 
@@ -599,6 +599,16 @@ def check_staff_lines(report: Report, sections: dict[str, list[Line]]) -> Reason
     return out
 
 
+def check_months_in_activities(report: Report, activity_lines: list[Line]) -> Reasons:
+    """Month names printed alone among the activities' lines that no media mention carries:
+    the dated media list read into the last activity's description."""
+    held = _item_months(report, "media_mentions")
+    stray = [ln for ln in activity_lines if (m := bare_month(ln.text, report.language)) and m not in held]
+    if stray:
+        return [_reason("stray_lines", f"{len(stray)} month lines read into the activities that no media mention carries: {', '.join(repr(ln.text) for ln in stray[:3])}", stray[0].page)]
+    return []
+
+
 def _neighbours(sections: dict[str, list[Line]], i: int) -> list[str]:
     """The report fields read from the sections just before and after the i-th one."""
     order = list(sections)
@@ -875,6 +885,7 @@ def section_quality(
         elsewhere.setdefault(f, []).extend(rs)
     elsewhere.setdefault("activities", []).extend(check_activity_lines_elsewhere(sections, report.language))
     elsewhere.setdefault("secretariat", []).extend(check_staff_lines(report, sections))
+    elsewhere.setdefault("media_mentions", []).extend(check_months_in_activities(report, activity_lines))
     for seg_name in implausible:
         if (f := SEGMENT_FIELD.get(seg_name)) is not None:
             elsewhere.setdefault(f, []).append(_reason("section_implausible", f"section {seg_name!r} spans far beyond its kind's size", _first_page(sections.get(seg_name, []))))
