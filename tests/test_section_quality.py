@@ -492,3 +492,18 @@ def test_the_media_list_read_into_the_last_activity():
     (r,) = sc.check_months_in_activities(_report(media_mentions=media), lines)
     assert (r.code, r.message) == ("stray_lines", "1 month lines read into the activities that no media mention carries: 'March 2021'")
     assert sc.check_months_in_activities(_report(media_mentions=media), [lines[0], lines[3]]) == []
+
+
+def test_a_section_missing_from_an_otherwise_complete_report():
+    from metroextract.models import BoardMember, Contact, SecretaryGeneralNote
+
+    parts = dict(
+        secretary_general_note=SecretaryGeneralNote(text="Our plan.", signatory="Octavi de la Varga", role="Secretary General"),
+        media_mentions=[MediaMention(month="2021-01", outlet="UNDP", title="Learning from cities")], member_engagement=[MemberRef(name="Accra")],
+        bilateral_meetings=[_meeting("2021-02", "Accra")], key_figures=[KeyFigure(text="119", value=119, label="collaborations"), KeyFigure(text="3", value=3, label="x")],
+        regions=[Region(name="Africa", members=[MemberRef(name="Accra")], honorary_members=[], focal_points=[], board=[BoardMember(role="Member", name="A B", position=None)])],
+        secretariat=[StaffMember(name=f"Staff {i}", position="Officer") for i in "abc"], contact=Contact(address="Avinyó 15", phone=None, email=None, website=None),
+    )  # fmt: skip
+    q = sc.section_quality(_report(**parts), {})
+    assert (q["table_of_contents"].verdict, _codes(q["table_of_contents"].reasons)) == ("needs_review", ["section_expected"])
+    assert sc.section_quality(_report(secretariat=parts["secretariat"]), {})["table_of_contents"].verdict == "absent"  # a report of a few sections

@@ -14,11 +14,21 @@ The checks are general — never tuned to one design:
   (`month_repeated`), no item holding two or more registry names (`joined_names`), names
   that do not resolve (`names_unresolved`), a header with no values under it
   (`empty_header`: a meeting month with no names), lines of the section no item used
-  (`unused_lines`), a section far beyond its kind's size (`section_implausible`);
+  (`unused_lines`: by share; line by line for the contents page, `toc_lines_unread`, the
+  staff list and the boards), a section far beyond its kind's size
+  (`section_implausible`) or below it (`too_few_items`: one key figure), a column whose
+  header is printed but whose field the rows leave empty (`column_unread`), month names
+  printed that no item carries (`month_unread`), values cut at a break (`truncated_value`)
+  or holding another field (`misfiled_value`, `title_misread`), boards out of rank
+  (`out_of_order`), a signatory that is no name (`signatory_unread`);
 - what the report says elsewhere: a section the contents page lists that came out empty
-  (`listed_but_empty`), a member count in the key figures against the region lists
-  (`member_count_mismatch`), and the report warnings that belong to one section
-  (`WARNING_SECTION`: `member_not_in_regions`, `result_not_in_plan`, …);
+  (`listed_but_empty`), a section missing from a report that prints most of the others
+  (`section_expected`), list cells under a parent heading no section read
+  (`stray_lines`), activity fields read into another section
+  (`activity_lines_elsewhere`), a member count in the key figures against the region
+  lists (`member_count_mismatch`), meeting names the registry places in another cell,
+  and the report warnings that belong to one section (`WARNING_SECTION`:
+  `member_not_in_regions`, `result_not_in_plan`, …);
 - activities without a date or title (`activity_incomplete`);
 - on OCR'd pages, the recognition confidence of the section's own words
   (`ocr_low_confidence`).
@@ -107,6 +117,9 @@ MAX_ACTIVITY_LINES_ELSEWHERE = 0
 # a "Name, Position" line read before the list's heading), and staff who are also on a
 # region's board (the board's cards read into the list).
 MAX_STAFF_LINES_UNREAD = 0
+# A progress report that prints at least this many of the model's other sections prints
+# them all (every edition does): one of them found absent was read as nothing.
+MIN_PRESENT_FOR_COMPLETE = 8
 # Month names printed alone in a dated section (a month header or column) that no item carries.
 MAX_MONTHS_UNREAD = 0
 
@@ -757,6 +770,16 @@ def check_ocr_confidence(confidence: float | None, page: int | None = None) -> R
 # --------------------------------------------------------------------------- what the report says elsewhere
 
 
+def check_expected(report: Report, name: str) -> Reasons:
+    """A section found absent in a progress report that prints most of the others
+    (`MIN_PRESENT_FOR_COMPLETE`): a complete edition prints every section, so this one
+    was most likely missed (its heading unrecognised, its lines read into another)."""
+    present = sum(bool(section_items(report, n)) for n in SECTION_FIELDS if n != "activities")
+    if report.kind == "progress_report" and present >= MIN_PRESENT_FOR_COMPLETE:
+        return [_reason("section_expected", f"the report prints {present} of the other sections but {name!r} was not found")]
+    return []
+
+
 def listed_sections(report: Report) -> set[str]:
     """Sections (report field names) the contents page lists, by their headings."""
     v = all_vocabularies().get(report.language)
@@ -905,6 +928,8 @@ def section_quality(
                 reasons.append(_reason("no_activities", "no activity was found in this report"))
             elif name == "contact":
                 reasons += check_contact_read(report, [ln for s in ("secretariat", "who") for ln in sections.get(s, [])])
+            if not reasons and name != "activities":
+                reasons += check_expected(report, name)
             out[name] = SectionQuality(verdict="needs_review" if reasons else "absent", reasons=reasons)
             continue
         reasons += structure_reasons(report, name, lines, count_names)
