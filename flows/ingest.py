@@ -66,7 +66,7 @@ from metroextract.inbox import (
 from metroextract.isolate import Outcome, emit_worker_log, extract_outcome, retry_only_transient, shutdown_workers
 from metroextract.models import QuarantineRecord
 from metroextract.proof import proof_path
-from metroextract.settings import Settings
+from metroextract.settings import Settings, ocr_jobs_for
 
 # --------------------------------------------------------------------------- progress
 
@@ -367,6 +367,9 @@ def run_extractions(jobs: list[Job], output: Path, settings: Settings, version: 
     if not jobs:
         return []
     jobs = sorted(jobs, key=_size, reverse=True)
+    if dask_address is None and settings.ocr_jobs is None:
+        # the files extracted at once share the cores: each OCRs its pages on its share
+        settings = settings.model_copy(update={"ocr_jobs": ocr_jobs_for(settings, min(concurrency, len(jobs)))})
     sub = extract_files.with_options(task_runner=task_runner(concurrency, dask_address))
     try:
         return sub(jobs=jobs, output=output, settings=settings, version=version, mode=mode, strict=strict)

@@ -55,6 +55,7 @@ class WarningCode(StrEnum):
     PAGE_FALLBACK_READER = "page_fallback_reader"  # a page pdfminer could not read, read with pypdfium2
     DATE_MISSING = "date_missing"  # an activity report's activity with no date in its first paragraph
     ROW_REJECTED = "row_rejected"  # a dataset row left out: it broke its table's declaration
+    OCR_CORRECTED = "ocr_corrected"  # an OCR reading changed: a weak line read again, a word respelled (before -> after)
 
 
 class MetroextractError(Exception):

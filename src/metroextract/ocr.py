@@ -4,7 +4,8 @@
 `OCR_DPI`), runs `tesseract` on it (hOCR; French, English and Spanish language data) and
 recovers from the pixels what a text PDF gives each word — size, weight, colour and a font
 name ("OCR" / "OCR-Bold") — so that the layout and segmentation stages run unchanged
-(`ocr_page.py`). Pages are OCR'd two at a time (one tesseract thread each). Skew is read
+(`ocr_page.py`). Pages are OCR'd side by side on every core the run leaves this file
+(`Settings.ocr_jobs`, one single-threaded tesseract each). Skew is read
 from the baselines and undone on the coordinates; a page read upside down or sideways is
 turned by tesseract's orientation detection and read again. Running headers and footers,
 which OCR spells slightly differently on each page, are found by fuzzy repetition
@@ -29,22 +30,22 @@ The set-up commands (`make install`, `.ci/run`) install tesseract and its langua
 
 from __future__ import annotations
 
+import functools
 import math
-import os
 import re
 import shutil
 import subprocess
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .errors import CorruptPdf, EncryptedPdf, ExtractionTimeout, NoTextLayer, WarningCode
 from .layout import MARGIN_SHARE, PageWords, cid_share, open_pdf, page_image_boxes, page_to_words, text_chars, words_to_layout
 from .models import DocumentLayout, Line, PageLayout, Warning_
-from .settings import Settings
+from .settings import Settings, ocr_jobs_for
 
 # The same threshold as the pipeline's "is there a text layer?" test, per page.
 MIN_LETTERS_PER_PAGE = 20
@@ -55,8 +56,6 @@ SCAN_IMAGE_SHARE = 0.5
 OCR_DPI = 300
 # Pages read with the languages as configured, before the report's language is told.
 LANGUAGE_PROBE_PAGES = 2
-# Pages OCR'd side by side (one single-threaded tesseract each).
-OCR_JOBS = max(1, min(2, os.cpu_count() or 1))
 # A page read with a mean word confidence below this is tried in other orientations.
 # Upright fixture pages read at 79-95; a page read upside down or sideways still gets
 # about 55 (tesseract finds letter-like shapes in turned text).
@@ -187,6 +186,7 @@ class PageOcr:
     seconds: float
     pictures: list
     failed: str | None = None  # why PDFium could not render the page (None: it did)
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # weak lines read again: (before, after)
 
 
 def _open_pdfium(path: Path) -> Any:
@@ -277,12 +277,12 @@ class _Runner:
         self.procs: set[subprocess.Popen] = set()
         self.stopped = False
 
-    def hocr(self, grey: Any, dpi: int, languages: str, deadline: _Deadline) -> str:
+    def hocr(self, grey: Any, dpi: int, languages: str, deadline: _Deadline, psm: int = 3) -> str:
         from .ocr_page import TesseractError, pnm_bytes, start_tesseract
 
         if self.stopped:
             raise ExtractionTimeout(f"OCR took longer than {deadline.seconds:g} s", stage="ocr")
-        proc = start_tesseract(grey, dpi, languages)
+        proc = start_tesseract(grey, dpi, languages, psm)
         self.procs.add(proc)
         try:
             out, err = proc.communicate(pnm_bytes(grey), timeout=deadline.left())
@@ -308,11 +308,35 @@ class _Runner:
                 pass
 
 
-def _read_page(rgb: Any, pno: int, width: float, height: float, dpi: int, languages: str, runner: _Runner, deadline: _Deadline, deskewed: float = 0.0) -> PageOcr:
-    """OCR one rendered page (in a worker thread: tesseract runs outside the GIL)."""
+# Weak display lines are read again as one stack of lines: tesseract's "single column of
+# text of variable sizes".
+REREAD_PSM = 4
+
+
+@functools.cache
+def base_lexicon(languages: str, registry: Path | None) -> Any:
+    """The words OCR readings are checked against (`ocr_reread.Lexicon`): the dictionaries
+    of the OCR languages and the registry's names. Built once per process."""
+    from .ocr_reread import Lexicon
+    from .ocr_words import NameLexicon, language_words
+
+    names: set[str] = set()
+    try:
+        from .registry import load_registry
+
+        names = NameLexicon.from_registry(load_registry(registry)).spellings
+    except Exception:  # noqa: BLE001 - no registry: the dictionaries still judge
+        names = set()
+    return Lexicon.of(names, *(language_words(code) for code in languages.split("+")))
+
+
+def _read_page(rgb: Any, pno: int, width: float, height: float, dpi: int, languages: str, runner: _Runner, deadline: _Deadline, deskewed: float = 0.0, lexicon: Any = None) -> PageOcr:
+    """OCR one rendered page (in a worker thread: tesseract runs outside the GIL); weak
+    display lines are read again (`ocr_reread`) when a `lexicon` is given."""
     import numpy as np
 
-    from .ocr_page import flatten_background, invert_dark_fills, luminance, page_words, parse_hocr, picture_boxes, run_osd
+    from .ocr_page import TesseractError, flatten_background, invert_dark_fills, luminance, page_words, parse_hocr, picture_boxes, run_osd
+    from .ocr_reread import reread_weak_lines
 
     t0 = time.perf_counter()
     grey = luminance(rgb)
@@ -322,6 +346,12 @@ def _read_page(rgb: Any, pno: int, width: float, height: float, dpi: int, langua
     turned, fills = invert_dark_fills(grey, dpi)
     seen = flatten_background(turned, dpi)
     lines = parse_hocr(runner.hocr(seen, dpi, languages, deadline)) if inked else []
+    corrections: list[tuple[str, str]] = []
+    if lexicon is not None and lines:
+        try:
+            lines, corrections = reread_weak_lines(seen, lines, dpi, lexicon, lambda img, d: runner.hocr(img, d, languages, deadline, REREAD_PSM))
+        except TesseractError:  # a second look that fails leaves the first reading as it was
+            corrections = []
     words, skew = page_words(rgb, seen, lines, dpi)
     rotated = 0
     confs = [w.conf for w in words]
@@ -339,11 +369,12 @@ def _read_page(rgb: Any, pno: int, width: float, height: float, dpi: int, langua
                 if turn in (90, 270):
                     width, height = height, width
     pictures = picture_boxes(grey, words, dpi, fills)
-    return PageOcr(pno, width, height, words, inked, confs, deskewed + skew, rotated, time.perf_counter() - t0, pictures)
+    return PageOcr(pno, width, height, words, inked, confs, deskewed + skew, rotated, time.perf_counter() - t0, pictures, corrections=corrections if not rotated else [])
 
 
 def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_DPI) -> list[PageOcr]:
-    """OCR the given pages of a PDF (1-based), `OCR_JOBS` at a time, within the time limit.
+    """OCR the given pages of a PDF (1-based), `ocr_jobs_for(settings)` at a time (one
+    single-threaded tesseract each), within the time limit.
 
     The first `LANGUAGE_PROBE_PAGES` pages are read with `settings.ocr_languages` as
     given; the others with the report's language (told by those pages' words) first, which
@@ -361,8 +392,10 @@ def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_D
     used: dict[int, str] = {}
     pixels: dict[int, tuple] = {}  # cache keys of the pages rendered
     languages = settings.ocr_languages
+    jobs = ocr_jobs_for(settings)
+    lexicon = base_lexicon(settings.ocr_languages, settings.registry)
     try:
-        with ThreadPoolExecutor(max_workers=OCR_JOBS) as pool:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
             pending: dict[int, Any] = {}
             try:
                 for n, pno in enumerate(pages):
@@ -376,7 +409,7 @@ def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_D
                     if hit is not None:
                         results[pno] = hit
                         continue
-                    while len(pending) > OCR_JOBS:  # bound the rendered pages held in memory
+                    while len(pending) > jobs:  # bound the rendered pages held in memory
                         first = min(pending)
                         results[first] = pending.pop(first).result(timeout=deadline.left())
                     deadline.left()
@@ -390,7 +423,7 @@ def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_D
                     if hit is not None:
                         results[pno] = replace(hit, pno=pno)
                         continue
-                    pending[pno] = pool.submit(_read_page, rgb, pno, w, h, dpi, languages, runner, deadline, angle)
+                    pending[pno] = pool.submit(_read_page, rgb, pno, w, h, dpi, languages, runner, deadline, angle, lexicon)
                 for pno in sorted(pending):
                     results[pno] = pending.pop(pno).result(timeout=deadline.left())
             except BaseException:
@@ -409,8 +442,10 @@ def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_D
     return [results[p] for p in pages]
 
 
-def repaired_words(results: list[PageOcr], settings: Settings) -> list[list[Any]]:
-    """The words of OCR'd pages with their spelling repaired (`ocr_words`), as copies."""
+def repaired_words(results: list[PageOcr], settings: Settings) -> tuple[list[list[Any]], list[Warning_]]:
+    """The words of OCR'd pages with their spelling repaired (`ocr_words`), as copies; and
+    every change OCR's second looks made — lines read again, words respelled — as an
+    `ocr_corrected` warning with the before and the after, so that it can be audited."""
     from .ocr_words import NameLexicon, detect_language, is_junk, repair_words
 
     texts = [w.text for r in results for w in r.words]
@@ -423,10 +458,17 @@ def repaired_words(results: list[PageOcr], settings: Settings) -> list[list[Any]
         names = None
     fixed = iter(repair_words(texts, detect_language(texts), names))
     out = []
+    said: list[Warning_] = []
     for r in results:
+        said += [Warning_(page=r.pno, code=WarningCode.OCR_CORRECTED, message=f"line read again at {2 * OCR_DPI} dpi: {before!r} -> {after!r}") for before, after in r.corrections]
         words = [replace(w, text=next(fixed)) for w in r.words]
+        respelled = Counter((a.text, b.text) for a, b in zip(r.words, words) if a.text != b.text)
+        said += [
+            Warning_(page=r.pno, code=WarningCode.OCR_CORRECTED, message=f"word respelled as the report or the registry prints it: {a!r} -> {b!r}" + (f" ({n} times)" if n > 1 else ""))
+            for (a, b), n in respelled.items()
+        ]
         out.append([w for w in words if not is_junk(w.text)])
-    return out
+    return out, said
 
 
 # --------------------------------------------------------------------------- furniture
@@ -546,7 +588,8 @@ def ocr_layout(
         raise NoTextLayer(f"no text layer, and OCR is not usable: {exc}", stage="ocr") from exc
 
     page_warnings, lost = ocr_page_warnings(results, skipped_pages(text_layout))
-    words = document_words(repaired_words(results, settings))
+    repaired, corrected = repaired_words(results, settings)
+    words = document_words(repaired)
     scanned: list[PageWords] = [(r.pno, r.width, r.height, ws, r.pictures) for r, ws in zip(results, words) if r.pno not in lost]
     kept = [p for p in range(1, n + 1) if p not in set(todo)]
     if text_layout is not None:
@@ -560,7 +603,7 @@ def ocr_layout(
     ocr_letters = sum(_letters(p.lines) + _letters(p.furniture) for p in layout.pages if p.page in set(todo))
     if ocr_letters < MIN_LETTERS_PER_PAGE * max(1, len(todo)) and not kept:
         raise NoTextLayer(f"no text layer, and OCR found too little text ({ocr_letters} letters on {len(todo)} pages)", stage="ocr")
-    warnings = [*layout.warnings, *page_warnings]
+    warnings = [*layout.warnings, *page_warnings, *(w for w in corrected if w.page not in lost)]
     if text_layout is not None:  # what the text reader said of the pages OCR did not read
         warnings += [w for w in text_layout.warnings if w.page is None or w.page not in set(todo)]
     warnings.sort(key=lambda w: w.page or 0)

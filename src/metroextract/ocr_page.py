@@ -292,12 +292,19 @@ def measure_ink(rgb: np.ndarray, grey: np.ndarray, x0: int, y0: int, x1: int, y1
     if stroke:
         rows = np.count_nonzero(binary, axis=1) >= max(2.0, 0.7 * stroke)
         ok = np.flatnonzero(rows[:-1] & rows[1:])
+        counts = cov.sum(axis=1)
+        dense = np.flatnonzero(counts >= BAND_SHARE * counts.max())
+        if ok.size and dense.size:
+            # the word ends at the first blank row under its dense band: ink further down
+            # is a neighbour's (the accent of a capital on the line below, in tight leading)
+            end = int(dense[-1])
+            while end + 1 < rows.size and rows[end + 1]:
+                end += 1
+            ok = ok[ok < max(end, int(ok[0]) + 1)]
         if ok.size:
             off = Y0 + iy0
             top = float(off + ok[0])
             bottom = float(off + ok[-1] + 2)  # below the last of the two rows
-        counts = cov.sum(axis=1)
-        dense = np.flatnonzero(counts >= BAND_SHARE * counts.max())
         if dense.size:
             # fractional edges: how far the first and last dense rows' neighbours are filled
             lo, hi = dense[0], dense[-1]

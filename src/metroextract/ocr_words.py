@@ -12,14 +12,25 @@ the language data ("Sáo Paulo"), look-alike letters are swapped ("Chongging",
   with accents aside, or with one look-alike letter swapped (in the report's language
   first).
 
-Only words tesseract could have misread change: a word that is itself known stays as read.
+Only words tesseract could have misread change: a word that is itself known stays as read
+(a word of the language's own word list is never "repaired" by a look-alike letter swap:
+"PUBLIC" stays, though "publié" is printed too). Apostrophes and hyphens lost on capitals
+come back the same way ("LOCDE" is the running text's "l'OCDE").
+
+The language word lists are tesseract's own dictionaries, unpacked from its installed
+language data with its own tools (`language_words`): nothing to download or keep.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import shutil
+import subprocess
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .text import plain
 
@@ -29,6 +40,9 @@ CONFUSIONS = (("g", "q"), ("l", "t"), ("l", "i"), ("c", "e"), ("u", "n"), ("h", 
 TESSERACT_CODES = {"fr": "fra", "en": "eng", "es": "spa"}
 MIN_NAME_TOKEN = 3  # shorter tokens of names ("de", "la") are left alone
 MIN_CONFUSION_TOKEN = 6
+ACCENTED_LANGUAGES = ("fr", "es")
+PUBLISHER = "Metropolis"  # the organisation's name, spelled alike in every edition
+MIN_ACCENT_TOKEN = 4  # shorter words in capitals keep what OCR read ("ETE", "PAS")
 
 _CORE_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -67,6 +81,99 @@ def languages_first(languages: str, lang: str | None) -> str:
     if code not in parts:
         return languages
     return "+".join([code, *(p for p in parts if p != code)])
+
+
+def tessdata_dir() -> Path | None:
+    """Where tesseract keeps its language data (as `tesseract --list-langs` says), or None."""
+    try:
+        out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.search(r'"([^"]+)"', out)
+    return Path(m.group(1)) if m else None
+
+
+@functools.cache
+def language_words(code: str) -> frozenset[str]:
+    """The words of tesseract's dictionary for a language code ("fra"), lower-cased; empty
+    when the data or tesseract's tools (`combine_tessdata`, `dawg2wordlist`) are missing.
+    About 0.1 s, once per process."""
+    folder = tessdata_dir()
+    data = folder / f"{code}.traineddata" if folder else None
+    if data is None or not data.is_file() or not (shutil.which("combine_tessdata") and shutil.which("dawg2wordlist")):
+        return frozenset()
+    with tempfile.TemporaryDirectory(prefix="tessdict-") as tmp:
+        dawg, charset, words = (Path(tmp) / f"{code}.{part}" for part in ("lstm-word-dawg", "lstm-unicharset", "words"))
+        try:
+            subprocess.run(["combine_tessdata", "-e", str(data), str(dawg), str(charset)], capture_output=True, timeout=60, check=True)
+            subprocess.run(["dawg2wordlist", str(charset), str(dawg), str(words)], capture_output=True, timeout=60, check=True)
+            return frozenset(w.strip().lower() for w in words.read_text(encoding="utf-8", errors="replace").splitlines() if w.strip())
+        except (OSError, subprocess.SubprocessError):
+            return frozenset()
+
+
+def dictionary_words(lang: str | None) -> frozenset[str]:
+    """The report language's dictionary words (every configured language's when not known)."""
+    codes = [TESSERACT_CODES[lang]] if lang in TESSERACT_CODES else list(TESSERACT_CODES.values())
+    return frozenset().union(*(language_words(c) for c in codes))
+
+
+@functools.cache
+def accented_forms(lang: str | None) -> dict[str, frozenset[str]]:
+    """The dictionary's words that carry accents, by `letters_key` ("jovenes": {"jóvenes"})."""
+    out: dict[str, set[str]] = {}
+    for w in dictionary_words(lang):
+        if any(c.isalpha() and not c.isascii() for c in w):
+            out.setdefault(letters_key(w), set()).add(w)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def repair_accents(token: str, lang: str | None) -> str | None:
+    """A word in capitals OCR read with its accents lost or wrong, given the one accented
+    spelling the dictionary of the report's language has for its letters: "REUNION" -> "RÉUNION", "JÔVENES" -> "JÓVENES" in Spanish;
+    "PUBLIC" stays (no accented spelling). Only in the languages that accent capitals
+    (English dictionaries list loanwords with accents: "président"). Tesseract's dictionaries list capitals without
+    their accents too, so an unaccented word being in the dictionary proves nothing;
+    designed reports print accented capitals, and tesseract loses accents more than letters.
+    """
+    if not token.isupper() or len(token) < MIN_ACCENT_TOKEN or lang not in ACCENTED_LANGUAGES:
+        return None
+    scope = lang
+    if not token.isascii() and token.lower() in dictionary_words(scope):
+        return None
+    forms = accented_forms(scope).get(letters_key(token))
+    if not forms or len(forms) != 1:
+        return None
+    (form,) = forms
+    return form.upper() if not _same_but_marks(form.upper(), token) else None
+
+
+def printed_forms(lang: str | None, names: NameLexicon | None) -> dict[str, str]:
+    """How the language files (section headings, labels, title markers) and the registry
+    spell their words, by `letters_key`: these spellings beat the dictionary's
+    ("METROPOLIS" is the organisation, never "METRÓPOLIS")."""
+    from .vocab import LANGUAGES, load_vocabulary
+
+    texts: list[str] = []
+    for code in [lang] if lang in LANGUAGES else list(LANGUAGES):
+        v = load_vocabulary(code)
+        texts += [*v.markers, *v.title_markers, *(t for ts in v.sections.values() for t in ts), *(t for ts in v.labels.values() for t in ts)]
+    forms = {letters_key(tok): tok for t in texts for tok in _CORE_RE.findall(t) if len(tok) >= MIN_ACCENT_TOKEN}
+    if names is not None:
+        forms.update({letters_key(tok): tok for tok in names.spellings if len(tok) >= MIN_ACCENT_TOKEN and letters_key(tok) not in forms})
+    forms[letters_key(PUBLISHER)] = PUBLISHER
+    return forms
+
+
+def letters_key(token: str) -> str:
+    """A token's letters and hyphens, lower case, accents and apostrophes off: "L'OCDE" and
+    "LOCDE" meet (OCR drops apostrophes), "CO-PRÉSIDENTS" and "COPRÉSIDENTS" do not (it
+    reads hyphens; the print chose one spelling).
+
+    >>> letters_key("L'OCDE"), letters_key("co-présidents")
+    ('locde', 'co-presidents')
+    """
+    return re.sub(r"[^a-z0-9-]", "", plain(token))
 
 
 def _variants(key: str) -> set[str]:
@@ -145,19 +252,36 @@ def text_lexicon(texts: list[str]) -> Counter[str]:
     return out
 
 
-def repair_capitals(token: str, words: Counter[str], by_key: dict[str, list[str]]) -> str | None:
-    """The spelling of a word in capitals the running text gives, or None."""
+def _same_but_marks(a: str, b: str) -> bool:
+    """The same letters and the same places for marks, only the marks' shapes differ."""
+    return len(a) == len(b) and all(x == y or (not x.isalnum() and not y.isalnum()) for x, y in zip(a, b))
+
+
+def repair_capitals(token: str, words: Counter[str], by_key: dict[str, list[str]], dictionary: frozenset[str] = frozenset()) -> str | None:
+    """The spelling of a word in capitals the running text gives, or None. `by_key` holds
+    the running text's words by `letters_key`. A word that is not in the `dictionary` (every
+    OCR language's) may also be a misreading: one look-alike letter swapped, or one letter
+    off ("WEBINARRE", "RESLIENCE") from a single word of the running text."""
     if not token.isupper() or len(token) < 3 or token.lower() in words:
         return None
-    key = plain(token)
+    key = letters_key(token)
     forms = by_key.get(key)
-    if not forms and len(key) >= MIN_CONFUSION_TOKEN:
-        hits = [k for k in _variants(key) if k in by_key]
+    if not forms and len(key) >= MIN_CONFUSION_TOKEN and token.lower() not in dictionary:
+        hits = [k for k in _variants(key) if k in by_key] or _one_letter_off(key, by_key)
         forms = by_key[hits[0]] if len(hits) == 1 else None
     if not forms:
         return None
-    best = max(forms, key=lambda w: (words[w], w))
-    return best.upper() if best.upper() != token else None
+    best = max(forms, key=lambda w: (words[w], w)).upper()
+    if _same_but_marks(best, token):  # "L'ESPACE" / "L’ESPACE": the print's own choice
+        return None
+    return best if best != token else None
+
+
+def _one_letter_off(key: str, by_key: dict[str, list[str]]) -> list[str]:
+    """The running text's words one letter added, lost or changed away from `key`."""
+    from rapidfuzz.distance import Levenshtein
+
+    return [k for k in by_key if abs(len(k) - len(key)) <= 1 and Levenshtein.distance(key, k, score_cutoff=1) <= 1]
 
 
 # A misread month is one edit away from a month name at least this long ("Pebruary",
@@ -207,13 +331,19 @@ def repair_words(texts: list[str], lang: str | None, names: NameLexicon | None) 
     words = text_lexicon(texts)
     by_key: dict[str, list[str]] = {}
     for w in words:
-        by_key.setdefault(plain(w), []).append(w)
+        by_key.setdefault(letters_key(w), []).append(w)
+    dictionary = dictionary_words(None)
+    printed = printed_forms(lang, names)
 
     def fix(m: re.Match[str]) -> str:
         tok = m.group(0)
-        better = repair_capitals(tok, words, by_key)
+        better = None if letters_key(tok) in printed else repair_capitals(tok, words, by_key, dictionary)
         if better is None and names is not None:
             better = names.repair(tok, lang)
+        if better is None and tok.lower() not in words:
+            # a word of the language files or the registry keeps their spelling
+            form = printed.get(letters_key(tok))
+            better = (form.upper() if form.upper() != tok else None) if form else repair_accents(tok, lang)
         return better or tok
 
     fixed = [_CORE_RE.sub(fix, t) for t in texts]

@@ -13,7 +13,7 @@ from .activity_report import layout_to_activity_report
 from .assemble import activity_report_to_report, segments_to_report
 from .errors import LimitExceeded, NotAProgressReport, NoTextLayer, QuarantineCode, UnrecognizedLayout
 from .layout import pdf_to_layout, text_chars
-from .models import DocumentLayout, Report, ReviewItem, SectionQuality, Source
+from .models import DocumentLayout, Report, ReviewItem, SectionQuality, Source, Warning_
 from .provenance import report_with_provenance
 from .quality import implausible_sections, quality_warnings, report_quality
 from .section_checks import lines_ocr_confidence
@@ -106,6 +106,21 @@ def _section_quality(seg: Any, report: Report, layout: DocumentLayout, settings:
     return section_quality(report, seg.sections, count_names=count_names, ocr_confidence=lines_ocr_confidence(layout), implausible=implausible, activity_lines=acts)
 
 
+def layout_warnings(layout: DocumentLayout, ocr_pages: list[int], warnings: list[Warning_]) -> list[Warning_]:
+    """The report's warnings with the layout stage's in front: pages skipped or read another
+    way first, page by page; then that OCR read the text (`ocr_pages`: the pages it read),
+    with what its second looks changed (before -> after); then the report's own."""
+    from .errors import WarningCode
+
+    first = [w for w in layout.warnings if w.code != WarningCode.OCR_CORRECTED]
+    if not ocr_pages:
+        return [*first, *warnings]
+    where = "" if len(ocr_pages) == layout.page_count else f" on page{'s' if len(ocr_pages) > 1 else ''} {', '.join(map(str, ocr_pages))}"
+    said = Warning_(page=None, code=WarningCode.OCR_USED, message=f"no text layer{where}: text recognised by OCR (tesseract)")
+    corrected = [w for w in layout.warnings if w.code == WarningCode.OCR_CORRECTED]
+    return [*first, said, *corrected, *warnings]
+
+
 def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
     """Run every stage on one PDF; raises a MetroextractError subclass for unusable input."""
     settings = settings or Settings()
@@ -159,14 +174,7 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
         report = activity_report_to_report(older, source, report_id_for(sha))
     else:
         report = segments_to_report(seg, source, report_id_for(sha))  # OCR spellings: repaired by the OCR stage (ocr_words)
-    if ocr_used:
-        from .errors import WarningCode
-        from .models import Warning_
-
-        where = "" if len(ocr_pages) == layout.page_count else f" on page{'s' if len(ocr_pages) > 1 else ''} {', '.join(map(str, ocr_pages))}"
-        report = report.model_copy(update={"warnings": [Warning_(page=None, code=WarningCode.OCR_USED, message=f"no text layer{where}: text recognised by OCR (tesseract)"), *report.warnings]})
-    if layout.warnings:  # pages skipped or read another way: said first, page by page
-        report = report.model_copy(update={"warnings": [*layout.warnings, *report.warnings]})
+    report = report.model_copy(update={"warnings": layout_warnings(layout, ocr_pages if ocr_used else [], report.warnings)})
     timings["fields"] = time.perf_counter() - t2
 
     t3 = time.perf_counter()

@@ -25,10 +25,21 @@ class Settings(BaseSettings):
     resolve_names: bool = Field(True, description="resolve members and alliances against the registry")
     ocr: bool = Field(True, description="run OCR (ocrmypdf + tesseract) on PDFs without a text layer")
     ocr_languages: str = Field("fra+eng+spa", description="tesseract language packs used by OCR")
+    ocr_jobs: int | None = Field(
+        None,
+        description="pages of one file OCR'd side by side (one single-threaded tesseract each); unset: every core of the machine, shared among the files a run extracts at once",
+    )
     min_readable_page_share: float = Field(
         0.5,
         description="a damaged PDF is extracted from its readable pages (each page skipped is a warning) unless fewer than this share of its pages can be read: then it is quarantined as corrupt",
     )
+
+    @field_validator("ocr_jobs")
+    @classmethod
+    def _jobs(cls, v: int | None) -> int | None:
+        if v is not None and v <= 0:
+            raise ValueError("must be positive")
+        return v
 
     @field_validator("max_bytes", "max_pages")
     @classmethod
@@ -50,3 +61,21 @@ class Settings(BaseSettings):
         if not 0 < v <= 1:
             raise ValueError("must be a share in (0, 1]")
         return v
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity), at least 1."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not every platform has affinity
+        return max(1, os.cpu_count() or 1)
+
+
+def ocr_jobs_for(settings: Settings, files_at_once: int = 1) -> int:
+    """Pages OCR'd side by side: the setting, else the cores shared among the files a run
+    extracts at once (two files on two cores: one page each, never four tesseracts)."""
+    if settings.ocr_jobs is not None:
+        return settings.ocr_jobs
+    return max(1, available_cores() // max(1, files_at_once))
