@@ -278,15 +278,18 @@ def repair_capitals(token: str, words: Counter[str], by_key: dict[str, list[str]
 
 
 def _one_letter_off(key: str, by_key: dict[str, list[str]]) -> list[str]:
-    """The running text's words one letter added, lost or changed away from `key` — not at
-    its end: "WEBINAIRE" is no misreading of "webinaires" (an ending is grammar, not OCR).
+    """The running text's words one letter added, lost or changed away from `key` — inside
+    it, never at either end: "WEBINAIRE" is no misreading of "webinaires", nor
+    "INTERNATIONALISATION" of "l'internationalisation" (endings and elisions are grammar).
 
     >>> sorted(_one_letter_off("webinarre", {"webinaire": [], "webinaires": []})), _one_letter_off("webinaire", {"webinaires": []})
     (['webinaire'], [])
+    >>> _one_letter_off("internationalisation", {"linternationalisation": []})
+    []
     """
     from rapidfuzz.distance import Levenshtein
 
-    return [k for k in by_key if abs(len(k) - len(key)) <= 1 and not (k.startswith(key) or key.startswith(k)) and Levenshtein.distance(key, k, score_cutoff=1) <= 1]
+    return [k for k in by_key if abs(len(k) - len(key)) <= 1 and k[:1] == key[:1] and k[-1:] == key[-1:] and Levenshtein.distance(key, k, score_cutoff=1) <= 1]
 
 
 # A misread month is one edit away from a month name at least this long ("Pebruary",
