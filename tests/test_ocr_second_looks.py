@@ -82,7 +82,7 @@ def test_a_line_of_known_words_is_never_read_again() -> None:
 
 def test_words_respelled_from_the_report_the_registry_and_the_dictionary() -> None:
     texts = ["RÉUNION", "SUR", "L'ESPACE", "PUBLIC", "l’espace", "publié", "LOCDE", "avec", "l'OCDE", "WEBINARRE", "RESLIENCE", "webinaire", "résilience"]
-    texts += ["REUNION", "STRATEGIE", "METROPOLIS", "BARRIOS"]
+    texts += ["REUNION", "STRATEGIE", "METROPOLIS", "BARRIOS", "JOVENES"]
     assert ocr_words.repair_words(texts, "fr", None) == [
         "RÉUNION",
         "SUR",
@@ -101,6 +101,7 @@ def test_words_respelled_from_the_report_the_registry_and_the_dictionary() -> No
         "STRATÉGIE",
         "METROPOLIS",  # the organisation's name: never the dictionary's "MÉTROPOLIS"
         "BARRIOS",  # a word of the Spanish dictionary: not "barrio" one letter off
+        "JÓVENES",  # no French word: a Spanish quotation, accented as Spanish prints it
     ]
     assert ocr_words.repair_words(["JÔVENES", "POLITICA", "METROPOLIS"], "es", None) == ["JÓVENES", "POLÍTICA", "METROPOLIS"]
     assert ocr_words.repair_words(["PRESIDENT", "MEDIA", "REUNION"], "en", None) == ["PRESIDENT", "MEDIA", "REUNION"]  # English capitals carry no accents

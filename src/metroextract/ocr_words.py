@@ -130,22 +130,26 @@ def accented_forms(lang: str | None) -> dict[str, frozenset[str]]:
 
 def repair_accents(token: str, lang: str | None) -> str | None:
     """A word in capitals OCR read with its accents lost or wrong, given the one accented
-    spelling the dictionary of the report's language has for its letters: "REUNION" -> "RÉUNION", "JÔVENES" -> "JÓVENES" in Spanish;
-    "PUBLIC" stays (no accented spelling). Only in the languages that accent capitals
-    (English dictionaries list loanwords with accents: "président"). Tesseract's dictionaries list capitals without
-    their accents too, so an unaccented word being in the dictionary proves nothing;
-    designed reports print accented capitals, and tesseract loses accents more than letters.
+    spelling the dictionary of the report's language has for its letters ("REUNION" ->
+    "RÉUNION"; "JÔVENES" -> "JÓVENES" in Spanish); a word that language does not know at
+    all may be a quotation in the other accented language ("JOVENES" in a French report).
+    "PUBLIC" stays (no accented spelling). Only French and Spanish: English dictionaries
+    list loanwords with accents ("président"). Tesseract's dictionaries list capitals
+    without their accents too, so an unaccented word being in one proves nothing; designed
+    reports print accented capitals, and tesseract loses accents more than letters.
     """
     if not token.isupper() or len(token) < MIN_ACCENT_TOKEN or lang not in ACCENTED_LANGUAGES:
         return None
-    scope = lang
-    if not token.isascii() and token.lower() in dictionary_words(scope):
+    known = token.lower() in dictionary_words(lang)
+    if known and not token.isascii():
         return None
-    forms = accented_forms(scope).get(letters_key(token))
-    if not forms or len(forms) != 1:
-        return None
-    (form,) = forms
-    return form.upper() if not _same_but_marks(form.upper(), token) else None
+    scopes = [lang] if known else [lang, *(x for x in ACCENTED_LANGUAGES if x != lang)]
+    for scope in scopes:
+        forms = accented_forms(scope).get(letters_key(token))
+        if forms:
+            (form, *others) = forms
+            return form.upper() if not others and not _same_but_marks(form.upper(), token) else None
+    return None
 
 
 def printed_forms(lang: str | None, names: NameLexicon | None) -> dict[str, str]:
