@@ -105,6 +105,8 @@ def test_words_respelled_from_the_report_the_registry_and_the_dictionary() -> No
     ]
     assert ocr_words.repair_words(["JÔVENES", "POLITICA", "METROPOLIS"], "es", None) == ["JÓVENES", "POLÍTICA", "METROPOLIS"]
     assert ocr_words.repair_words(["PRESIDENT", "MEDIA", "REUNION"], "en", None) == ["PRESIDENT", "MEDIA", "REUNION"]  # English capitals carry no accents
+    # a title's last word before its date line is a word, not a misread month
+    assert ocr_words.repair_words(["IGUALDAD", "DE", "GÉNERO", "3", "de", "marzo", "el", "3", "de", "febrcro"], "es", None)[2::7] == ["GÉNERO", "febrero"]
 
 
 def test_every_change_is_a_warning_with_before_and_after() -> None:

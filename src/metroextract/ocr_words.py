@@ -363,6 +363,8 @@ def repair_words(texts: list[str], lang: str | None, names: NameLexicon | None) 
     for i, tok in enumerate(fixed):
         j = i - 2 if i >= 2 and fixed[i - 1].lower() in ("de", "of") else i - 1  # "3 de febrero"
         month = repair_month(tok, fixed[j] if j >= 0 else "", fixed[i + 1] if i + 1 < len(fixed) else "", months)
-        if month is not None:
+        # a word of the dictionary is no misread month: "GÉNERO" ends a title whose date
+        # line ("3 de marzo") follows, and is not "ENERO"
+        if month is not None and tok.rstrip(".,;:)").lower() not in dictionary:
             fixed[i] = month
     return fixed
