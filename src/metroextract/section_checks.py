@@ -526,6 +526,17 @@ def check_months_unread(report: Report, name: str, lines: list[Line], page: int 
 _DELIVERABLE_RE = re.compile(r"\bL\d+A\d+D\d+\b")
 
 
+def _results_label_line(text: str, labels: tuple[str, ...]) -> bool:
+    """A results label alone on its line, or with a deliverable code after it — not prose
+    that starts with the word ("results agreed by our members.").
+
+    >>> [_results_label_line(t, ("results", "related results")) for t in ("Related results", "Results: L1A2D4", "results agreed by our members.")]
+    [True, True, False]
+    """
+    folded = fold(text)
+    return folded in labels or (folded.startswith(labels) and bool(_DELIVERABLE_RE.search(text)))
+
+
 def check_activity_lines_elsewhere(sections: dict[str, list[Line]], lang: str) -> Reasons:
     """Activity field lines — a results label, several deliverable codes on one line (a plan
     line has one) — among the lines of another section: an activity's fields (or a whole
@@ -534,7 +545,7 @@ def check_activity_lines_elsewhere(sections: dict[str, list[Line]], lang: str) -
     labels = tuple(fold(t) for t in v.labels.get("results", [])) if v else ()
     stray = [
         ln for name, lines in sections.items() if name not in ("activities", "plan") for ln in lines
-        if len(_DELIVERABLE_RE.findall(ln.text)) >= 2 or (labels and fold(ln.text).startswith(labels))
+        if len(_DELIVERABLE_RE.findall(ln.text)) >= 2 or _results_label_line(ln.text, labels)
     ]  # fmt: skip
     if len(stray) > MAX_ACTIVITY_LINES_ELSEWHERE:
         return [_reason("activity_lines_elsewhere", f"{len(stray)} lines of activity fields read into other sections: {', '.join(repr(ln.text) for ln in stray[:3])}", stray[0].page)]
