@@ -92,6 +92,19 @@ def _one_confusion(a: str, b: str) -> bool:
     return len(diffs) == 1 and frozenset(diffs[0]) in _OCR_CONFUSIONS
 
 
+_STRAY_MARKS_RE = re.compile(r"^[:;|>‹›<•·]+\s+|\s+[:;|>‹›<•·]+$")
+
+
+def strip_stray_marks(title: str) -> str:
+    """An OCR'd title without the lone marks a scan's specks and rules leave at its ends
+    (a title never opens or closes on a mark standing apart).
+
+    >>> strip_stray_marks("; CSW65. LIDERAZGO FEMINISTA LOCAL"), strip_stray_marks("VISIONES Y RETOS :"), strip_stray_marks("CGLU: UNA COMUNIDAD")
+    ('CSW65. LIDERAZGO FEMINISTA LOCAL', 'VISIONES Y RETOS', 'CGLU: UNA COMUNIDAD')
+    """
+    return _STRAY_MARKS_RE.sub("", title)
+
+
 def correct_ocr_words(text: str, lexicon: dict[str, str]) -> str:
     """Repair OCR slips in a capitalised title from words printed elsewhere in the report.
 
@@ -183,7 +196,7 @@ def block_to_activity(
         warnings.append(Warning_(page=page, code=WarningCode.DATE_UNPARSED, message=f"date {date_text!r} could not be read"))
     title = join_title([ln.text for ln in block.title_lines], lexicon)
     if ocr_lexicon is not None:
-        title = correct_ocr_words(title, ocr_lexicon)
+        title = strip_stray_marks(correct_ocr_words(title, ocr_lexicon))
     if not title:
         warnings.append(Warning_(page=page, code=WarningCode.ACTIVITY_WITHOUT_TITLE, message=f"activity dated {date_text!r} has no title"))
     results: list[str] = []
