@@ -281,9 +281,14 @@ def repair_capitals(token: str, words: Counter[str], by_key: dict[str, list[str]
     return best if best != token else None
 
 
+def _end_added(a: str, b: str) -> bool:
+    """One is the other with letters added at its start or its end."""
+    return a.startswith(b) or b.startswith(a) or a.endswith(b) or b.endswith(a)
+
+
 def _one_letter_off(key: str, by_key: dict[str, list[str]]) -> list[str]:
-    """The running text's words one letter added, lost or changed away from `key` — inside
-    it, never at either end: "WEBINAIRE" is no misreading of "webinaires", nor
+    """The running text's words one letter added, lost or changed away from `key` — never
+    a letter added or lost at either end: "WEBINAIRE" is no misreading of "webinaires", nor
     "INTERNATIONALISATION" of "l'internationalisation" (endings and elisions are grammar).
 
     >>> sorted(_one_letter_off("webinarre", {"webinaire": [], "webinaires": []})), _one_letter_off("webinaire", {"webinaires": []})
@@ -293,7 +298,7 @@ def _one_letter_off(key: str, by_key: dict[str, list[str]]) -> list[str]:
     """
     from rapidfuzz.distance import Levenshtein
 
-    return [k for k in by_key if abs(len(k) - len(key)) <= 1 and k[:1] == key[:1] and k[-1:] == key[-1:] and Levenshtein.distance(key, k, score_cutoff=1) <= 1]
+    return [k for k in by_key if abs(len(k) - len(key)) <= 1 and not _end_added(k, key) and Levenshtein.distance(key, k, score_cutoff=1) <= 1]
 
 
 # A misread month is one edit away from a month name at least this long ("Pebruary",
