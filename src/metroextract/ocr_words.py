@@ -112,6 +112,7 @@ def language_words(code: str) -> frozenset[str]:
             return frozenset()
 
 
+@functools.cache
 def dictionary_words(lang: str | None) -> frozenset[str]:
     """The report language's dictionary words (every configured language's when not known)."""
     codes = [TESSERACT_CODES[lang]] if lang in TESSERACT_CODES else list(TESSERACT_CODES.values())
