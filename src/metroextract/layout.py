@@ -15,7 +15,7 @@ import threading
 import unicodedata
 import zlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -230,12 +230,25 @@ def assign_pills(words: list[Word], page: pdfplumber.page.Page) -> None:
             boxes.append((x0, top, x1, bottom))
     if not boxes:
         return
+    pill_of = _touching_boxes(boxes)
     for w in words:
         cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
         for n, (x0, top, x1, bottom) in enumerate(boxes):
             if x0 <= cx <= x1 and top <= cy <= bottom and bottom - top <= 2.2 * w.size:
-                w.pill = n
+                w.pill = pill_of[n]
                 break
+
+
+def _touching_boxes(boxes: list[tuple[float, float, float, float]]) -> list[int]:
+    """One pill number per box; boxes side by side that touch are one pill (a word
+    processor highlights a name run by run, each run its own box)."""
+    pill_of = list(range(len(boxes)))
+    order = sorted(range(len(boxes)), key=lambda n: (round(boxes[n][1]), boxes[n][0]))
+    for a, b in zip(order, order[1:]):
+        (_, atop, ax1, abottom), (bx0, btop, _, bbottom) = boxes[a], boxes[b]
+        if abs(atop - btop) < 1 and abs(abottom - bbottom) < 1 and -1 <= bx0 - ax1 <= 1:
+            pill_of[b] = pill_of[a]
+    return pill_of
 
 
 def _drawn_pictures(page: pdfplumber.page.Page) -> list[tuple[float, float, float, float]]:
@@ -345,6 +358,12 @@ def _band_gap(upper: list[Word], lower: list[Word]) -> float:
     return min(w.top for w in lower) - max(w.bottom for w in upper)
 
 
+def _display_band(band: list[Word], region: list[Word]) -> bool:
+    """A band of bold words set well above the region's type: a heading."""
+    size = _median_word_size(region)
+    return all(is_bold(w.font) and w.size >= 1.25 * size for w in band)
+
+
 def _leads_next_block(bands: list[list[Word]], j: int, gut: list[tuple[float, float]], col_gap: float, region: list[Word]) -> bool:
     """One-column bands that sit closer to a following cross-column band than to the
     region above them, or are set in bold, open the next block (a date tag above a wide
@@ -355,11 +374,13 @@ def _leads_next_block(bands: list[list[Word]], j: int, gut: list[tuple[float, fl
     if k == j or k >= len(bands) or not _closes_gutter(region, bands[k], gut, col_gap) or j == 0:
         return False
     lead = [w for m in range(j, k) for w in bands[m]]
+    size = _median_word_size(region)
+    if _display_band(lead, region):
+        return True  # a heading set well above the columns' type heads what follows them
     lx0, lx1 = min(w.x0 for w in lead), max(w.x1 for w in lead)
     across = [w for w in bands[k] if any(w.x0 < g1 and w.x1 > g0 for g0, g1 in gut)]
     if across and not any(w.x0 < lx1 and w.x1 > lx0 for w in across):
         return False  # what runs across is beside these bands, not under them: nothing they head
-    size = _median_word_size(region)
     if all(is_bold(w.font) or w.size >= 1.08 * size for w in lead):
         return True  # a sub-heading ("Focal points", "Honorary member: X" set larger) belongs to what it heads
     before = _band_gap(bands[j - 1], bands[j])
@@ -417,6 +438,17 @@ def _structure_changes(bands: list[list[Word]], full: list[tuple[float, float]],
         else:
             run, length = [], 0
     return False
+
+
+def _heading_under_columns(bands: list[list[Word]], gut: list[tuple[float, float]], words: list[Word]) -> bool:
+    """Columns that end above a display heading with text under it (two key figures side
+    by side, then "Metropolitan challenges" and a list): the gutter left of the list is no
+    column gutter, the heading opens a block of its own."""
+    right = [w for w in words if w.x0 >= gut[0][1] - 0.5]
+    if not right:
+        return False
+    right_end = max(w.bottom for w in right)
+    return any(min(w.top for w in band) > right_end and _display_band(band, words) and j + 1 < len(bands) for j, band in enumerate(bands))
 
 
 def _row_cut(words: list[Word], gut: list[tuple[float, float]], join_gap: float) -> float | None:
@@ -547,8 +579,8 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
     if (rest := _under_heading_across(bands, col_gap)) is not None:
         return [bands[0]] + xy_cut(rest, col_gap, join_gap, depth + 1)
     gut = _full_gutters(words, col_gap)
-    if gut and _structure_changes(bands, gut, col_gap):
-        gut = []  # a grid, then text across its columns: read band by band below
+    if gut and (_structure_changes(bands, gut, col_gap) or _heading_under_columns(bands, gut, words)):
+        gut = []  # a grid, then text across its columns or under a heading: read band by band below
     if gut:
         return _read_columns(words, gut, col_gap, join_gap, depth, whole=True)
     if len(bands) == 1:
@@ -778,6 +810,35 @@ def _justified_line(bands: list[list[Word]], i: int, gut: list[tuple[float, floa
 _PICTURE = "\x00picture"  # the text of a stand-in word: a picture's box in the XY-cut
 
 
+# Glyphs a list prints before its items.
+LIST_MARKS = frozenset("•·▪▫◦‣⁃○●■□–—-›»➢➤►▶✓✔*")
+
+
+def hang_list_marks(words: list[Word]) -> list[Word]:
+    """List bullets set in a gutter of their own, each moved beside its item's first word.
+
+    A word processor places a list's label and its text at two tab stops: the bullets
+    then stand a column width apart from the text, and the column finder would read all
+    the bullets, then all the items. A mark level with a word on its right, further from
+    it than a word space (more than 0.6 em, at most three), with nothing just left of it,
+    is its item's: it moves half an em before that word, so it reads as the item's first
+    character.
+    """
+    marks = [w for w in words if w.text in LIST_MARKS and w.cell is None]
+    if not marks:
+        return words
+    moved: dict[int, Word] = {}
+    for m in marks:
+        mid = (m.top + m.bottom) / 2
+        level = [w for w in words if w is not m and w.top <= mid <= w.bottom]
+        item = min((w for w in level if w.x0 >= m.x1 - 0.1), key=lambda w: w.x0, default=None)
+        opens_line = not any(w.x1 <= m.x0 + 0.1 and m.x0 - w.x1 < 3 * max(m.size, w.size) for w in level)
+        if item is not None and item.text not in LIST_MARKS and opens_line and 0.6 * m.size <= item.x0 - m.x1 <= 3 * max(m.size, item.size):
+            x1 = item.x0 - 0.5 * item.size
+            moved[id(m)] = replace(m, x0=x1 - (m.x1 - m.x0), x1=x1)
+    return [moved.get(id(w), w) for w in words]
+
+
 def reading_blocks(words: list[Word], boxes: list, width: float, height: float, col_gap: float) -> list[list[Word]]:
     """Blocks of words in reading order, pictures counted as content.
 
@@ -880,7 +941,7 @@ def _join_row(row: list[Word]) -> tuple[str, float]:
         return out, max(g, 0.0)
     out, pills = row[0].text, 0
     for a, b in zip(row, row[1:]):
-        if a.pill is not None and b.pill is not None and a.pill != b.pill and b.x0 - a.x1 >= 0.6 * b.size:
+        if a.pill is not None and b.pill is not None and a.pill != b.pill and b.x0 - a.x1 >= 0.2 * b.size:
             out += " · " + b.text  # names on pills side by side: the boxes part them
             pills += 1
             continue
@@ -1246,7 +1307,7 @@ def words_to_layout(pages_words: list[PageWords], page_count: int) -> DocumentLa
     for pno, width, height, words, boxes in pages_words:
         try:
             lines: list[Line] = []
-            for b, block in enumerate(reading_blocks(words, boxes, width, height, col_gap)):
+            for b, block in enumerate(reading_blocks(hang_list_marks(words), boxes, width, height, col_gap)):
                 for row in block_rows(block):
                     lines.append(_row_to_line(row, pno, b))
             lines = _merge_drop_caps(lines, body)

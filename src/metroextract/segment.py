@@ -12,10 +12,11 @@ report that prints titles first, the heading-styled run just before it.
 from __future__ import annotations
 
 import re
+import statistics
 from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from functools import cache
+from functools import cache, cached_property
 
 import spacy
 from pydantic import BaseModel, ConfigDict, Field
@@ -303,7 +304,10 @@ class ReportLook:
         """
         lines, page = self.lines, self.lines[d].page
         j = d - 1
-        if not self.titleish(j, page) or lines[d].top - lines[j].bottom > 1.5 * max(lines[d].size, lines[j].size):
+        # a title at the foot of a page may have its date at the head of the next
+        turned = j >= 0 and lines[j].page == page - 1
+        page = lines[j].page if turned else page
+        if not self.titleish(j, page) or (not turned and lines[d].top - lines[j].bottom > self.title_date_gap(j, d)):
             return None
         k = j
         while j - k < 4 and self.titleish(k - 1, page) and _same_look(lines[k - 1], lines[j]) and 0 <= lines[k].top - lines[k - 1].bottom < 0.8 * lines[j].size:
@@ -311,6 +315,22 @@ class ReportLook:
         if self.titleish(k - 1, page) and not _same_look(lines[k - 1], lines[j]) and lines[k - 1].size < lines[j].size and 0 <= lines[k].top - lines[k - 1].bottom < 0.8 * lines[j].size:
             k -= 1
         return k
+
+    def title_date_gap(self, j: int, d: int) -> float:
+        """The widest gap allowed between a title's last line j and its date line d below.
+
+        Tight (1.5 lines) by default; a design that pads its date (a tag, a pill, space
+        above the date) sets every title that far from its date, so the report's own
+        typical title-to-date gap counts too, never more than 4 lines."""
+        size = max(self.lines[d].size, self.lines[j].size)
+        return min(4 * size, max(1.5 * size, 1.25 * self.typical_title_date_gap))
+
+    @cached_property
+    def typical_title_date_gap(self) -> float:
+        """The median gap between a date line and the title-styled line right above it."""
+        gaps = [self.lines[d].top - self.lines[d - 1].bottom for d in self.date_idx if self.titleish(d - 1, self.lines[d].page)]
+        gaps = [g for g in gaps if g >= 0]
+        return statistics.median(gaps) if len(gaps) >= 2 else 0.0
 
     def section_heading_at(self, j: int) -> bool:
         """A line tagged as a section heading and set as one (cheap check, no joining)."""
@@ -383,8 +403,9 @@ def read_report_look(layout: DocumentLayout, lang: str | None = None) -> ReportL
         date_idx=_activity_dates(lines, vocabs[lang], one_font),
         page_kicker=_page_kickers(layout, lang),
         period_text=period_text,
-        title_lines=_cover_title(lines, period_lines, body),
+        title_lines=[],
     )
+    look.title_lines = _cover_title(lines, look.tags, period_lines, body)
     look.title_runs = _title_runs(look)
     look.evidenced = _evidenced_starts(look)
     splits = {j for j, (ln, tg) in enumerate(zip(lines, look.tags)) if j not in look.date_idx and is_heading(ln, body) and tg.whole is None and _date_split(ln, look.vocab) is not None}
@@ -518,9 +539,16 @@ def _page_kickers(layout: DocumentLayout, lang: str) -> dict[int, tuple[int, str
     return out
 
 
-def _cover_title(lines: list[Line], period_lines: list[Line], body: float) -> list[Line]:
-    """The title: the large lines of the first page, the period's lines left out."""
-    first_page = [ln for ln in lines if ln.page == (lines[0].page if lines else 1)]
+def _cover_title(lines: list[Line], tags: list[LineTags], period_lines: list[Line], body: float) -> list[Line]:
+    """The title: the large lines of the first page, the period's lines left out, up to the
+    first section heading (a word processor may print the contents or the note on the
+    cover's page: their headings are no part of the title)."""
+    first_page: list[Line] = []
+    for ln, tg in zip(lines, tags):
+        heading = (tg.whole or "").startswith("SECTION:") and not (first_page and _same_look(first_page[-1], ln))
+        if ln.page != lines[0].page or heading:  # a title's last line may read "PROGRÈS"
+            break
+        first_page.append(ln)
     if not first_page:
         return []
     big = max(ln.size for ln in first_page)

@@ -65,7 +65,7 @@ def _runin_people(lines: list[Line]) -> tuple[list[dict[str, Any]], list[Line]] 
 def _tight(cards: list[dict[str, Any]]) -> float:
     """Paragraphs of a card are as far apart as its name is from its first detail: a
     detail line clearly closer than that to the line above wraps it."""
-    heads = [c["gaps"][0] for c in cards if c["name"] and c.get("gaps")]
+    heads = [c["gaps"][0] for c in cards if c["name"] and c.get("gaps") and c["gaps"][0] != float("inf")]
     return 0.75 * min(heads) if heads else 0.0
 
 
@@ -141,6 +141,9 @@ def parse_cards(lines: list[Line], kind: str, roles: bool = True) -> tuple[list[
                 cards.append({"role": None, "name": name, "detail": detail})
         elif cards and cards[-1]["name"] is not None:
             cards[-1]["detail"].append(text)
-            cards[-1].setdefault("gaps", []).append(ln.top - prev.bottom if prev is not None and ln.page == prev.page else 0.0)
+            # a card broken over two pages (a table row split by a word processor) goes on
+            # with a new paragraph: the turn of the page is no wrap
+            turned = prev is not None and ln.page != prev.page
+            cards[-1].setdefault("gaps", []).append(ln.top - prev.bottom if prev is not None and not turned else (float("inf") if turned else 0.0))
         prev = ln
     return (with_roles(cards) if roles and roles_in_details(cards) else cards), []

@@ -48,6 +48,11 @@ def pair_key_column(lines: list[Line], pattern: str) -> list[Line]:
     taken: set[int] = set()
     merged: dict[int, Line] = {}
     for code in codes:
+        if code.cell is not None and (cell := [ln for ln in lines if ln.page == code.page and ln.cell == (*code.cell[:2], code.cell[2] + 1)]):
+            label = cell  # a ruled table: the next cell of the code's row, however it is aligned
+            taken.update(id(ln) for ln in label)
+            merged[id(code)] = code.model_copy(update={"text": f"{squash(code.text)} {join_lines([squash(ln.text) for ln in label])}", "x1": max(ln.x1 for ln in label)})
+            continue
         tol = 0.5 * code.size
         below = [c.top for c in codes if c.page == code.page and abs(c.x0 - code.x0) < code.size and c.top > code.top + tol]
         stop = min(below, default=float("inf"))
@@ -69,9 +74,26 @@ def pair_key_column(lines: list[Line], pattern: str) -> list[Line]:
     return [merged.get(id(ln), ln) for ln in lines if id(ln) not in taken]
 
 
+# a code cut by a narrow table cell: "L1A1D" at a line's end, its number on the next line
+_CUT_CODE_RE = re.compile(r"(?:^|\s)L\d+(?:A\d*)?(?:D)?$")
+
+
+def join_cut_codes(lines: list[Line]) -> list[Line]:
+    """A code broken over two lines of one table cell ("L1A1D" / "1") made whole again: a
+    cell too narrow for a code breaks it where it must, with no hyphen."""
+    out: list[Line] = []
+    for ln in lines:
+        prev = out[-1] if out else None
+        if prev is not None and prev.cell is not None and prev.cell == ln.cell and _CUT_CODE_RE.search(prev.text) and not re.search(r"\d$", prev.text) and re.match(r"\d", ln.text):
+            out[-1] = prev.model_copy(update={"text": prev.text + ln.text, "x1": max(prev.x1, ln.x1), "bottom": ln.bottom})
+            continue
+        out.append(ln)
+    return out
+
+
 def parse_plan(lines: list[Line], body: float) -> list[PlanItem]:
     """Every line opening with an L1 / L1A1 / L1A1D1 code, with its wrapped label lines."""
-    lines = [ln for ln in pair_key_column(lines, r"L\d+(?:A\d+)?(?:D\d+)?") if unbullet(ln.text)]
+    lines = [ln for ln in pair_key_column(join_cut_codes(lines), r"L\d+(?:A\d+)?(?:D\d+)?") if unbullet(ln.text)]
     items: list[dict[str, Any]] = []
     prev: Line | None = None
     for ln in lines:
