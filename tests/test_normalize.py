@@ -29,13 +29,13 @@ from metroextract.models import (
 from metroextract.normalize import (
     candidates,
     find_mentions,
-    normalize_name,
     normalize_report,
     resolve_alliance,
     resolve_member,
 )
 from metroextract.registry import load_registry
 from metroextract.review import ReviewFileError, review_items_from_dir, write_review
+from metroextract.text import fold
 
 REGISTRY = load_registry()
 
@@ -43,7 +43,7 @@ REGISTRY = load_registry()
 def test_doctests() -> None:
     import metroextract.text
 
-    result = doctest.testmod(metroextract.text)  # normalize_name is text.fold: its examples live there
+    result = doctest.testmod(metroextract.text)  # the resolver's PROCESSOR is text.fold: its examples live there
     assert (result.failed, result.attempted) == (0, 14)
 
 
@@ -266,10 +266,10 @@ def _indel(a: str, b: str) -> int:
 def _collides(kind: str, perturbed: str, own_id: str) -> bool:
     """The perturbed string is at least as close to another id's spelling as to its own:
     then no resolver can know which was meant, and the case is not a resolver error."""
-    q = normalize_name(perturbed)
-    own = min(_indel(q, normalize_name(s)) for i, s in SPELLINGS[kind] if i == own_id)
+    q = fold(perturbed)
+    own = min(_indel(q, fold(s)) for i, s in SPELLINGS[kind] if i == own_id)
     for other_id, spelling in SPELLINGS[kind]:
-        key = normalize_name(spelling)
+        key = fold(spelling)
         if other_id != own_id and abs(len(key) - len(q)) <= own and _indel(q, key) <= own:
             return True
     return False
@@ -327,7 +327,7 @@ def test_accents_case_and_doubled_initial_resolve_right(kind: str, data: st.Data
         st.sampled_from([_strip_accents, str.upper, str.lower, str.swapcase, str.title, lambda s: s[:1] + s])  # fmt: skip
     )
     perturbed = change(spelling)
-    hit = REGISTRY.lookup(kind, normalize_name(perturbed))  # type: ignore[arg-type]
+    hit = REGISTRY.lookup(kind, fold(perturbed))  # type: ignore[arg-type]
     assume(hit is None or hit[0].id == own_id)  # "AAMB" could be someone's name
     assert _resolved_id(kind, perturbed) == own_id
 
