@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -22,7 +21,7 @@ from rapidfuzz.distance import Indel
 
 from metroextract import normalize
 from metroextract.registry import load_registry
-from metroextract.text import fold
+from metroextract.text import fold, strip_marks
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 SCORERS: dict[str, Callable[..., float]] = {
@@ -45,11 +44,6 @@ REAL_TYPOS = {
 }  # fmt: skip
 
 
-def strip_accents(s: str) -> str:
-    d = unicodedata.normalize("NFKD", s)
-    return "".join(c for c in d if not unicodedata.combining(c))
-
-
 def one_edit(s: str, rng: random.Random) -> str:
     i = rng.randrange(len(s) + 1)
     op = rng.choice(["insert", "delete", "substitute", "transpose"])
@@ -68,7 +62,7 @@ def one_edit(s: str, rng: random.Random) -> str:
 def perturbations(s: str, rng: random.Random, n: int) -> list[tuple[str, str]]:
     out = [("edit1", one_edit(s, rng)) for _ in range(n)]
     out += [("edit2", one_edit(one_edit(s, rng), rng)) for _ in range(n // 5)]
-    out += [("no_accents", strip_accents(s)), ("double_initial", s[:1] + s),
+    out += [("no_accents", strip_marks(s)), ("double_initial", s[:1] + s),
             ("upper", s.upper()), ("lower", s.lower())]  # fmt: skip
     words = s.split()
     if len(words) > 1:

@@ -4,7 +4,6 @@ property tests on perturbed names, mentions in running text, whole reports, revi
 from __future__ import annotations
 
 import doctest
-import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -35,7 +34,7 @@ from metroextract.normalize import (
 )
 from metroextract.registry import load_registry
 from metroextract.review import ReviewFileError, review_items_from_dir, write_review
-from metroextract.text import fold
+from metroextract.text import fold, strip_marks
 
 REGISTRY = load_registry()
 
@@ -284,10 +283,6 @@ def _assert_right_or_unresolved(kind: str, perturbed: str, own_id: str) -> None:
     assert got in (own_id, None), (perturbed, own_id, got)
 
 
-def _strip_accents(s: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
-
-
 EDIT_CHARS = "abcdefghijklmnopqrstuvwxyzéáí '-"
 
 
@@ -324,7 +319,7 @@ def test_one_edit_resolves_right_or_not_at_all(kind: str, data: st.DataObject) -
 def test_accents_case_and_doubled_initial_resolve_right(kind: str, data: st.DataObject) -> None:
     own_id, spelling = data.draw(st.sampled_from(SPELLINGS[kind]), label="spelling")
     change = data.draw(
-        st.sampled_from([_strip_accents, str.upper, str.lower, str.swapcase, str.title, lambda s: s[:1] + s])  # fmt: skip
+        st.sampled_from([strip_marks, str.upper, str.lower, str.swapcase, str.title, lambda s: s[:1] + s])  # fmt: skip
     )
     perturbed = change(spelling)
     hit = REGISTRY.lookup(kind, fold(perturbed))  # type: ignore[arg-type]
@@ -339,7 +334,7 @@ def test_combined_perturbations_never_resolve_to_a_wrong_id(kind: str, data: st.
     own_id, spelling = data.draw(st.sampled_from(SPELLINGS[kind]), label="spelling")
     perturbed = data.draw(one_edit(spelling), label="edited")
     if data.draw(st.booleans(), label="drop accents"):
-        perturbed = _strip_accents(perturbed)
+        perturbed = strip_marks(perturbed)
     if data.draw(st.booleans(), label="double initial"):
         perturbed = perturbed[:1] + perturbed
     if data.draw(st.booleans(), label="upper"):
