@@ -12,7 +12,6 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from . import PARSER_VERSION
 from .errors import WarningCode
 from .fields import join_lines, parse_challenges, parse_dates, parse_period, parse_results, split_names
 from .models import (
@@ -33,6 +32,7 @@ from .segment import ActivityBlock, SegmentedReport
 if TYPE_CHECKING:
     from .activity_report import ActivityReportSegments
 from .text import paragraph_text, strip_marks
+from .version import PARSER_VERSION
 from .vocab import all_vocabularies
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
