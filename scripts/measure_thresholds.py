@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -21,8 +20,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from metroextract import normalize
-from metroextract.normalize import normalize_name
 from metroextract.registry import load_registry
+from metroextract.text import fold, strip_marks
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 SCORERS: dict[str, Callable[..., float]] = {
@@ -45,11 +44,6 @@ REAL_TYPOS = {
 }  # fmt: skip
 
 
-def strip_accents(s: str) -> str:
-    d = unicodedata.normalize("NFKD", s)
-    return "".join(c for c in d if not unicodedata.combining(c))
-
-
 def one_edit(s: str, rng: random.Random) -> str:
     i = rng.randrange(len(s) + 1)
     op = rng.choice(["insert", "delete", "substitute", "transpose"])
@@ -68,7 +62,7 @@ def one_edit(s: str, rng: random.Random) -> str:
 def perturbations(s: str, rng: random.Random, n: int) -> list[tuple[str, str]]:
     out = [("edit1", one_edit(s, rng)) for _ in range(n)]
     out += [("edit2", one_edit(one_edit(s, rng), rng)) for _ in range(n // 5)]
-    out += [("no_accents", strip_accents(s)), ("double_initial", s[:1] + s),
+    out += [("no_accents", strip_marks(s)), ("double_initial", s[:1] + s),
             ("upper", s.upper()), ("lower", s.lower())]  # fmt: skip
     words = s.split()
     if len(words) > 1:
@@ -100,7 +94,7 @@ def main() -> None:
         for entity in registry.entities(kind):
             for text, _ in entity.spellings():
                 for cls, q in perturbations(text, rng, args.per_name):
-                    qn = normalize_name(q)
+                    qn = fold(q)
                     hit = registry.lookup(kind, qn) if qn else None
                     if not qn or (hit is not None and hit[0].id != entity.id):
                         collisions += 1  # became another id's spelling: not a typo of this one
@@ -110,7 +104,7 @@ def main() -> None:
                     queries.append((cls, qn, entity.id))
                     raw.append((cls, q, entity.id))
         for text, true_id in REAL_TYPOS[kind]:
-            queries.append(("real", normalize_name(text), true_id or "-"))
+            queries.append(("real", fold(text), true_id or "-"))
         print(f"\n=== {kind}s: {len(registry.entities(kind))} ids, {len(choices)} distinct "
               f"normalized spellings, {len(queries)} fuzzy queries, {collisions} perturbations "
               f"excluded (collided with another id's spelling)")  # fmt: skip
@@ -172,7 +166,7 @@ def pipeline_check(kind: str, registry, raw: list[tuple[str, str, str]]) -> None
     print(f"\n--- pipeline: normalize._resolve with scorer={normalize.SCORER.__name__} "
           f"threshold={normalize.FUZZY_THRESHOLD} margin={normalize.FUZZY_MARGIN} "
           f"review_margin={normalize.REVIEW_MARGIN}")  # fmt: skip
-    spellings = [(normalize_name(t), e.id) for e in registry.entities(kind) for t, _ in e.spellings()]
+    spellings = [(fold(t), e.id) for e in registry.entities(kind) for t, _ in e.spellings()]
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for cls, q, true_id in raw:
         r = normalize._resolve(q, registry, kind)
@@ -185,7 +179,7 @@ def pipeline_check(kind: str, registry, raw: list[tuple[str, str, str]]) -> None
             c[1] += 1
             c[4] += r.margin is not None and r.margin < normalize.REVIEW_MARGIN
         else:
-            qn = normalize_name(q)
+            qn = fold(q)
             own = min(Indel.distance(qn, s) for s, i in spellings if i == true_id)
             other = min(Indel.distance(qn, s) for s, i in spellings if i != true_id)
             collided = other <= own

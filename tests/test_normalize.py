@@ -4,7 +4,6 @@ property tests on perturbed names, mentions in running text, whole reports, revi
 from __future__ import annotations
 
 import doctest
-import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -29,13 +28,13 @@ from metroextract.models import (
 from metroextract.normalize import (
     candidates,
     find_mentions,
-    normalize_name,
     normalize_report,
     resolve_alliance,
     resolve_member,
 )
 from metroextract.registry import load_registry
 from metroextract.review import ReviewFileError, review_items_from_dir, write_review
+from metroextract.text import fold, strip_marks
 
 REGISTRY = load_registry()
 
@@ -43,8 +42,8 @@ REGISTRY = load_registry()
 def test_doctests() -> None:
     import metroextract.text
 
-    result = doctest.testmod(metroextract.text)  # normalize_name is text.fold: its examples live there
-    assert (result.failed, result.attempted) == (0, 12)
+    result = doctest.testmod(metroextract.text)  # the resolver's PROCESSOR is text.fold: its examples live there
+    assert (result.failed, result.attempted) == (0, 14)
 
 
 def _member(name: str) -> tuple[str | None, str | None, float | None]:
@@ -266,10 +265,10 @@ def _indel(a: str, b: str) -> int:
 def _collides(kind: str, perturbed: str, own_id: str) -> bool:
     """The perturbed string is at least as close to another id's spelling as to its own:
     then no resolver can know which was meant, and the case is not a resolver error."""
-    q = normalize_name(perturbed)
-    own = min(_indel(q, normalize_name(s)) for i, s in SPELLINGS[kind] if i == own_id)
+    q = fold(perturbed)
+    own = min(_indel(q, fold(s)) for i, s in SPELLINGS[kind] if i == own_id)
     for other_id, spelling in SPELLINGS[kind]:
-        key = normalize_name(spelling)
+        key = fold(spelling)
         if other_id != own_id and abs(len(key) - len(q)) <= own and _indel(q, key) <= own:
             return True
     return False
@@ -282,10 +281,6 @@ def _assert_right_or_unresolved(kind: str, perturbed: str, own_id: str) -> None:
         # not failures (checked only here because the check is slow in pure Python).
         assume(not _collides(kind, perturbed, own_id))
     assert got in (own_id, None), (perturbed, own_id, got)
-
-
-def _strip_accents(s: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
 EDIT_CHARS = "abcdefghijklmnopqrstuvwxyzéáí '-"
@@ -324,10 +319,10 @@ def test_one_edit_resolves_right_or_not_at_all(kind: str, data: st.DataObject) -
 def test_accents_case_and_doubled_initial_resolve_right(kind: str, data: st.DataObject) -> None:
     own_id, spelling = data.draw(st.sampled_from(SPELLINGS[kind]), label="spelling")
     change = data.draw(
-        st.sampled_from([_strip_accents, str.upper, str.lower, str.swapcase, str.title, lambda s: s[:1] + s])  # fmt: skip
+        st.sampled_from([strip_marks, str.upper, str.lower, str.swapcase, str.title, lambda s: s[:1] + s])  # fmt: skip
     )
     perturbed = change(spelling)
-    hit = REGISTRY.lookup(kind, normalize_name(perturbed))  # type: ignore[arg-type]
+    hit = REGISTRY.lookup(kind, fold(perturbed))  # type: ignore[arg-type]
     assume(hit is None or hit[0].id == own_id)  # "AAMB" could be someone's name
     assert _resolved_id(kind, perturbed) == own_id
 
@@ -339,7 +334,7 @@ def test_combined_perturbations_never_resolve_to_a_wrong_id(kind: str, data: st.
     own_id, spelling = data.draw(st.sampled_from(SPELLINGS[kind]), label="spelling")
     perturbed = data.draw(one_edit(spelling), label="edited")
     if data.draw(st.booleans(), label="drop accents"):
-        perturbed = _strip_accents(perturbed)
+        perturbed = strip_marks(perturbed)
     if data.draw(st.booleans(), label="double initial"):
         perturbed = perturbed[:1] + perturbed
     if data.draw(st.booleans(), label="upper"):

@@ -17,7 +17,8 @@ import pytest
 from metroextract import proof, provenance
 from metroextract.evaluate import section_items
 from metroextract.models import ItemProvenance, Line
-from metroextract.provenance import Target, fold, key, lines_to_stream, occurrences, place_sequence, report_targets, span_box
+from metroextract.provenance import Target, lines_to_stream, occurrences, place_sequence, report_targets, span_box
+from metroextract.text import alnum_key, fold_with_positions
 
 from ._fixtures import FIXTURES, extracted, text_fixture_names, truth
 
@@ -29,7 +30,7 @@ def _line(text: str, x0: float, top: float, x1: float, page: int = 1) -> Line:
 
 
 def _target(pointer: str, text: str) -> Target:
-    return Target(pointer, "member", (key(text),), text=text)
+    return Target(pointer, "member", (alnum_key(text),), text=text)
 
 
 # --------------------------------------------------------------------------- the stage, on inline lines
@@ -43,14 +44,14 @@ def test_doctests() -> None:
 
 def test_a_value_matches_whole_words_only() -> None:
     stream = lines_to_stream([_line("Romeo and Roma, Rome", 0, 0, 200)])
-    assert occurrences(stream, key("Rome")) == [(12, 16)]
+    assert occurrences(stream, alnum_key("Rome")) == [(12, 16)]
     assert stream.text == "romeoandromarome"
 
 
 def test_a_value_broken_across_lines_and_hyphenated_is_found() -> None:
     lines = [_line("la coopération inter-", 100, 50, 300), _line("nationale des villes", 100, 62, 260)]
     stream = lines_to_stream(lines)
-    (span,) = occurrences(stream, key("coopération internationale"))
+    (span,) = occurrences(stream, alnum_key("coopération internationale"))
     # to the first line's right edge (only a hyphen after) and from the second's left edge
     assert span_box(stream, span) == (1, (100, 50, 300, 72))
     # inside a line, by Helvetica advance widths: "la " 1056, "coopération" 5225,
@@ -81,8 +82,8 @@ def test_a_list_is_placed_where_it_is_printed_not_in_the_description() -> None:
 
 
 def test_fold_keeps_letters_and_digits_only() -> None:
-    assert fold("Ciudad de México (CDMX)")[0] == "ciudaddemexicocdmx"
-    assert fold("ﬁnance")[0] == "finance"
+    assert fold_with_positions("Ciudad de México (CDMX)")[0] == "ciudaddemexicocdmx"
+    assert fold_with_positions("ﬁnance")[0] == "finance"
 
 
 # --------------------------------------------------------------------------- the fixtures
@@ -192,11 +193,11 @@ def _printed_under(name: str, e: ItemProvenance) -> str:
     # a drop cap spanning three lines is under every box beside it: not the box's text
     page = page.filter(lambda o: o.get("object_type") != "char" or o["bottom"] - o["top"] <= 2 * (bottom - top))
     crop = page.crop((max(0, x0 - 6), top + 1, min(page.width, x1 + 6), bottom - 1))
-    return fold(crop.extract_text() or "")[0]
+    return fold_with_positions(crop.extract_text() or "")[0]
 
 
 def _words(text: str) -> list[str]:
-    return [k for k in (key(w) for w in text.split()) if len(k) >= 3] or [key(text)]
+    return [k for k in (alnum_key(w) for w in text.split()) if len(k) >= 3] or [alnum_key(text)]
 
 
 @pytest.mark.parametrize("name", ["fr-2021-01-04-brochure", "en-2021-01-04-digest", "es-2021-01-04-bulletin", "fr-2021-10-2022-01-variant"])

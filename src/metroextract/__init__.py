@@ -4,10 +4,7 @@ from metroextract import extract_report
 report = extract_report("rapport.pdf")   # a pydantic `Report`
 """
 
-__version__ = "0.1.0"
-# Bumped whenever extraction output can change: the ingest flow re-extracts reports
-# whose stored parser_version differs.
-PARSER_VERSION = "0.3.0"
+from .version import PARSER_VERSION, __version__  # PARSER_VERSION is bumped there
 
 __all__ = ["extract_report", "Report", "PARSER_VERSION", "__version__"]
 

@@ -28,8 +28,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .fields import parse_period
 from .models import DocumentLayout, Line, ReportSection
-from .segment import _cover_period, detect_language, is_body, is_heading, tag_lines
+from .segment import _cover_period, detect_language, is_body, tag_lines
 from .text import fold
+from .typography import is_heading
 from .vocab import Vocabulary, all_vocabularies
 
 _NUMBER_RE = re.compile(r"^(\d{1,3})\s*[.)]\s+(\S.*)$")

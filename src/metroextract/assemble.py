@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from . import PARSER_VERSION
 from .errors import WarningCode
 from .fields import join_lines, parse_challenges, parse_dates, parse_period, parse_results, split_names
 from .models import (
@@ -33,7 +31,8 @@ from .segment import ActivityBlock, SegmentedReport
 
 if TYPE_CHECKING:
     from .activity_report import ActivityReportSegments
-from .text import paragraph_text
+from .text import paragraph_text, strip_marks
+from .version import PARSER_VERSION
 from .vocab import all_vocabularies
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -79,10 +78,6 @@ def join_title(lines: list[str], lexicon: set[str]) -> str:
     return out
 
 
-def _plain(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower()
-
-
 # Letters tesseract mistakes for one another; only these are corrected.
 _OCR_CONFUSIONS = {frozenset(p) for p in ("qo", "0o", "1l", "1i", "li", "5s", "8b", "ce", "ao", "uv", "hb")}
 
@@ -119,7 +114,7 @@ def correct_ocr_words(text: str, lexicon: dict[str, str]) -> str:
         word = m.group(0)
         if not word.isupper() or len(word) < 3 or word.lower() in lexicon.values():
             return word
-        key = _plain(word)
+        key = strip_marks(word).lower()  # as the lexicon's keys
         if key in lexicon:
             return lexicon[key].upper()
         near = [w for k, w in lexicon.items() if len(k) == len(key) and _one_confusion(key, k)]
@@ -246,7 +241,7 @@ def segments_to_report(seg: SegmentedReport, source: Source, report_id: str, ocr
         ocr_lexicon = {}
         for w in sorted(lexicon, key=lambda w: (-sum(not c.isascii() for c in w), w)):
             if len(w) >= 3:
-                ocr_lexicon.setdefault(_plain(w), w)  # the accented spelling wins
+                ocr_lexicon.setdefault(strip_marks(w).lower(), w)  # the accented spelling wins
     activities = [block_to_activity(b, i, report_id, seg, period, lexicon, warnings, ocr_lexicon) for i, b in enumerate(seg.activities)]
     for ln in seg.unplaced:
         warnings.append(Warning_(page=ln.page, code=WarningCode.UNPLACED_TEXT, message=f"text outside any activity: {ln.text[:80]!r}"))

@@ -778,8 +778,9 @@ _NAME_SEPARATOR = re.compile(r"[\n\t|;•·]|\s/\s|\s&\s|\s(?:and|et)\s", re.I)
 _WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
 
 
-def _fold(text: str) -> str:
-    """Lower case, accents removed, spaces collapsed, trailing colon dropped."""
+def _word_key(text: str) -> str:
+    """`text.plain`, spaces collapsed, a trailing colon dropped; other punctuation kept
+    (`text.fold` would make it spaces: "Full-name" would read as the header "full name")."""
     return " ".join(plain(text).split()).rstrip(" :：")
 
 
@@ -791,11 +792,11 @@ def _show(value: str, limit: int = 120) -> str:
 def _person_problem(field_name: str, value: str) -> str | None:
     """Why `value` is not one person's name, or None."""
     words = _WORD.findall(value)
-    if words and _fold(words[0]) in _HEADER_WORDS and len(words) > 1:
+    if words and _word_key(words[0]) in _HEADER_WORDS and len(words) > 1:
         return f"{field_name} {_show(value)} starts with the column header {words[0]!r}"
     if _NAME_SEPARATOR.search(value) or value.count(",") > 1:
         return f"{field_name} {_show(value)} holds several names"
-    counted = [w for w in words if _fold(w).replace(".", "") not in _NAME_MINOR_WORDS]
+    counted = [w for w in words if _word_key(w).replace(".", "") not in _NAME_MINOR_WORDS]
     if len(counted) > _MAX_NAME_WORDS:
         return f"{field_name} {_show(value)} holds several names ({len(counted)} words)"
     return None
@@ -841,7 +842,7 @@ def check_row(table: str, values: dict[str, Any]) -> tuple[_Row | None, str | No
             return None, f"{name} is empty"
     for name in model.header_fields:
         value = values.get(name)
-        if isinstance(value, str) and _fold(value) in _HEADER_WORDS:
+        if isinstance(value, str) and _word_key(value) in _HEADER_WORDS:
             return None, f"{name} {_show(value)} is a column header, not a value"
     for name in model.person_fields:
         value = values.get(name)

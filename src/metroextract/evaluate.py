@@ -30,6 +30,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from .models import Report, ReviewItem
+from .text import fold
 
 ACTIVITY_FIELDS = ("action_line", "dates", "title", "series", "members", "results", "challenges", "alliances")
 SECTIONS = (
@@ -224,9 +225,7 @@ class NameMention:
 
 
 def _name_key(s: str | None) -> str:
-    from .normalize import normalize_name
-
-    return normalize_name(_ws(s))
+    return fold(_ws(s))
 
 
 def pair_names(truth: Sequence[str], found: Sequence[str], min_ratio: float = 60.0) -> list[tuple[int, int]]:

@@ -6,11 +6,11 @@ Pure functions with doctests; vocabularies come from `vocab.py` data files.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from .models import Challenge
+from .text import strip_marks
 from .vocab import Vocabulary
 
 # What sets a run-in label apart from its values: a colon, or a dash or bar between spaces
@@ -28,8 +28,9 @@ _BULLET_RE = re.compile(r"^\s*[-–—•·▪]\s*")
 
 
 def _plain(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
+    """Lower case, marks off: dates are read with "œ", "ø", "ı" as printed (`text.plain`
+    would spell them out), lowered before decomposing ("ℂ" stays "C")."""
+    return strip_marks(text.lower())
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import statistics
 import threading
-import unicodedata
 import zlib
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -24,6 +23,7 @@ import pdfplumber
 from .errors import CorruptPdf, EncryptedPdf, LimitExceeded, NotAPdf, WarningCode
 from .models import DocumentLayout, Line, PageLayout, Warning_
 from .repair import repair_text
+from .text import strip_marks
 
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _ITALIC_RE = re.compile(r"italic|oblique|kursiv", re.I)
@@ -995,7 +995,7 @@ def _merge_drop_caps(lines: list[Line], body: float) -> list[Line]:
         letters = ln.text.strip()
         if not (1 <= len(letters) <= 2 and letters.isalpha() and ln.size >= 1.8 * body):
             continue
-        if len(letters) == 2 and strip_accents(letters[0]) != strip_accents(letters[1]):
+        if len(letters) == 2 and strip_marks(letters[0]) != strip_marks(letters[1]):
             continue
         letter = letters[-1]
         beside = [
@@ -1005,7 +1005,7 @@ def _merge_drop_caps(lines: list[Line], body: float) -> list[Line]:
             continue
         j = min(beside, key=lambda k: (lines[k].top, lines[k].x0))
         text = lines[j].text
-        joined = text if strip_accents(text[:1]) == strip_accents(letter) and text[:1].isupper() else letter + text
+        joined = text if strip_marks(text[:1]) == strip_marks(letter) and text[:1].isupper() else letter + text
         lines[j] = lines[j].model_copy(update={"text": joined, "x0": ln.x0})
         drop.add(i)
     return [ln for i, ln in enumerate(lines) if i not in drop]
@@ -1347,7 +1347,3 @@ def cid_share(layout: DocumentLayout) -> float:
     total = sum(len(ln.text) for p in layout.pages for ln in p.lines)
     cid = sum(len(m) for p in layout.pages for ln in p.lines for m in _CID_RE.findall(ln.text))
     return cid / total if total else 0.0
-
-
-def strip_accents(s: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", s) if unicodedata.category(c) != "Mn")

@@ -56,18 +56,10 @@ __all__ = [
     "SCORER",
     "candidates",
     "find_mentions",
-    "normalize_name",
     "normalize_report",
     "resolve_alliance",
     "resolve_member",
 ]
-
-# --------------------------------------------------------------------------- normalization
-
-# `normalize_name` is the project's one matching key (`text.fold`): registry names,
-# aliases and printed names are compared folded.
-normalize_name = fold
-
 
 # --------------------------------------------------------------------------- fuzzy settings
 #
@@ -90,10 +82,10 @@ normalize_name = fold
 #   ratio: 21,065 right, 6 wrong;  WRatio: 20,518 right, 21 wrong (alliances: 0 vs 17).
 #   token_sort_ratio is no better than ratio (6 wrong, 700 fewer right): reports never
 #   reorder words.
-# PROCESSOR: normalize_name, applied once to the registry spellings and to each query, so
+# PROCESSOR: text.fold (the project's one matching key), applied once to the registry spellings and to each query, so
 #   case, accents and punctuation cost nothing and only real letter edits count.
 SCORER: Callable[..., float] = fuzz.ratio
-PROCESSOR: Callable[[str], str] = normalize_name
+PROCESSOR: Callable[[str], str] = fold
 
 # One edit in a normalized spelling of n characters scores 100*(1-1/n) as a substitution
 # and 100*(2n-2)/(2n-1) as an insertion/deletion: 83.3 / 90.9 for n=6, 85.7 / 92.3 for n=7.
@@ -318,7 +310,7 @@ def _build_mention_matcher(registry: Registry, lang: str) -> _MentionMatcher:
                         entity,
                         method,
                         tuple(t.text for t in doc),
-                        normalize_name(variant) in AMBIGUOUS_MENTIONS,
+                        fold(variant) in AMBIGUOUS_MENTIONS,
                     )
     return _MentionMatcher(nlp, members, alliances, patterns)
 

@@ -17,12 +17,11 @@ Boxes are `[x0, top, x1, bottom]` in PDF points, origin top-left (pdfplumber's).
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
 from .models import Activity, BBox, DocumentLayout, ItemProvenance, Line, Report
-from .text import fold_with_positions
+from .text import alnum_key, fold_with_positions, strip_marks
 
 MAX_CANDIDATES = 24  # occurrences of one value considered (a short code can be everywhere)
 SEQUENCE_REACH = 8  # a list's chain may skip this many unplaced items between two placed ones
@@ -47,17 +46,6 @@ _WIDTHS = [
 ]  # fmt: skip
 
 
-# --------------------------------------------------------------------------- folding
-
-
-fold = fold_with_positions  # letters and digits, lower case, accents off; with their indices
-
-
-def key(text: str | None) -> str:
-    """The folded letters of a value, the form it is searched by."""
-    return fold(text)[0] if text else ""
-
-
 # --------------------------------------------------------------------------- streams
 
 
@@ -80,7 +68,7 @@ def lines_to_stream(lines: list[Line]) -> Stream:
     line_of: list[int] = []
     char_of: list[int] = []
     for li, line in enumerate(lines):
-        text, where = fold(line.text)
+        text, where = fold_with_positions(line.text)
         parts.append(text)
         line_of.extend([li] * len(text))
         char_of.extend(where)
@@ -139,7 +127,7 @@ def find_paragraph(stream: Stream, folded: str) -> list[Span]:
 
 def find_words(stream: Stream, text: str) -> list[Span]:
     """A short value printed with a word more or less ("1er" set as "1" and a superscript)."""
-    words = [k for k in (key(w) for w in text.split()) if len(k) >= 2]
+    words = [k for k in (alnum_key(w) for w in text.split()) if len(k) >= 2]
     return find_pieces(stream, words, WORD_JUMP, WORD_SHARE) if len(words) >= 2 else []
 
 
@@ -168,7 +156,7 @@ def advance(ch: str) -> int:
     >>> advance("i"), advance("é"), advance("M")
     (222, 556, 833)
     """
-    base = unicodedata.normalize("NFKD", ch)[:1] or ch
+    base = strip_marks(ch)[:1] or ch
     code = ord(base)
     return _WIDTHS[code - 32] if 32 <= code <= 126 else 556
 
@@ -225,7 +213,7 @@ class Target:
 
 
 def _keys(*texts: str | None) -> tuple[str, ...]:
-    return tuple(k for k in (key(t) for t in texts) if k)
+    return tuple(k for k in (alnum_key(t) for t in texts) if k)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -409,9 +397,9 @@ def _starts(order: list[Line], owners: list[list[int]], activities: list[Activit
     holding the start of its title or date; else its first line no other box holds."""
     out = []
     for k, a in enumerate(activities):
-        heads = [h[:12] for h in (key(a.title), key(a.date_text)) if h]
+        heads = [h[:12] for h in (alnum_key(a.title), alnum_key(a.date_text)) if h]
         mine = [i for i, o in enumerate(owners) if k in o]
-        marked = [i for i in mine if any(h in key(order[i].text) for h in heads)]
+        marked = [i for i in mine if any(h in alnum_key(order[i].text) for h in heads)]
         alone = [i for i in mine if owners[i] == [k]]
         out.append((marked or alone or mine or [len(order)])[0])
     return out

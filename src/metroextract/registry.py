@@ -5,7 +5,7 @@ The registry is data (`data/registry.yaml`), edited by archivists by hand or thr
 a bad file raises `RegistryError` at once, before any report is touched, because every
 resolution made with an inconsistent registry would be wrong in a way nobody sees.
 
-Lookups compare names after `normalize_name` (casefold, accents stripped, punctuation to
+Lookups compare names after `text.fold` (casefold, accents stripped, punctuation to
 spaces), so "Xí'an", "XI'AN" and "Xi an" are one key; validation uses the same function,
 so two ids can never claim one key.
 """
@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from metroextract.errors import RegistryError
-from metroextract.text import fold as normalize_name
+from metroextract.text import fold
 
 __all__ = [
     "ENV_VAR",
@@ -77,7 +77,7 @@ class Names(_Frozen):
     @field_validator("en", "fr", "es")
     @classmethod
     def _not_blank(cls, value: str) -> str:
-        if not normalize_name(value):
+        if not fold(value):
             raise ValueError("name is empty once normalized")
         return value
 
@@ -95,7 +95,7 @@ class Entity(_Frozen):
     @classmethod
     def _aliases_not_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for alias in value:
-            if not normalize_name(alias):
+            if not fold(alias):
                 raise ValueError(f"alias {alias!r} is empty once normalized")
         return value
 
@@ -137,7 +137,7 @@ class Registry(_Frozen):
                 if kind == "member" and entity.region is None:
                     problems.append(f"{section}: {entity.id!r} has no region")
                 for text, method in entity.spellings():
-                    key = normalize_name(text)
+                    key = fold(text)
                     owner = index.get(key)
                     if owner is None:
                         index[key] = (entity, method)
@@ -317,7 +317,7 @@ def add_alias(path: Path, name: str, entity_id: str, *, kind: Kind | None = None
     if len(kinds) > 1:
         raise RegistryError(f"{path}: {entity_id!r} is both a member and an alliance; say which")
     (k,) = kinds
-    key = normalize_name(name)
+    key = fold(name)
     if not key:
         raise RegistryError(f"{path}: alias {name!r} is empty once normalized")
     owner = registry.lookup(k, key)

@@ -25,6 +25,7 @@ from .fields import CHALLENGE_RE, RESULT_LIKE_RE, RUNIN_SEPARATOR, is_date_line,
 from .layout import is_italic
 from .models import BBox, DocumentLayout, Line
 from .text import fold
+from .typography import is_heading
 from .vocab import LANGUAGES, Vocabulary, all_vocabularies
 
 FIELDS = ("members", "results", "challenges", "alliances")
@@ -186,11 +187,6 @@ def tag_lines(texts: list[str], lang: str) -> list[LineTags]:
 
 
 # --------------------------------------------------------------------------- typography
-
-
-def is_heading(ln: Line, body: float) -> bool:
-    """Larger, bolder, capitalised or letter-spaced than running text."""
-    return ln.size >= 1.2 * body or ln.bold or (ln.upper and len(ln.text) > 3) or ln.spacing > 0.6
 
 
 def is_body(ln: Line, body: float) -> bool:

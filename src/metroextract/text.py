@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Protocol
 
-__all__ = ["fold", "fold_with_positions", "join_hyphenated", "paragraph_text", "plain", "strip_accents"]
+__all__ = ["alnum_key", "fold", "fold_with_positions", "join_hyphenated", "paragraph_text", "plain", "strip_accents", "strip_marks"]
 
 # Letters NFKD does not decompose into a base letter and a combining mark.
 _LETTERS = str.maketrans(
@@ -24,14 +24,26 @@ _LETTERS = str.maketrans(
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+def strip_marks(text: str) -> str:
+    """Combining marks off (NFKD: "ﬁ" and "ᵉ" spelt out too), case kept; the letters NFKD
+    keeps whole ("œ", "ø", "ı") stay as printed, where `strip_accents` spells them out.
+    Dates, the OCR titles' lexicon, drop caps and glyph widths read letters this way;
+    matching uses `strip_accents`.
+
+    >>> strip_marks("Œuvre d’Élan à Kraków, Diyarbakır, ﬁn")
+    'Œuvre d’Elan a Krakow, Diyarbakır, fin'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def strip_accents(text: str) -> str:
     """Accents off and ligatures spelt out, case kept (NFKD: "ﬁ" and "ᵉ" too).
 
     >>> strip_accents("Œuvre d’Élan à Kraków, Diyarbakır")
     'OEuvre d’Elan a Krakow, Diyarbakir'
     """
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return strip_marks(text.translate(_LETTERS))
 
 
 def plain(text: str) -> str:
@@ -75,6 +87,16 @@ def fold_with_positions(text: str) -> tuple[str, list[int]]:
                 out.append(low)
                 where.extend([i] * len(low))
     return "".join(out), where
+
+
+def alnum_key(text: str | None) -> str:
+    """`fold_with_positions` without the positions: the form a value is searched by on the
+    page; "" for no value.
+
+    >>> alnum_key("Ciudad de México (CDMX)"), alnum_key(None)
+    ('ciudaddemexicocdmx', '')
+    """
+    return fold_with_positions(text)[0] if text else ""
 
 
 # --------------------------------------------------------------------------- lines joined

@@ -5,6 +5,7 @@ month headings, table cells."""
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from ..fields import join_lines, month_of, split_names
 from ..models import (
@@ -13,11 +14,14 @@ from ..models import (
 )
 from ..tabular import Table, header_key
 from ..text import join_hyphenated
+from ..typography import is_heading as is_heading_by_type
 from ..vocab import Vocabulary
 
 _DOUBLED_INITIAL_RE = re.compile(r"^([A-ZÀ-Þ])\1(?=[a-zà-ÿ])")
 # "Name — place", "Name — position": a dash between spaces parts a run-in card line
 DASH_SPLIT_RE = re.compile(r"\s+[—–]\s+")
+# Inside a section bold and capitals are names and labels: a heading is display type only.
+is_heading = partial(is_heading_by_type, display_only=True)
 
 
 def squash(text: str) -> str:
@@ -26,11 +30,6 @@ def squash(text: str) -> str:
 
 def style_of(ln: Line) -> tuple[float, bool, str, str]:
     return (round(ln.size, 1), ln.bold, ln.color, ln.font)
-
-
-def is_heading(ln: Line, body: float) -> bool:
-    """A heading by typography: clearly larger than body text, or letter-spaced."""
-    return ln.size >= 1.25 * body or (ln.spacing > 0.6 and ln.size >= body)
 
 
 def attached(prev: Line, ln: Line, factor: float = 1.0) -> bool:
