@@ -39,3 +39,51 @@ def test_letter_spaced_capitals_stay_one_line_with_their_word_spaces(tmp_path: P
         ("LIGNE D'ACTION 1", True),
         ("Le guide a été lancé par les membres du réseau.", False),
     ]
+
+
+def _gutter_list_pdf(path: Path) -> Path:
+    """A word processor's bulleted list: each bullet at its own tab stop, 1.3 em left of its
+    item, then a table row whose cells stand 1 em apart."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("GutterSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    _, h = A4
+    c.setFont("Helvetica-Bold", 16)
+    c.drawString(58, h - 60, "Qui sommes-nous")
+    c.setFont("GutterSans", 11)
+    for i, name in enumerate(["Abidjan", "Accra", "Addis-Abeba", "Alexandrie"]):
+        c.drawString(58, h - 100 - 20 * i, "•")
+        c.drawString(76, h - 100 - 20 * i, name)
+    x = 58.0
+    for cell in ["Secrétaire régional", "Sithole Mbanga", "Gauteng"]:
+        c.drawString(x, h - 200, cell)
+        x += c.stringWidth(cell, "GutterSans", 11) + 11  # one em between cells
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_gutter_bullets_read_with_their_items_and_cell_seams_kept(tmp_path: Path) -> None:
+    layout = pdf_to_layout(_gutter_list_pdf(tmp_path / "gutter.pdf"))
+    lines = layout.pages[0].lines
+    assert [ln.text for ln in lines] == [
+        "Qui sommes-nous",
+        "• Abidjan",
+        "• Accra",
+        "• Addis-Abeba",
+        "• Alexandrie",
+        "Secrétaire régional Sithole Mbanga Gauteng",
+    ]
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    row = lines[-1]
+    w1, w2 = (stringWidth(t, "GutterSans", 11) for t in ("Secrétaire régional", "Sithole Mbanga"))
+    assert [(row.text[offset:], round(end, 1), round(start, 1)) for offset, end, start in row.breaks] == [
+        ("Sithole Mbanga Gauteng", round(58 + w1, 1), round(58 + w1 + 11, 1)),
+        ("Gauteng", round(58 + w1 + 11 + w2, 1), round(58 + w1 + 11 + w2 + 11, 1)),
+    ]
+    assert all(ln.breaks == [] for ln in lines[:-1])  # word spaces are no seams

@@ -84,3 +84,51 @@ def test_ruled_transposed_table_turns_months_into_records():
         {"month": "Février", "format": "Présentiel", "members": "Lima", "alliances": ""},
     ]
     assert {ln.text for ln in table.header} == {"Janvier", "Février", "Format", "Membres", "Alliances"}
+
+
+def _row_line(cells_at: list[tuple[str, float]], top: float, *, bold: bool = False) -> Line:
+    """One line holding several cells set close (the layout's seams in `breaks`)."""
+    text, breaks = "", []
+    for k, (cell, x0) in enumerate(cells_at):
+        if k:
+            breaks.append((len(text) + 1, cells_at[k - 1][1] + 6 * len(cells_at[k - 1][0]), x0))
+            text += " "
+        text += cell
+    first = L(text, cells_at[0][1], top, bold=bold)
+    return first.model_copy(update={"x1": cells_at[-1][1] + 6 * len(cells_at[-1][0]), "breaks": breaks})
+
+
+def test_cells_on_one_line_are_cut_at_its_seams():
+    header = _row_line([("Rôle", 50), ("Nom complet", 175), ("Ville", 270)], 100, bold=True)
+    row1 = _row_line([("Secrétaire régional", 50), ("Sithole Mbanga", 175), ("Gauteng", 270)], 118)
+    lines = [header, row1]
+    (table,) = find_tables(lines, FR, ("role", "name", "place"), required=("role", "name"))
+    assert table.keys == ["role", "name", "place"]
+    assert cells(table) == [{"role": "Secrétaire régional", "name": "Sithole Mbanga", "place": "Gauteng"}]
+    assert {id(ln) for ln in lines} <= {id(ln) for ln in table.lines}  # the cut lines count as used
+
+
+def test_unruled_table_runs_on_next_page_and_a_new_header_row_starts_another():
+    lines = [
+        L("Role", 50, 100, bold=True),
+        L("Name", 180, 100, bold=True),
+        L("City", 300, 100, bold=True),
+        L("Regional Secretary", 50, 118),
+        L("Sithole Mbanga", 180, 118),
+        L("Gauteng", 300, 118),
+        L("General Secretariat", 50, 40, page=2),  # no header repeated
+        L("Hélène Jourdan", 180, 40, page=2),
+        L("Regional Officer", 300, 40, page=2),
+        L("Board role", 50, 70, page=2, bold=True),
+        L("Person", 180, 70, page=2, bold=True),
+        L("Post", 300, 70, page=2, bold=True),
+        L("Co-president", 50, 88, page=2),
+        L("David Makhura", 180, 88, page=2),
+        L("Premier of Gauteng", 300, 88, page=2),
+    ]
+    focal, board = find_tables(lines, EN, ("role", "name", "position", "place"), required=("role", "name"))
+    assert cells(focal) == [
+        {"role": "Regional Secretary", "name": "Sithole Mbanga", "place": "Gauteng"},
+        {"role": "General Secretariat", "name": "Hélène Jourdan", "place": "Regional Officer"},
+    ]
+    assert cells(board) == [{"role": "Co-president", "name": "David Makhura", "position": "Premier of Gauteng"}]

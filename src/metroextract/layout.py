@@ -375,8 +375,6 @@ def _leads_next_block(bands: list[list[Word]], j: int, gut: list[tuple[float, fl
         return False
     lead = [w for m in range(j, k) for w in bands[m]]
     size = _median_word_size(region)
-    if _display_band(lead, region):
-        return True  # a heading set well above the columns' type heads what follows them
     lx0, lx1 = min(w.x0 for w in lead), max(w.x1 for w in lead)
     across = [w for w in bands[k] if any(w.x0 < g1 and w.x1 > g0 for g0, g1 in gut)]
     if across and not any(w.x0 < lx1 and w.x1 > lx0 for w in across):
@@ -822,7 +820,7 @@ def hang_list_marks(words: list[Word]) -> list[Word]:
     the bullets, then all the items. A mark level with a word on its right, further from
     it than a word space (more than 0.6 em, at most three), with nothing just left of it,
     is its item's: it moves half an em before that word, so it reads as the item's first
-    character.
+    character (all the marks of one gutter, or none).
     """
     marks = [w for w in words if w.text in LIST_MARKS and w.cell is None]
     if not marks:
@@ -836,6 +834,15 @@ def hang_list_marks(words: list[Word]) -> list[Word]:
         if item is not None and item.text not in LIST_MARKS and opens_line and 0.6 * m.size <= item.x0 - m.x1 <= 3 * max(m.size, item.size):
             x1 = item.x0 - 0.5 * item.size
             moved[id(m)] = replace(m, x0=x1 - (m.x1 - m.x0), x1=x1)
+    # marks aligned in one gutter move together or not at all: a gutter left ragged
+    # would read as no column edge
+    gutters: dict[int, list[Word]] = {}
+    for m in marks:
+        gutters.setdefault(round(m.x0), []).append(m)
+    for group in gutters.values():
+        if not all(id(m) in moved for m in group):
+            for m in group:
+                moved.pop(id(m), None)
     return [moved.get(id(w), w) for w in words]
 
 
@@ -981,7 +988,31 @@ def _row_to_line(row: list[Word], page: int, block: int) -> Line:
         column=block,
         runs=runs,
         cell=row[0].cell,
+        breaks=[] if spacing else _wide_gaps(row, text),
     )
+
+
+# A word space stretches (justified text) to about half an em; cells set side by side
+# without rules stand further apart.
+CELL_GAP_EM = 0.7
+
+
+def _wide_gaps(row: list[Word], text: str) -> list[tuple[int, float, float]]:
+    """Where the words of a row stand wider apart than a word space: (offset in `text` of
+    the word after the gap, x where the word before it ends, x where that word starts)."""
+    out: list[tuple[int, float, float]] = []
+    pos = 0
+    for a, b in zip(row, row[1:]):
+        pos = text.find(a.text, pos)
+        if pos < 0:
+            return []
+        pos += len(a.text)
+        if b.x0 - a.x1 >= CELL_GAP_EM * max(a.size, b.size):
+            nxt = text.find(b.text, pos)
+            if nxt < 0:
+                return []
+            out.append((nxt, round(a.x1, 2), round(b.x0, 2)))
+    return out
 
 
 def _merge_drop_caps(lines: list[Line], body: float) -> list[Line]:

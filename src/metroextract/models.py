@@ -58,6 +58,11 @@ class Line(_Frozen):
     column: int = 0  # index of the text column the line belongs to on its page
     runs: list[tuple[str, bool]] = Field(default_factory=list)  # (text, bold) pieces, for run-in styles
     cell: tuple[int, int, int] | None = None  # (table on its page, row, column) in a ruled table
+    # Where the line's words stand wider apart than a word space stretches (0.7 em): the
+    # offset in `text` of the piece after the gap, the x where the piece before it ends and
+    # the x where the piece after it starts. Cells of an unruled table set close together
+    # share one line; these are their seams.
+    breaks: list[tuple[int, float, float]] = Field(default_factory=list)
 
     @property
     def bbox(self) -> BBox:

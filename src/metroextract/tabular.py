@@ -30,6 +30,8 @@ class Table:
     keys: list[str]
     rows: list[list[list[Line]]] = field(default_factory=list)
     header: list[Line] = field(default_factory=list)  # the header cells' lines (repeats included)
+    # lines the table's cells were cut from (cells set close on one line, see `cell_pieces`)
+    split: list[Line] = field(default_factory=list)
 
     def records(self) -> list[dict[str, list[Line]]]:
         """Each row as {key: lines}; columns without a key are left out."""
@@ -44,8 +46,8 @@ class Table:
 
     @property
     def lines(self) -> list[Line]:
-        """Every line the table holds, headers included."""
-        return self.header + [ln for row in self.rows for cell in row for ln in cell]
+        """Every line the table holds, headers included, and the lines its cells were cut from."""
+        return self.header + [ln for row in self.rows for cell in row for ln in cell] + self.split
 
 
 def header_key(text: str, vocab: Vocabulary, keys: tuple[str, ...]) -> str | None:
@@ -134,6 +136,43 @@ def _rows_by_baseline(lines: list[Line]) -> list[list[Line]]:
     return [sorted(r, key=lambda x: x.x0) for r in rows]
 
 
+def cell_pieces(ln: Line) -> list[Line]:
+    """A line cut at its wide gaps (`Line.breaks`): the cells of an unruled table row that
+    the layout read as one line. A line without wide gaps is itself."""
+    if not ln.breaks:
+        return [ln]
+    cuts = [(0, ln.x0), *((offset, start) for offset, _, start in ln.breaks)]
+    ends = [end for _, end, _ in ln.breaks] + [ln.x1]
+    out = []
+    for (offset, x0), x1, nxt in zip(cuts, ends, [*(offset for offset, _, _ in ln.breaks), len(ln.text)]):
+        text = ln.text[offset:nxt].strip()
+        if text:
+            out.append(ln.model_copy(update={"text": text, "x0": x0, "x1": x1, "breaks": [], "runs": []}))
+    return out
+
+
+def _rejoin_pieces(row: list[Line], cols: list[int], source: dict[int, Line]) -> tuple[list[Line], list[int]]:
+    """Pieces of one line that fall in one column are one cell again (names on pills set
+    wide apart inside a cell)."""
+    out: list[Line] = []
+    out_cols: list[int] = []
+    for ln, col in zip(row, cols):
+        prev = out[-1] if out else None
+        if prev is not None and out_cols[-1] == col and source.get(id(ln)) is not None and source.get(id(prev)) is source.get(id(ln)):
+            out[-1] = prev.model_copy(update={"text": f"{prev.text} {ln.text}", "x1": ln.x1})
+            source[id(out[-1])] = source[id(ln)]
+            continue
+        out.append(ln)
+        out_cols.append(col)
+    return out, out_cols
+
+
+def _continues_on_next_page(row: list[Line], page: int, starts: list[float]) -> bool:
+    """The first row of the next page, its cells starting where the table's columns do: the
+    table runs on without its header repeated."""
+    return row[0].page == page + 1 and len(row) >= 2 and all(any(abs(ln.x0 - x) < 0.6 * ln.size for x in starts) for ln in row)
+
+
 def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> list[Table]:
     """Tables found from a header row of known column headers, without rules.
 
@@ -141,7 +180,13 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
     baseline: a header row must name every `required` key (a meetings table its
     months, a people table its names).
     """
-    loose = [ln for ln in lines if ln.cell is None]
+    source: dict[int, Line] = {}  # a cell piece → the line it was cut from
+    loose: list[Line] = []
+    for ln in lines:
+        if ln.cell is None:
+            pieces = cell_pieces(ln)
+            source.update((id(p), ln) for p in pieces if p is not ln)
+            loose.extend(pieces)
     bands = _rows_by_baseline(loose)
     out: list[Table] = []
     k = 0
@@ -157,16 +202,22 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
         prev_bottom = band[0].bottom
         size = band[0].size
         k += 1
-        while k < len(bands) and bands[k][0].page == band[0].page:
+        page = band[0].page
+        while k < len(bands) and (bands[k][0].page == page or _continues_on_next_page(bands[k], page, starts)):
             row = bands[k]
-            if row[0].x0 < starts[0] - 0.8 * size or row[0].top - prev_bottom > 3.0 * size:
+            turned = row[0].page != page
+            page = row[0].page
+            if row[0].x0 < starts[0] - 0.8 * size or (not turned and row[0].top - prev_bottom > 3.0 * size):
                 break  # text left of the table, or a gap: the table has ended
+            if sum(header_key(ln.text, vocab, keys) is not None for ln in row) >= 2:
+                break  # a header row: another table (or this one's header repeated) starts
             cols = [max(j for j, x in enumerate(starts) if ln.x0 >= x - 0.6 * ln.size) if ln.x0 >= starts[0] - 0.6 * ln.size else 0 for ln in row]
+            row, cols = _rejoin_pieces(row, cols, source)
             if len(set(cols)) < len(cols):
                 break  # two lines in one column on one baseline: no longer this table
             if any(j + 1 < len(starts) and ln.x1 > starts[j + 1] + 0.5 * ln.size for j, ln in zip(cols, row)):
                 break  # a line running across a column's start: text after the table
-            new_row = not rows or row[0].top - prev_bottom > 0.3 * row[0].size
+            new_row = not rows or turned or row[0].top - prev_bottom > 0.3 * row[0].size
             if new_row:
                 rows.append([[] for _ in starts])
             for j, ln in zip(cols, row):
@@ -175,11 +226,13 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
             k += 1
         if not rows:
             continue
+        cut_from = list({id(o): o for ln in [*band, *(x for row in rows for cell in row for x in cell)] if (o := source.get(id(ln))) is not None}.values())
         if out and out[-1].keys == table_keys:
             out[-1].rows.extend(rows)  # the header repeated on the next page
             out[-1].header.extend(band)
+            out[-1].split.extend(cut_from)
         else:
-            out.append(Table(keys=table_keys, rows=rows, header=list(band)))
+            out.append(Table(keys=table_keys, rows=rows, header=list(band), split=cut_from))
     return out
 
 

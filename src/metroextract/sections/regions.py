@@ -132,8 +132,12 @@ def _people_tables(raw: list[Line], parts: dict[str, list[Line]], vocab: Vocabul
         ids = {id(ln) for ln in t.lines}
         if any(id(ln) not in {id(o) for o in raw} for ln in t.header):
             ids |= wrapped | {id(o) for o in raw if any(o.page == h.page and o.top == h.top and o.x0 == h.x0 for h in t.header)}
+        # the sub-heading the table's first header cell was read under files it: read
+        # column by column, the other columns come after the next sub-heading
+        first = min(t.header, key=lambda h: (h.page, h.top, h.x0), default=None)
         votes = {part: sum(id(ln) in ids for ln in parts[part]) for part in ("focal", "board")}
-        part = max(votes, key=lambda k: votes[k]) if any(votes.values()) else ("focal" if "place" in t.keys else "board")
+        under = [part for part in ("focal", "board") if first is not None and any(ln is first or (ln.page == first.page and ln.top == first.top and ln.x0 == first.x0) for ln in parts[part])]
+        part = under[0] if under else max(votes, key=lambda k: votes[k]) if any(votes.values()) else ("focal" if "place" in t.keys else "board")
         detail_key = "place" if "place" in t.keys else "position"
         for rec in t.records():
             if cell_text(rec.get("name")):
