@@ -213,3 +213,55 @@ def test_series_kicker_set_in_smaller_italics_under_the_title() -> None:
     seg = layout_to_segments(_doc(lines), "en")
     (a,) = seg.activities
     assert (a.series and a.series.text, [t.text for t in a.title_lines]) == ("CITIES ARE LISTENING", ["PUBLIC SPACE, MENTAL HEALTH", "AND CULTURE"])
+
+
+def _title_first(gap: float) -> list[Line]:
+    """Three title-first activities, each date `gap` points under its title."""
+    lines = [L("ACTIVITÉS", 60, 24, True), L("LIGNE D'ACTION 1", 90, 12, True)]
+    top = 120.0
+    for date, title in [("3 février", "LANCEMENT DU GUIDE"), ("15-21 février", "SÉMINAIRE DE CGLU"), ("8 mars", "JOURNÉE DES FEMMES")]:
+        lines.append(L(title, top, 10.5, True))
+        top += 10.5 + gap
+        lines += [L(date, top), L("Le guide a été lancé par les membres du réseau.", top + 16), L("Membres activés : Berlin, Bogotá", top + 31)]
+        top += 31 + 9.5 + gap  # the next title as far below the fields as the date under its title
+    return lines
+
+
+def test_title_first_report_with_its_dates_set_well_apart_from_their_titles() -> None:
+    # a word processor pads a date tag: every date sits 17 pt under its title, farther
+    # than 1.5 lines, and as far as the title is from the text above it
+    seg = layout_to_segments(_doc(_title_first(17.0)), "fr")
+    assert [(a.date_line.text, [t.text for t in a.title_lines]) for a in seg.activities] == [
+        ("3 février", ["LANCEMENT DU GUIDE"]),
+        ("15-21 février", ["SÉMINAIRE DE CGLU"]),
+        ("8 mars", ["JOURNÉE DES FEMMES"]),
+    ]
+
+
+def test_title_at_a_page_foot_takes_the_date_at_the_next_page_head() -> None:
+    lines = _title_first(4.0)
+    last_title = next(i for i, ln in enumerate(lines) if ln.text == "JOURNÉE DES FEMMES")
+    turned = [ln.model_copy(update={"page": 3, "top": ln.top - 300, "bottom": ln.bottom - 300}) for ln in lines[last_title + 1 :]]
+    doc = _doc(lines[: last_title + 1])
+    doc = doc.model_copy(update={"pages": [*doc.pages, PageLayout(page=3, width=595, height=842, lines=turned)], "page_count": 3})
+    seg = layout_to_segments(doc, "fr")
+    assert [(a.date_line.text, [t.text for t in a.title_lines]) for a in seg.activities][-1] == ("8 mars", ["JOURNÉE DES FEMMES"])
+
+
+def test_contents_and_note_printed_on_the_cover_page() -> None:
+    # a word processor ignores the page breaks: contents and note follow the title
+    cover = [
+        L("METROPOLIS RAPPORT DE PROGRÈS", 50, 30, True),
+        L("Janvier —> avril 2021", 100, 20),
+        L("Sommaire", 140, 20, True),
+        L("Note du secrétaire général 2", 170),
+        L("Activités 8", 185),
+        L("Note du secrétaire général", 220, 20, True),
+        L("Notre Plan d'action stratégique a été validé et publié en fin d'année 2020.", 250),
+    ]
+    doc = _doc([L("ACTIVITÉS", 60, 24, True)])
+    doc = doc.model_copy(update={"pages": [PageLayout(page=1, width=595, height=842, lines=[ln.model_copy(update={"page": 1}) for ln in cover]), doc.pages[1]]})
+    seg = layout_to_segments(doc, "fr")
+    assert [ln.text for ln in seg.title_lines] == ["METROPOLIS RAPPORT DE PROGRÈS"]
+    assert [ln.text for ln in seg.sections["toc"]] == ["Note du secrétaire général 2", "Activités 8"]
+    assert [ln.text for ln in seg.sections["note"]] == ["Notre Plan d'action stratégique a été validé et publié en fin d'année 2020."]

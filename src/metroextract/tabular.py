@@ -151,6 +151,11 @@ def cell_pieces(ln: Line) -> list[Line]:
     return out
 
 
+def _in_reach(band: list[Line], left: float) -> list[Line]:
+    """The lines of a band that reach the table (its first column starts at `left`)."""
+    return [ln for ln in band if ln.x1 > left - 0.3 * ln.size]
+
+
 def _rejoin_pieces(row: list[Line], cols: list[int], source: dict[int, Line]) -> tuple[list[Line], list[int]]:
     """Pieces of one line that fall in one column are one cell again (names on pills set
     wide apart inside a cell)."""
@@ -170,7 +175,7 @@ def _rejoin_pieces(row: list[Line], cols: list[int], source: dict[int, Line]) ->
 def _continues_on_next_page(row: list[Line], page: int, starts: list[float]) -> bool:
     """The first row of the next page, its cells starting where the table's columns do: the
     table runs on without its header repeated."""
-    return row[0].page == page + 1 and len(row) >= 2 and all(any(abs(ln.x0 - x) < 0.6 * ln.size for x in starts) for ln in row)
+    return bool(row) and row[0].page == page + 1 and len(row) >= 2 and all(any(abs(ln.x0 - x) < 0.6 * ln.size for x in starts) for ln in row)
 
 
 def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> list[Table]:
@@ -203,8 +208,11 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
         size = band[0].size
         k += 1
         page = band[0].page
-        while k < len(bands) and (bands[k][0].page == page or _continues_on_next_page(bands[k], page, starts)):
-            row = bands[k]
+        while k < len(bands) and (bands[k][0].page == page or _continues_on_next_page(_in_reach(bands[k], starts[0]), page, starts)):
+            row = _in_reach(bands[k], starts[0])
+            if not row:
+                k += 1  # a line of a column left of the table, level with it
+                continue
             turned = row[0].page != page
             page = row[0].page
             if row[0].x0 < starts[0] - 0.8 * size or (not turned and row[0].top - prev_bottom > 3.0 * size):

@@ -54,3 +54,26 @@ def test_plan_items_with_wrapped_labels_and_codes_apart() -> None:
         PlanItem(code="L1A1", level="axis", parent="L1", label="Compte-rendu métropolitain"),
         PlanItem(code="L1A1D1", level="deliverable", parent="L1A1", label="Recommandations politiques sur des questions essentielles"),
     ]
+
+
+def test_plan_table_with_codes_cut_by_a_narrow_cell() -> None:
+    # a word processor's Code | Label table: the code cell too narrow for "L1A1D1" breaks it
+    # with no hyphen, the label is centred in its row
+    def cell(text: str, x0: float, top: float, row: int, col: int):
+        return L(text, x0, top, 11).model_copy(update={"cell": (0, row, col)})
+
+    lines = [
+        cell("L1", 61, 361, 0, 0),
+        cell("Renforcer le leadership mondial", 108, 361, 0, 1),
+        cell("L1A1", 61, 386, 1, 0),
+        cell("Compte-rendu métropolitain politique commun", 108, 386, 1, 1),
+        cell("L1A1D", 61, 411, 2, 0),
+        cell("1", 61, 427, 2, 0),
+        cell("Recommandations politiques sur des questions", 108, 411, 2, 1),
+        cell("essentielles pour l'avenir métropolitain", 108, 427, 2, 1),
+    ]
+    assert parse_plan(lines, BODY) == [
+        PlanItem(code="L1", level="line", parent=None, label="Renforcer le leadership mondial"),
+        PlanItem(code="L1A1", level="axis", parent="L1", label="Compte-rendu métropolitain politique commun"),
+        PlanItem(code="L1A1D1", level="deliverable", parent="L1A1", label="Recommandations politiques sur des questions essentielles pour l'avenir métropolitain"),
+    ]

@@ -78,8 +78,9 @@ def roles_in_details(cards: list[dict[str, Any]]) -> bool:
     if not named or any(c["role"] for c in named):
         return False
     tight = _tight(named)
-    paras = [_paragraphs(c, tight) for c in named]
-    if any(len(p) < 2 for p in paras):
+    # a card with no detail at all (its details printed on the next page) tells nothing
+    paras = [p for c in named if (p := _paragraphs(c, tight))]
+    if not paras or any(len(p) < 2 for p in paras):
         return False
     return len(named) == 1 or max(Counter(p[0] for p in paras).values()) >= 2
 
