@@ -274,17 +274,55 @@ def unruled_transposed_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[
             return max((j for j, x in enumerate(starts) if ln.x0 >= x - 0.6 * ln.size), default=0)
 
         grid: list[list[list[Line]]] = [[[]] + [[ln] for ln in sorted(top_row, key=lambda t: t.x0)]]
+        below = [ln for ln in beside if ln.top > max(t.bottom for t in top_row) - 0.3 * size and ln.top < heads[-1].top + 8 * size]
+        centred = centred_rows(heads, [[ln for ln in below if col(ln) == c] for c in range(len(starts))], size)
         for r, h in enumerate(heads):
             end = heads[r + 1].top - 0.3 * size if r + 1 < len(heads) else h.top + 8 * size
             row: list[list[Line]] = [[h]] + [[] for _ in starts]
             for ln in sorted(beside, key=lambda t: t.top):
-                if h.top - 0.3 * size <= ln.top < end:
+                if centred is None and h.top - 0.3 * size <= ln.top < end:
                     row[1 + col(ln)].append(ln)
+            if centred is not None:
+                row[1:] = centred[r]
             grid.append(row)
         table = _oriented(grid, vocab, keys)
         if table is not None:
             out.append(table)
     return out
+
+
+def _cells_by_gap(lines: list[Line], size: float) -> list[list[Line]]:
+    """A column's lines, top to bottom, in cells: lines of one cell follow each other at the
+    column's tightest pitch, cells stand further apart."""
+    lines = sorted(lines, key=lambda ln: ln.top)
+    steps = [b.top - a.top for a, b in zip(lines, lines[1:])]
+    pitch = min(steps, default=0.0)
+    cells: list[list[Line]] = []
+    for k, ln in enumerate(lines):
+        if not cells or steps[k - 1] > pitch + 0.2 * size:
+            cells.append([])
+        cells[-1].append(ln)
+    return cells
+
+
+def centred_rows(heads: list[Line], columns: list[list[Line]], size: float) -> list[list[list[Line]]] | None:
+    """Rows of a transposed table whose row headers are centred on their rows (a word
+    processor's default): each cell is the run of lines around its row header's middle.
+    None when the cells do not fall one to a header (rows aligned at the top: read by the
+    headers' tops instead). Cells after the last row belong to what follows."""
+    rows: list[list[list[Line]]] = [[[] for _ in columns] for _ in heads]
+    for c, lines in enumerate(columns):
+        cells = _cells_by_gap(lines, size)
+        last = -1
+        for cell in cells:
+            mids = [r for r, h in enumerate(heads) if cell[0].top - 0.3 * size <= (h.top + h.bottom) / 2 <= cell[-1].bottom + 0.3 * size]
+            if len(mids) != 1 or mids[0] <= last:
+                if last == len(heads) - 1:
+                    break  # past the table
+                return None
+            last = mids[0]
+            rows[last][c] = cell
+    return rows if any(cell for row in rows for cell in row) else None
 
 
 def find_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> list[Table]:

@@ -9,6 +9,22 @@ from metroextract.sections import (
 from ._lines import BODY, ES, FR, P2021, L
 
 
+def test_meetings_transposed_table_with_row_headers_centred_on_their_rows() -> None:
+    # a word processor centres each row header on its row: "Membres" is level with the
+    # middle of its four names, below the first two
+    lines = [
+        L("Août", 123, 599, 9, True, width=20),
+        L("Format", 70, 615, 9, True, width=30), L("En ligne", 123, 615, 9, width=35),
+        L("Addis-Abeba", 123, 631, 9, width=50), L("Aire métropolitaine de Barcelone", 123, 644, 9, width=140),
+        L("Membres", 70, 651, 9, True, width=38), L("Moscou", 123, 657, 9, width=30), L("Nanning", 123, 670, 9, width=34),
+        L("Alliances", 70, 687, 9, True, width=38), L("Premio de Guangzhou", 123, 687, 9, width=90),
+    ]  # fmt: skip
+    got = parse_meetings(lines, BODY, FR, P2021.model_copy(update={"start": "2021-07", "end": "2021-10", "text": "Juillet —> octobre 2021"}))
+    assert [(m.month, m.format, [x.name for x in m.members], [x.name for x in m.alliances]) for m in got] == [
+        ("2021-08", "En ligne", ["Addis-Abeba", "Aire métropolitaine de Barcelone", "Moscou", "Nanning"], ["Premio de Guangzhou"]),
+    ]
+
+
 def test_meetings_cards_with_label_lines_and_run_in_labels() -> None:
     lines = [
         L("Janvier", 40, 102.7, 15, True),

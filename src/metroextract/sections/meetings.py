@@ -14,7 +14,7 @@ from ..models import (
     Period,
 )
 from ..registry import load_registry
-from ..tabular import find_tables
+from ..tabular import centred_rows, find_tables
 from ..text import fold
 from ..vocab import Vocabulary
 from .lines import cell_text, is_heading, month_heading, names_of, squash, without_tables
@@ -131,12 +131,13 @@ def _transposed(lines: list[Line], labels: dict[str, str], vocab: Vocabulary, pe
         bottom = min(below, default=float("inf"))
         band_keys = sorted(((k, f) for k, f in keys if k.page == m.page and m.top - 1 <= k.top < bottom and k.x1 <= m.x0 + 1), key=lambda kf: kf[0].top)
         cells: dict[str, list[Line]] = {"format": [], "members": [], "alliances": []}
-        for v in values:
-            if v.page != m.page or not (m.top + 0.5 * m.size < v.top < bottom) or not (m.x0 - m.size <= v.x0 < right - 0.5 * m.size):
-                continue
+        column = [v for v in values if v.page == m.page and m.top + 0.5 * m.size < v.top < bottom and m.x0 - m.size <= v.x0 < right - 0.5 * m.size]
+        centred = centred_cells(band_keys, column, m.size)
+        for v in column:
             above = [f for k, f in band_keys if k.top <= v.top + 0.5 * v.size]
-            if above and above[-1] in cells:
-                cells[above[-1]].append(v)
+            field = centred.get(id(v)) if centred is not None else (above[-1] if above else None)
+            if field in cells:
+                cells[field].append(v)
                 used.add(id(v))
         fmt = cell_text(cells["format"]) or None
         out.append(
@@ -145,6 +146,16 @@ def _transposed(lines: list[Line], labels: dict[str, str], vocab: Vocabulary, pe
             )
         )
     return out, used | key_ids
+
+
+def centred_cells(keys: list[tuple[Line, str]], column: list[Line], size: float) -> dict[int, str] | None:
+    """Each value's row when the row headers are centred on their rows (a word processor's
+    default: a three-line cell has its header level with its middle line), or None when
+    the values do not fall in cells one to a header."""
+    rows = centred_rows([k for k, _ in keys], [column], size)
+    if rows is None:
+        return None
+    return {id(v): f for (_, f), row in zip(keys, rows) for v in row[0]}
 
 
 def _cards_in_cells(lines: list[Line], labels: dict[str, str]) -> bool:
