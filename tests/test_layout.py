@@ -87,3 +87,28 @@ def test_gutter_bullets_read_with_their_items_and_cell_seams_kept(tmp_path: Path
         ("Gauteng", round(58 + w1 + 11 + w2, 1), round(58 + w1 + 11 + w2 + 11, 1)),
     ]
     assert all(ln.breaks == [] for ln in lines[:-1])  # word spaces are no seams
+
+
+def test_a_cell_filled_to_its_column_end_is_cut_where_other_rows_start(tmp_path: Path) -> None:
+    """Name | Position rows: the first name fills its cell, one word space from the next
+    column; the other rows show where that column starts."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("GutterSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    path = tmp_path / "filled.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont("GutterSans", 10)
+    name = "Octavi de la Varga"
+    column = 36 + c.stringWidth(name, "GutterSans", 10) + 3.5  # a word space is 3.2 pt
+    for k, (person, position) in enumerate([("Personne", "Position"), (name, "Secrétaire général"), ("Xavier Bermejo", "Responsable de la communication")]):
+        c.drawString(36, 700 - 18 * k, person)
+        c.drawString(column, 700 - 18 * k, position)
+    c.showPage()
+    c.save()
+    lines = pdf_to_layout(path).pages[0].lines
+    filled = next(ln for ln in lines if ln.text.startswith("Octavi"))
+    assert filled.text == "Octavi de la Varga Secrétaire général"
+    assert [filled.text[offset:] for offset, _, _ in filled.breaks] == ["Secrétaire général"]

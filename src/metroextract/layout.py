@@ -957,7 +957,7 @@ def _join_row(row: list[Word]) -> tuple[str, float]:
     return out + (" ·" if pills else ""), 0.0
 
 
-def _row_to_line(row: list[Word], page: int, block: int) -> Line:
+def _row_to_line(row: list[Word], page: int, block: int, edges: list[float] | None = None) -> Line:
     text, spacing = _join_row(row)
     weights: Counter[tuple[float, str, str]] = Counter()
     for w in row:
@@ -988,7 +988,7 @@ def _row_to_line(row: list[Word], page: int, block: int) -> Line:
         column=block,
         runs=runs,
         cell=row[0].cell,
-        breaks=[] if spacing else _wide_gaps(row, text),
+        breaks=[] if spacing else _wide_gaps(row, text, edges or []),
     )
 
 
@@ -997,8 +997,15 @@ def _row_to_line(row: list[Word], page: int, block: int) -> Line:
 CELL_GAP_EM = 0.7
 
 
-def _wide_gaps(row: list[Word], text: str) -> list[tuple[int, float, float]]:
-    """Where the words of a row stand wider apart than a word space: (offset in `text` of
+def _left_edges(rows: list[list[Word]]) -> list[float]:
+    """Left edges that two rows or more of a page start at (text columns, table columns)."""
+    starts = Counter(round(min(w.x0 for w in row)) for row in rows if row)
+    return sorted(x for x, n in starts.items() if n >= 2)
+
+
+def _wide_gaps(row: list[Word], text: str, edges: list[float]) -> list[tuple[int, float, float]]:
+    """Where the words of a row stand wider apart than a word space, or a word starts at a
+    left edge other rows start at (a cell filled to its column's end): (offset in `text` of
     the word after the gap, x where the word before it ends, x where that word starts)."""
     out: list[tuple[int, float, float]] = []
     pos = 0
@@ -1007,7 +1014,8 @@ def _wide_gaps(row: list[Word], text: str) -> list[tuple[int, float, float]]:
         if pos < 0:
             return []
         pos += len(a.text)
-        if b.x0 - a.x1 >= CELL_GAP_EM * max(a.size, b.size):
+        gap, size = b.x0 - a.x1, max(a.size, b.size)
+        if gap >= CELL_GAP_EM * size or (gap >= 0.2 * size and any(abs(b.x0 - e) <= 1.0 for e in edges)):
             nxt = text.find(b.text, pos)
             if nxt < 0:
                 return []
@@ -1338,9 +1346,9 @@ def words_to_layout(pages_words: list[PageWords], page_count: int) -> DocumentLa
     for pno, width, height, words, boxes in pages_words:
         try:
             lines: list[Line] = []
-            for b, block in enumerate(reading_blocks(hang_list_marks(words), boxes, width, height, col_gap)):
-                for row in block_rows(block):
-                    lines.append(_row_to_line(row, pno, b))
+            rows = [(b, row) for b, block in enumerate(reading_blocks(hang_list_marks(words), boxes, width, height, col_gap)) for row in block_rows(block)]
+            edges = _left_edges([row for _, row in rows])
+            lines.extend(_row_to_line(row, pno, b, edges) for b, row in rows)
             lines = _merge_drop_caps(lines, body)
         except Exception as exc:  # noqa: BLE001 - one odd page must not lose the report
             warnings.append(Warning_(page=pno, code=WarningCode.PAGE_UNREADABLE, message=f"page {pno} skipped: its layout failed ({_reason(exc)})"))
