@@ -14,7 +14,7 @@ from ..models import (
     Region,
 )
 from ..segment import tag_lines
-from ..tabular import find_tables
+from ..tabular import cell_pieces, find_tables
 from ..text import fold
 from ..vocab import Vocabulary
 from .cards import parse_cards, roles_in_details, with_roles
@@ -169,7 +169,8 @@ def _region_of(r: dict[str, Any], cards: dict[str, Any]) -> Region | None:
         return None
     return Region(
         name=r["name"],
-        members=[MemberRef(name=n) for n in names_of(grid_order(p["members"]))],
+        # a grid's cells set close share a line: cut at its seams before reading the grid
+        members=[MemberRef(name=n) for n in names_of(grid_order([piece for ln in p["members"] for piece in cell_pieces(ln)]))],
         honorary_members=[MemberRef(name=n) for n in names_of(p["honorary"])],
         focal_points=[FocalPoint(role=c["role"] or "", name=c["name"], place=join_lines(c["detail"]) or None) for c in focal if c["name"]],
         board=[BoardMember(role=c["role"] or "", name=c["name"], position=join_lines(c["detail"]) or None) for c in board if c["name"]],
