@@ -277,13 +277,14 @@ def unruled_transposed_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[
         below = [ln for ln in beside if ln.top > max(t.bottom for t in top_row) - 0.3 * size and ln.top < heads[-1].top + 8 * size]
         centred = centred_rows(heads, [[ln for ln in below if col(ln) == c] for c in range(len(starts))], size)
         for r, h in enumerate(heads):
+            if centred is not None:
+                grid.append([[h], *centred[r]])
+                continue
             end = heads[r + 1].top - 0.3 * size if r + 1 < len(heads) else h.top + 8 * size
             row: list[list[Line]] = [[h]] + [[] for _ in starts]
             for ln in sorted(beside, key=lambda t: t.top):
-                if centred is None and h.top - 0.3 * size <= ln.top < end:
+                if h.top - 0.3 * size <= ln.top < end:
                     row[1 + col(ln)].append(ln)
-            if centred is not None:
-                row[1:] = centred[r]
             grid.append(row)
         table = _oriented(grid, vocab, keys)
         if table is not None:

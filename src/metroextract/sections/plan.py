@@ -32,6 +32,12 @@ def plan_level(code: str) -> tuple[str, str | None]:
     return "line", None
 
 
+def _code_with_label(code: Line, label: list[Line]) -> Line:
+    """One "code label" line in the code's place."""
+    text = f"{squash(code.text)} {join_lines([squash(ln.text) for ln in label])}"
+    return code.model_copy(update={"text": text, "x1": max(ln.x1 for ln in label)})
+
+
 def pair_key_column(lines: list[Line], pattern: str) -> list[Line]:
     """A Code | Label table read column by column (every code, then every label): each code
     alone on its line takes the label lines printed level with it and under it, down to
@@ -49,9 +55,8 @@ def pair_key_column(lines: list[Line], pattern: str) -> list[Line]:
     merged: dict[int, Line] = {}
     for code in codes:
         if code.cell is not None and (cell := [ln for ln in lines if ln.page == code.page and ln.cell == (*code.cell[:2], code.cell[2] + 1)]):
-            label = cell  # a ruled table: the next cell of the code's row, however it is aligned
-            taken.update(id(ln) for ln in label)
-            merged[id(code)] = code.model_copy(update={"text": f"{squash(code.text)} {join_lines([squash(ln.text) for ln in label])}", "x1": max(ln.x1 for ln in label)})
+            taken.update(id(ln) for ln in cell)  # a ruled table: the next cell of the code's row, however it is aligned
+            merged[id(code)] = _code_with_label(code, cell)
             continue
         tol = 0.5 * code.size
         below = [c.top for c in codes if c.page == code.page and abs(c.x0 - code.x0) < code.size and c.top > code.top + tol]
@@ -68,7 +73,7 @@ def pair_key_column(lines: list[Line], pattern: str) -> list[Line]:
                 label.append(ln)
                 prev = ln
         taken.update(id(ln) for ln in label)
-        merged[id(code)] = code.model_copy(update={"text": f"{squash(code.text)} {join_lines([squash(ln.text) for ln in label])}", "x1": max(ln.x1 for ln in label)})
+        merged[id(code)] = _code_with_label(code, label)
     if not merged:
         return lines
     return [merged.get(id(ln), ln) for ln in lines if id(ln) not in taken]
