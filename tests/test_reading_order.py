@@ -180,3 +180,34 @@ def test_justified_line_over_a_short_last_line_stays_one_line() -> None:
          Word("pratiques", 512, 558, 469, 478.5, 9.5, PLAIN, "#1f2433")],
         W("exemplaires.", 315, 482, 9.5, width=61),
     ) == ["les formuler, de les appliquer et de les", "développer, ainsi que diverses pratiques", "exemplaires."]  # fmt: skip
+
+
+def test_grid_with_gutters_tighter_than_a_column_gap_is_read_column_by_column() -> None:
+    # three columns of names 8 pt apart (less than a column gap), then the lines under
+    # the grid: each column whole, then what follows
+    names = [("Abidjan", "Accra", "Addis Ababa"), ("Alexandria", "Antananarivo", "Bamako"), ("Bangui", "Brazzaville", "Cairo"), ("Douala", "Durban", "Gauteng")]
+    rows = [W(name, x, 100 + 14 * r, 9.0, width=w) for r, row in enumerate(names) for name, x, w in zip(row, (40, 110, 190), (62, 72, 50))]
+    assert read(*rows, W("Focal points", 40, 160, 9.0, True, width=60), W("Regional Secretary: Sithole Mbanga, Gauteng", 40, 174, width=210)) == [
+        "Abidjan", "Alexandria", "Bangui", "Douala",
+        "Accra", "Antananarivo", "Brazzaville", "Durban",
+        "Addis Ababa", "Bamako", "Cairo", "Gauteng",
+        "Focal points", "Regional Secretary: Sithole Mbanga, Gauteng",
+    ]  # fmt: skip
+
+
+def test_bullets_and_leader_dots_are_no_tight_columns() -> None:
+    # bullets 6 pt left of their items, page numbers after leader dots: one line each
+    assert read(
+        W("•", 40, 100, width=3),
+        W("Abidjan", 49, 100, width=35),
+        W("•", 40, 112, width=3),
+        W("Accra", 49, 112, width=25),
+        W("•", 40, 124, width=3),
+        W("Addis Ababa", 49, 124, width=55),
+        W("Activities ..........", 40, 150, width=300),
+        W("4", 346, 150, width=5),
+        W("Active listening ......", 40, 164, width=300),
+        W("21", 346, 164, width=10),
+        W("Progress ..........", 40, 178, width=300),
+        W("24", 346, 178, width=10),
+    ) == ["• Abidjan", "• Accra", "• Addis Ababa", "Activities .......... 4", "Active listening ...... 21", "Progress .......... 24"]

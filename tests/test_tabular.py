@@ -132,3 +132,47 @@ def test_unruled_table_runs_on_next_page_and_a_new_header_row_starts_another():
         {"role": "General Secretariat", "name": "Hélène Jourdan", "place": "Regional Officer"},
     ]
     assert cells(board) == [{"role": "Co-president", "name": "David Makhura", "position": "Premier of Gauteng"}]
+
+
+def test_header_cell_wrapped_over_two_lines_beside_centred_cells():
+    # "Function in the" / "board" beside "Full name" and "Title" set on its middle
+    lines = [
+        L("Function in the", 40, 100, bold=True),
+        L("Full name", 160, 106, bold=True),
+        L("Title", 300, 106, bold=True),
+        L("board", 40, 112, bold=True),
+        L("Co-president", 40, 132),
+        L("Ada Colau", 160, 132),
+        L("Mayor of Barcelona", 300, 132),
+    ]
+    (table,) = find_tables(lines, EN, ("role", "name", "position", "place"), required=("role", "name"))
+    assert table.keys == ["role", "name", "position"]
+    assert cells(table) == [{"role": "Co-president", "name": "Ada Colau", "position": "Mayor of Barcelona"}]
+    assert len(table.lines) == len(lines)
+
+
+def test_unruled_header_at_a_page_foot_heads_the_ruled_rows_on_the_next_page():
+    # rules between the body's rows only: the header row stands alone at the foot of the
+    # page, the rows are a ruled grid at the head of the next one; "Member" in the first
+    # column must not make the grid a transposed table
+    lines = [
+        L("Role", 40, 780, bold=True),
+        L("Name", 160, 780, bold=True),
+        L("Title", 300, 780, bold=True),
+        L("Co-president", 40, 40, page=2, cell=(0, 0, 0)),
+        L("Ada Colau", 160, 40, page=2, cell=(0, 0, 1)),
+        L("Mayor of Barcelona", 300, 40, page=2, cell=(0, 0, 2)),
+        L("Member", 40, 60, page=2, cell=(0, 1, 0)),
+        L("Patrick Ollier", 160, 60, page=2, cell=(0, 1, 1)),
+        L("President of Greater Paris", 300, 60, page=2, cell=(0, 1, 2)),
+        L("Member", 40, 80, page=2, cell=(0, 2, 0)),
+        L("Laura Pérez", 160, 80, page=2, cell=(0, 2, 1)),
+        L("Deputy Mayor", 300, 80, page=2, cell=(0, 2, 2)),
+    ]
+    (table,) = find_tables(lines, EN, ("role", "name", "position", "place"), required=("role", "name"))
+    assert table.keys == ["role", "name", "position"]
+    assert cells(table) == [
+        {"role": "Co-president", "name": "Ada Colau", "position": "Mayor of Barcelona"},
+        {"role": "Member", "name": "Patrick Ollier", "position": "President of Greater Paris"},
+        {"role": "Member", "name": "Laura Pérez", "position": "Deputy Mayor"},
+    ]

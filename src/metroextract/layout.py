@@ -300,16 +300,19 @@ def _split(words: list[Word], gaps: list[tuple[float, float]], axis: str) -> lis
     return [p for p in parts if p]
 
 
-def _vgaps(words: list[Word], col_gap: float) -> list[tuple[float, float]]:
+def _vgaps(words: list[Word], col_gap: float, edges: tuple[float, ...] = ()) -> list[tuple[float, float]]:
     """Vertical gutters: wider than col_gap and than the text beside them allows.
 
     Letter-spaced headings ("T A B L E   D E S") have word gaps wider than a body
-    gutter; scaling by the neighbouring font size keeps them in one piece.
+    gutter; scaling by the neighbouring font size keeps them in one piece. `edges`: the
+    column edges of the block the words are part of (`_column_edges`).
     """
     gaps = _gaps([(w.x0, w.x1) for w in words], col_gap)
     # A gutter narrower than the type beside it allows is still one where three rows or
-    # more start exactly at its right edge (tiles set close, columns set tight).
+    # more start exactly at its right edge (tiles set close, columns set tight), in these
+    # words or in the block around them (one row of a grid set tight).
     narrow = [g for g in _gaps([(w.x0, w.x1) for w in words], 0.6 * col_gap) if _aligned_edge(words, g[1])]
+    narrow += [g for g in _gaps([(w.x0, w.x1) for w in words], 0.5 * col_gap) if g not in narrow and any(abs(g[1] - e) < 0.5 for e in edges) and not _marks_left_of(words, g)]
     if narrow:
         gaps = sorted(set(gaps + narrow))
     if not gaps:
@@ -324,6 +327,51 @@ def _vgaps(words: list[Word], col_gap: float) -> list[tuple[float, float]]:
         if b - a >= max(col_gap, 1.2 * (near[len(near) // 2] if near else 0.0)) + 2 * _letter_spacing_at(words, a, b):
             out.append((a, b))
     return out
+
+
+def _marks_left_of(words: list[Word], gap: tuple[float, float]) -> bool:
+    """Only list marks or leader dots end at the gap's left side: bullets and their items,
+    contents entries and their page numbers, not columns."""
+    left = [w for w in words if abs(w.x1 - gap[0]) < 0.5]
+    return bool(left) and all(w.text in LIST_MARKS or not w.text.strip(".·…_ ") for w in left)
+
+
+def _column_edges(words: list[Word]) -> tuple[float, ...]:
+    """Where three rows or more start a word at one x, away from the block's left edge,
+    and no more rows run across that x than start there: the left edges of the columns
+    of a grid, however tight its gutters (words of justified lines that happen to line
+    up have far more lines running across them)."""
+    left = min((w.x0 for w in words), default=0.0)
+    rows: dict[float, set[int]] = {}
+    for w in words:
+        if w.x0 > left + 0.5:
+            key = next((x for x in rows if abs(x - w.x0) < 0.5), w.x0)
+            rows.setdefault(key, set()).add(round(w.top))
+    spans: dict[int, tuple[float, float]] = {}  # each printed row: where it starts and ends
+    for w in words:
+        lo, hi = spans.get(round(w.top), (w.x0, w.x1))
+        spans[round(w.top)] = (min(lo, w.x0), max(hi, w.x1))
+    edges = []
+    for x, tops in rows.items():
+        across = [top for top, (lo, hi) in spans.items() if lo < x - 0.5 and hi > x + 0.5 and top not in tops]
+        if len(tops) >= 3 and len(across) <= len(tops) and _short_cells_at(words, x, tops):
+            edges.append(x)
+    return tuple(edges)
+
+
+def _short_cells_at(words: list[Word], x: float, tops: set[int]) -> bool:
+    """The runs of words starting at x (up to the next gap wider than a word space) are
+    names or figures, at most a dozen ems: cells of a grid, not lines of a text column."""
+    runs = []
+    for top in tops:
+        row = sorted((w for w in words if round(w.top) == top and w.x0 >= x - 0.5), key=lambda w: w.x0)
+        end = row[0].x1 if row else x
+        for prev, w in zip(row, row[1:]):
+            if w.x0 - prev.x1 > 0.5 * w.size:
+                break
+            end = w.x1
+        runs.append((end - x) / max(row[0].size if row else 1.0, 1.0))
+    return statistics.median(runs) <= 12 if runs else False
 
 
 def _aligned_edge(words: list[Word], x: float) -> bool:
@@ -586,10 +634,11 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
     # Regroup consecutive bands that share a gutter: they are one multi-column region.
     out = []
     plain: list[Word] = []  # consecutive bands without a gutter form one block
+    edges = _column_edges(words)
     i = 0
     while i < len(bands):
         group = bands[i]
-        gut = _vgaps(group, col_gap)
+        gut = _vgaps(group, col_gap, edges)
         if not gut or _justified_line(bands, i, gut):
             plain.extend(group)  # one column here, or wide word spaces of one justified line
             i += 1
@@ -605,13 +654,10 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
             # The region's gutter is recomputed over all its words: band-level gaps
             # start at the end of short lines and would narrow it wrongly.
             candidate = group + bands[j]
-            common = _compatible(gut, _vgaps(candidate, col_gap))
+            common = _compatible(gut, _vgaps(candidate, col_gap, edges))
             if len(common) < len(gut) and (kept := _keeps_column_edges(gut, bands[j], col_gap)) and all(_aligned_edge(candidate, g1) for _, g1 in kept):
                 common = kept  # a long name running close to the next column's edge
-            # A bold band that has to narrow the gutter to fit is a sub-heading set
-            # across it: it heads what follows, not the columns above.
-            heading_across = _crosses(bands[j], gut) and all(is_bold(w.font) for w in bands[j]) and not _vgaps(bands[j], col_gap)
-            if not common or heading_across or _leads_next_block(bands, j, gut, col_gap, group):
+            if not common or _ends_region(bands, i, j, gut, common, group, col_gap):
                 break
             group = candidate
             gut = common
@@ -629,6 +675,62 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
     if plain:
         out.append(plain)
     return out
+
+
+def _ends_region(bands: list[list[Word]], i: int, j: int, gut: list[tuple[float, float]], common: list[tuple[float, float]], region: list[Word], col_gap: float) -> bool:
+    """Band j does not go on with the multi-column region of bands i..j-1 (gutters `gut`,
+    `common` once band j is in): a heading across the columns or under a grid, the head
+    of the next block, a line under a grid that ended."""
+    # A bold band that has to narrow the gutter to fit is a sub-heading set across it: it
+    # heads what follows, not the columns above.
+    band = bands[j]
+    if _crosses(band, gut) and all(is_bold(w.font) for w in band) and not _vgaps(band, col_gap):
+        return True
+    if _leads_next_block(bands, j, gut, col_gap, region) or _leaves_grid(bands[i:j], band, gut, common, col_gap):
+        return True
+    return j - i >= 3 and _heading_under_grid(region, band, gut, [w for b in bands[j + 1 : j + 4] for w in b])
+
+
+def _heading_under_grid(region: list[Word], band: list[Word], gut: list[tuple[float, float]], after: list[Word]) -> bool:
+    """A bold line in the first column, under the point where every other column has
+    ended, the first column mostly plain (a grid of names, then "FOCAL POINTS"; not a
+    column of bold labels whose values ended early): it heads what follows."""
+    if not all(is_bold(w.font) for w in band) or any(w.x1 > gut[0][0] + 0.5 for w in band):
+        return False
+    others = [w for w in region if w.x0 >= gut[0][1] - 0.5]
+    # the first column holds short plain names (a grid): not bold labels keying the others,
+    # not the running text of flowing columns
+    first = [w for w in region if w.x1 <= gut[0][0] + 0.5]
+    plain_first = sum(not is_bold(w.font) for w in first) > len(first) / 2 and _median_words_per_row(first) <= 4
+    # and the other columns do not go on under it (the next bands start no word at their
+    # left edges): a heading at the foot of one of several flowing columns is not it
+    starts = Counter(round(w.x0) for w in others)
+    goes_on = any(starts[round(w.x0)] >= 2 for w in after if w.x0 >= gut[0][1] - 0.5)
+    return bool(others) and max(w.bottom for w in others) <= min(w.top for w in band) and plain_first and not goes_on
+
+
+def _median_words_per_row(words: list[Word]) -> float:
+    """How many words a printed row holds, in the median: one or two names in a grid's
+    cells, eight or more in running text."""
+    rows = _group_rows(words)
+    return statistics.median(len(r) for r in rows) if rows else 0.0
+
+
+def _leaves_grid(grid: list[list[Word]], band: list[Word], gut: list[tuple[float, float]], common: list[tuple[float, float]], col_gap: float) -> bool:
+    """A band in a style of its own running across a gutter that three rows or more kept,
+    each with a gap there of its own (a grid of names, then "Honorary members: ..."
+    under it), and not set on both sides of a gutter still kept: the grid ends above it. Read on with the gutter narrowed, the
+    lines under the grid would come before its last column."""
+    lost = [g for g in gut if not _compatible([g], common)]
+    kept = [g for g in lost if sum(bool(_compatible([g], _vgaps(row, col_gap))) for row in grid) >= 3]
+    # a band with words on both sides of a gutter still kept runs on in columns (the
+    # page's columns go on; the grid was one column's)
+    beside = any(any(w.x1 <= g0 for w in band) and any(w.x0 >= g1 for w in band) for g0, g1 in common)
+    # and set apart from the grid's type: a line of a column's running text that happens
+    # to reach across once the column beside it has ended goes on with that column
+    grid_style = Counter((round(w.size), is_bold(w.font)) for row in grid for w in row).most_common(1)[0][0]
+    own_style = all((round(w.size), is_bold(w.font)) != grid_style for w in band)
+    return bool(kept) and _crosses(band, kept) and not beside and own_style
 
 
 def _under_heading_across(bands: list[list[Word]], col_gap: float) -> list[Word] | None:

@@ -172,10 +172,43 @@ def _rejoin_pieces(row: list[Line], cols: list[int], source: dict[int, Line]) ->
     return out, out_cols
 
 
-def _continues_on_next_page(row: list[Line], page: int, starts: list[float]) -> bool:
+def _header_band(bands: list[list[Line]], k: int, vocab: Vocabulary, keys: tuple[str, ...]) -> tuple[list[Line], list[Line], int]:
+    """Band k, or band k with the bands right under it in its style when they make a header
+    row that names more columns: a header cell wrapped over two lines ("Function in the" /
+    "board") beside one-line cells centred on it. Returns the header cells, the lines they
+    are made of and the index of the last band taken."""
+    band = bands[k]
+    size, style = band[0].size, (band[0].size, band[0].bold)
+    taken = list(band)
+    last = k
+    for j in range(k + 1, min(k + 3, len(bands))):
+        nxt = bands[j]
+        if nxt[0].page != band[0].page or nxt[0].top - max(ln.bottom for ln in taken) > 0.6 * size or any((ln.size, ln.bold) != style for ln in nxt):
+            break
+        taken += nxt
+        last = j
+    if last == k:
+        return band, band, k
+    cells: list[list[Line]] = []
+    for ln in sorted(taken, key=lambda x: (x.x0, x.top)):
+        if cells and abs(cells[-1][0].x0 - ln.x0) < 0.6 * size:
+            cells[-1].append(ln)
+        else:
+            cells.append([ln])
+    merged = [c[0].model_copy(update={"text": " ".join(" ".join(x.text.split()) for x in c), "bottom": max(x.bottom for x in c), "x1": max(x.x1 for x in c)}) for c in cells]
+
+    def named(row: list[Line]) -> int:
+        return len({h for ln in row if (h := header_key(ln.text, vocab, keys))})
+
+    return (merged, taken, last) if named(merged) > named(band) and named(merged) == len(merged) else (band, band, k)
+
+
+def _continues_on_next_page(row: list[Line], page: int, starts: list[float], source: dict[int, Line]) -> bool:
     """The first row of the next page, its cells starting where the table's columns do: the
-    table runs on without its header repeated."""
-    return bool(row) and row[0].page == page + 1 and len(row) >= 2 and all(any(abs(ln.x0 - x) < 0.6 * ln.size for x in starts) for ln in row)
+    table runs on without its header repeated. Pieces cut from one line count as one cell
+    (a name cut at a seam that other rows' words made)."""
+    firsts = list({id(source.get(id(ln), ln)): ln for ln in reversed(row)}.values())
+    return bool(row) and row[0].page == page + 1 and len(firsts) >= 2 and all(any(abs(ln.x0 - x) < 0.6 * ln.size for x in starts) for ln in firsts)
 
 
 def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> list[Table]:
@@ -196,7 +229,7 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
     out: list[Table] = []
     k = 0
     while k < len(bands):
-        band = bands[k]
+        band, header, k = _header_band(bands, k, vocab, keys)
         hk = [header_key(ln.text, vocab, keys) for ln in band]
         if len(band) < 2 or sum(h is not None for h in hk) < 2 or len(set(h for h in hk if h)) < 2 or not set(required) <= set(hk):
             k += 1
@@ -208,7 +241,7 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
         size = band[0].size
         k += 1
         page = band[0].page
-        while k < len(bands) and (bands[k][0].page == page or _continues_on_next_page(_in_reach(bands[k], starts[0]), page, starts)):
+        while k < len(bands) and (bands[k][0].page == page or _continues_on_next_page(_in_reach(bands[k], starts[0]), page, starts, source)):
             row = _in_reach(bands[k], starts[0])
             if not row:
                 k += 1  # a line of a column left of the table, level with it
@@ -234,13 +267,13 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
             k += 1
         if not rows:
             continue
-        cut_from = list({id(o): o for ln in [*band, *(x for row in rows for cell in row for x in cell)] if (o := source.get(id(ln))) is not None}.values())
+        cut_from = list({id(o): o for ln in [*header, *(x for row in rows for cell in row for x in cell)] if (o := source.get(id(ln))) is not None}.values())
         if out and out[-1].keys == table_keys:
             out[-1].rows.extend(rows)  # the header repeated on the next page
-            out[-1].header.extend(band)
+            out[-1].header.extend(header)
             out[-1].split.extend(cut_from)
         else:
-            out.append(Table(keys=table_keys, rows=rows, header=list(band), split=cut_from))
+            out.append(Table(keys=table_keys, rows=rows, header=list(header), split=cut_from))
     return out
 
 
@@ -326,10 +359,59 @@ def centred_rows(heads: list[Line], columns: list[list[Line]], size: float) -> l
     return rows if any(cell for row in rows for cell in row) else None
 
 
+def _header_rows(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], required: tuple[str, ...]) -> list[tuple[list[Line], list[Line]]]:
+    """Unruled rows that name two columns or more of `keys` (every `required` one): the
+    header cells and the lines they are made of."""
+    bands = _rows_by_baseline([ln for ln in lines if ln.cell is None])
+    out = []
+    k = 0
+    while k < len(bands):
+        cells, made_of, k = _header_band(bands, k, vocab, keys)
+        named = [h for ln in cells if (h := header_key(ln.text, vocab, keys))]
+        if len(cells) >= 2 and len(set(named)) == len(cells) and set(required) <= set(named):
+            out.append((cells, made_of))
+        k += 1
+    return out
+
+
+def _heads_grid(cells: list[Line], made_of: list[Line], starts: list[float | None], at: tuple[int, float], lines: list[Line]) -> bool:
+    """A header row heads the grid whose columns start at `starts` and whose first line is
+    `at` (page, top): right above it, or at the foot of the page before, nothing between,
+    one cell per column, each starting where its column does."""
+    page, top = at
+    bottom = max(ln.bottom for ln in made_of)
+    between = [ln for ln in lines if ln.cell is None and ln not in made_of and (made_of[0].page, bottom) < (ln.page, ln.top) < (page, top)]
+    placed = (made_of[0].page == page and bottom <= top + 1) or made_of[0].page == page - 1
+    aligned = len(cells) == len(starts) and all(x is None or abs(ln.x0 - x) < 0.8 * ln.size for ln, x in zip(cells, starts))
+    return placed and aligned and not between
+
+
+def headed_grids(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> list[Table]:
+    """Ruled grids without a header row of their own, right under an unruled header row
+    whose cells start where the grid's columns do: rules between the body's rows only,
+    the header perhaps at the foot of the page before."""
+    heads = _header_rows(lines, vocab, keys, required)
+    out = []
+    for grid in _grids(lines):
+        body = [ln for row in grid for cell in row for ln in cell]
+        if not body or sum(header_key(_text(c), vocab, keys) is not None for c in grid[0]) >= 2:
+            continue  # the grid has a header row of its own
+        page, top = min((ln.page, ln.top) for ln in body)
+        starts = [min((ln.x0 for row in grid for ln in row[c]), default=None) for c in range(len(grid[0]))]
+        match = next(((cells, made_of) for cells, made_of in reversed(heads) if _heads_grid(cells, made_of, starts, (page, top), lines)), None)
+        if match is not None:
+            cells, made_of = match
+            out.append(Table(keys=[header_key(ln.text, vocab, keys) or "" for ln in cells], rows=[r for r in grid if any(r)], header=list(made_of)))
+    return out
+
+
 def find_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> list[Table]:
     """Ruled and unruled tables among a section's lines whose headers name `keys`
     (unruled ones only with every `required` key in their header row, or with their
     row headers down their first column)."""
-    tables = ruled_tables(lines, vocab, keys) + unruled_tables(lines, vocab, keys, required)
+    headed = headed_grids(lines, vocab, keys, required)
+    taken = {id(ln) for t in headed for ln in t.lines}
+    lines = [ln for ln in lines if id(ln) not in taken]
+    tables = headed + ruled_tables(lines, vocab, keys) + unruled_tables(lines, vocab, keys, required)
     used = {id(ln) for t in tables for ln in t.lines}
     return tables + unruled_transposed_tables([ln for ln in lines if id(ln) not in used], vocab, keys)

@@ -161,6 +161,31 @@ def test_cards_printed_name_first_take_their_role_from_the_first_detail() -> Non
     ]
 
 
+def test_a_row_of_cards_broken_over_a_page_gives_each_card_its_own_details() -> None:
+    # a word processor splits the table row: the three names at the foot of page 13,
+    # every card's details at the head of page 14 (two cells read as one line, cut at
+    # its wide gap); a name wrapped under its first line
+    merged = L("Premier ministre de Gauteng Maire de Dakar", 52, 88, 11, page=14, width=330)
+    merged = merged.model_copy(update={"breaks": [(28, 242.0, 307.0)]})
+    lines = [
+        L("David Makhura", 52, 530, 11, True, page=13),
+        L("Soham El Wardini", 307, 530, 11, True, page=13),
+        L("Mohammed", 497, 530, 11, True, page=13),
+        L("Sadiki", 497, 545, 11, True, page=13),
+        L("Coprésidente", 52, 69, 11, page=14),
+        L("Membre", 307, 69, 11, page=14),
+        L("Membre", 497, 69, 11, page=14),
+        merged,
+        L("Maire de Rabat", 497, 88, 11, page=14),
+    ]
+    cards, _ = parse_cards(lines, "board")
+    assert [(c["role"], c["name"], c["detail"]) for c in cards] == [
+        ("Coprésidente", "David Makhura", ["Premier ministre de Gauteng"]),
+        ("Membre", "Soham El Wardini", ["Maire de Dakar"]),
+        ("Membre", "Mohammed Sadiki", ["Maire de Rabat"]),
+    ]
+
+
 def test_joined_headers_reads_a_header_cell_wrapped_over_two_lines() -> None:
     a, b, c = L("Función en la", 60, 382.1, 8.5, True), L("junta", 60, 392.8, 8.5, True), L("Persona", 137, 382.1, 8.5, True)
     out = joined_headers([a, b, c], ES, ("role", "name", "place"))

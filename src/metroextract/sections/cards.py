@@ -10,6 +10,7 @@ from ..fields import join_lines
 from ..models import (
     Line,
 )
+from ..tabular import cell_pieces
 from .lines import DASH_SPLIT_RE, attached, squash, style_of
 
 _RUNIN_PERSON_RE = re.compile(r"^(?:[-–—•·▪◦]\s*)?([^:：]{2,60}?)\s*[:：]\s*(\S[^()]*?)\s*(?:\(([^()]+)\))?\s*$")
@@ -71,7 +72,7 @@ def _tight(cards: list[dict[str, Any]]) -> float:
 
 def roles_in_details(cards: list[dict[str, Any]]) -> bool:
     """Cards printed name first, then role, then place or position, in one style: when no
-    card has a role and every card has two detail paragraphs or more, the first is the
+    card has a role and most cards have two detail paragraphs or more, the first is the
     role if some of the first paragraphs repeat from card to card (roles do: "Membre",
     "Coprésidente"; places and positions rarely)."""
     named = [c for c in cards if c["name"]]
@@ -80,7 +81,8 @@ def roles_in_details(cards: list[dict[str, Any]]) -> bool:
     tight = _tight(named)
     # a card with no detail at all (its details printed on the next page) tells nothing
     paras = [p for c in named if (p := _paragraphs(c, tight))]
-    if not paras or any(len(p) < 2 for p in paras):
+    # most cards, not all: one card's details may have gone to another, broken over columns
+    if not paras or sum(len(p) >= 2 for p in paras) < 0.8 * len(paras):
         return False
     return len(named) == 1 or max(Counter(p[0] for p in paras).values()) >= 2
 
@@ -108,6 +110,49 @@ def _paragraphs(card: dict[str, Any], tight: float) -> list[str]:
     return [join_lines(p) for p in out]
 
 
+def _owner(cards: list[dict[str, Any]], ln: Line) -> dict[str, Any]:
+    """The card a detail line belongs to: the last card whose name stands in the line's
+    column. A row of cards broken over a page prints every name of the row, then every
+    card's details on the next page: each detail goes under its own name, not the last."""
+
+    def overlaps(head: Line) -> bool:
+        return min(head.x1, ln.x1) - max(head.x0, ln.x0) > 0
+
+    named = [c for c in cards if c["name"] is not None and overlaps(c["head"])]
+    aligned = [c for c in named if abs(c["head"].x0 - ln.x0) <= ln.size]
+    return (aligned or named or cards)[-1]
+
+
+def _wrapped_name_of(cards: list[dict[str, Any]], ln: Line) -> dict[str, Any] | None:
+    """The card whose name a bold line goes on: right under that name, in its column,
+    before any detail (a row of cards reads each card's first lines in turn)."""
+    card = _owner(cards, ln)
+    last = card.get("last")
+    if card["name"] is None or card["detail"] or last is None or not last.bold:
+        return None
+    return card if attached(last, ln, 0.6) else None
+
+
+def _detail_pieces(cards: list[dict[str, Any]], ln: Line) -> list[Line]:
+    """A detail line cut at its wide gaps when each piece stands under another card's
+    name (the details of a row of cards that the layout read as one line)."""
+    pieces = cell_pieces(ln)
+    if len(pieces) < 2:
+        return [ln]
+    owners = [id(_owner(cards, piece)) for piece in pieces]
+    return pieces if len(set(owners)) == len(pieces) else [ln]
+
+
+def _add_detail(card: dict[str, Any], ln: Line) -> None:
+    last = card.get("last")
+    card["detail"].append(squash(ln.text))
+    # a card broken over two pages (a table row split by a word processor) or two columns
+    # goes on with a new paragraph: the turn of the page or column is no wrap
+    turned = last is not None and (ln.page != last.page or ln.top < last.top)
+    card.setdefault("gaps", []).append(ln.top - last.bottom if last is not None and not turned else (float("inf") if turned else 0.0))
+    card["last"] = ln
+
+
 def parse_cards(lines: list[Line], kind: str, roles: bool = True) -> tuple[list[dict[str, Any]], list[Line]]:
     """Cards of role (small bold label) → name (bold) → details (plain lines), or role →
     "Name — detail" on one line. Returns the cards and, for board cards, the lines from
@@ -133,18 +178,15 @@ def parse_cards(lines: list[Line], kind: str, roles: bool = True) -> tuple[list[
             # "Name — place" run in: right under a role, or opening a card of its own
             name, detail = (dash[0], [dash[1]]) if len(dash) == 2 else (text, [])
             if cards and cards[-1]["name"] is None:
-                cards[-1]["name"], cards[-1]["detail"] = name, detail
-            elif cards and prev is not None and is_name and prev.bold and not cards[-1]["detail"] and attached(prev, ln, 0.4):
-                cards[-1]["name"] = join_lines([cards[-1]["name"], name])  # a wrapped name
+                cards[-1].update(name=name, detail=detail, head=ln, last=ln)
+            elif cards and is_name and (above := _wrapped_name_of(cards, ln)) is not None:
+                above.update(name=join_lines([above["name"], name]), last=ln)  # a wrapped name
             else:
                 if kind == "board" and any(c["role"] for c in cards):
                     return cards, lines[k:]
-                cards.append({"role": None, "name": name, "detail": detail})
+                cards.append({"role": None, "name": name, "detail": detail, "head": ln, "last": ln})
         elif cards and cards[-1]["name"] is not None:
-            cards[-1]["detail"].append(text)
-            # a card broken over two pages (a table row split by a word processor) goes on
-            # with a new paragraph: the turn of the page is no wrap
-            turned = prev is not None and ln.page != prev.page
-            cards[-1].setdefault("gaps", []).append(ln.top - prev.bottom if prev is not None and not turned else (float("inf") if turned else 0.0))
+            for piece in _detail_pieces(cards, ln):
+                _add_detail(_owner(cards, piece), piece)
         prev = ln
     return (with_roles(cards) if roles and roles_in_details(cards) else cards), []
