@@ -3,8 +3,8 @@ from the pixels, the quality verdict on broken scans, mixed PDFs, robust input.
 
 The slow tests OCR each scanned fixture once per session: reports come from
 `_fixtures.extracted` (cached), and `ocr.py` keeps the OCR of a file's pages in memory,
-so the typography test and the other test files (eval, data package) read them again
-for free.
+so the typography test reads them again for free, as do the data package and eval tests
+for the one scan they take (es-2021-01-04-scanned-newsletter).
 """
 
 from __future__ import annotations
