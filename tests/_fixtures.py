@@ -1,4 +1,9 @@
-"""Shared access to the fixture PDFs and their truth files (extraction cached per session)."""
+"""Shared access to the fixture PDFs and their truth files (extraction cached per session).
+
+`extraction(path)` and `extracted(name)` run the pipeline once per committed fixture in a
+session and hand every caller its own deep copy, so no test sees another's edits. Only
+for unmodified fixture PDFs: a damaged or rebuilt copy is extracted by its test.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from metroextract.models import Report
-from metroextract.pipeline import extract_report
+from metroextract.pipeline import Extraction, extract
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -31,5 +36,16 @@ def truth(name: str) -> dict:
 
 
 @cache
+def _extraction(path: Path) -> Extraction:
+    return extract(path)
+
+
+def extraction(path: Path) -> Extraction:
+    """`pipeline.extract` of a committed fixture PDF (fixtures/ or fixtures/ar/), a copy."""
+    got = _extraction(Path(path).resolve())
+    return Extraction(got.report.model_copy(deep=True), [r.model_copy(deep=True) for r in got.review], dict(got.timings))
+
+
 def extracted(name: str) -> Report:
-    return extract_report(FIXTURES / f"{name}.pdf")
+    """The report of fixtures/<name>.pdf (what `extract_report` returns), a copy."""
+    return extraction(FIXTURES / f"{name}.pdf").report

@@ -12,8 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from metroextract.cli import app
-from metroextract.pipeline import extract_report
 from metroextract.prose_dates import activity_date, date_phrases
+
+from ._fixtures import extraction
 
 AR = Path(__file__).resolve().parent.parent / "fixtures" / "ar"
 NAMES = sorted(p.name[: -len(".truth.json")] for p in AR.glob("*.truth.json"))
@@ -31,7 +32,7 @@ def test_eval_activity_reports_meet_the_bar(tmp_path):
 @pytest.mark.parametrize("name", NAMES)
 def test_golden_activities(name):
     truth = json.loads((AR / f"{name}.truth.json").read_text(encoding="utf-8"))
-    report = extract_report(AR / f"{name}.pdf")
+    report = extraction(AR / f"{name}.pdf").report
     assert report.kind == "activity_report"
     assert (report.period.text, report.period.start, report.period.end) == tuple(truth["period"].values())
     got = report.model_dump(mode="json")["activities"]
@@ -72,12 +73,11 @@ def test_both_kinds_side_by_side_in_the_datasets(tmp_path):
 
     from metroextract import datasets as ds
     from metroextract.export import write_report_outputs
-    from metroextract.pipeline import extract
     from metroextract.registry import load_registry
 
     fixtures = AR.parent
     for pdf in (fixtures / "en-2021-01-04-brochure.pdf", AR / "en-2014-annual-wordreport.pdf"):
-        x = extract(pdf)
+        x = extraction(pdf)
         write_report_outputs(tmp_path, x.report, x.review)
     ds.rebuild_datasets(tmp_path, load_registry(None))
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")

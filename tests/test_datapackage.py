@@ -40,6 +40,8 @@ from metroextract.models import (
 )
 from metroextract.registry import load_registry
 
+from ._fixtures import extraction as fixture_extraction
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_PDFS = sorted([*(REPO / "fixtures").glob("*.pdf"), *(REPO / "fixtures" / "ar").glob("*.pdf")])  # both kinds
 TEXT_PDFS = [p for p in FIXTURE_PDFS if "scanned" not in p.name]
@@ -306,17 +308,6 @@ def test_validator_checks_constraints_and_foreign_keys(tmp_path, registry):
 # --------------------------------------------------------------------------- every fixture
 
 
-_EXTRACTED: dict[Path, Any] = {}
-
-
-def _extract(pdf: Path) -> Any:
-    from metroextract.pipeline import extract
-
-    if pdf not in _EXTRACTED:
-        _EXTRACTED[pdf] = extract(pdf)
-    return _EXTRACTED[pdf]
-
-
 def _assert_valid_package(out: Path, summary: ds.DatasetSummary) -> None:
     result = _validate(out)
     assert result.valid, _errors(result)
@@ -335,7 +326,7 @@ def _assert_valid_package(out: Path, summary: ds.DatasetSummary) -> None:
     [pytest.param(p, id=p.stem, marks=[pytest.mark.slow] if "scanned" in p.name else []) for p in FIXTURE_PDFS if "scanned" not in p.name or p.stem == "es-2021-01-04-scanned-newsletter"],
 )
 def test_fixture_package_validates_with_frictionless(pdf, tmp_path, registry):
-    extraction = _extract(pdf)
+    extraction = fixture_extraction(pdf)
     write_report_outputs(tmp_path, extraction.report, extraction.review)
     summary = ds.rebuild_datasets(tmp_path, registry)
     assert summary.reports == 1
@@ -352,7 +343,7 @@ def test_fixture_package_validates_with_frictionless(pdf, tmp_path, registry):
 def test_text_fixtures_together_validate_with_frictionless(tmp_path, registry):
     assert len(TEXT_PDFS) >= 8
     for pdf in TEXT_PDFS:
-        extraction = _extract(pdf)
+        extraction = fixture_extraction(pdf)
         write_report_outputs(tmp_path, extraction.report, extraction.review)
     summary = ds.rebuild_datasets(tmp_path, registry)
     assert summary.reports == len(TEXT_PDFS)

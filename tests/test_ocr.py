@@ -3,8 +3,8 @@ from the pixels, the quality verdict on broken scans, mixed PDFs, robust input.
 
 The slow tests OCR each scanned fixture once per session: reports come from
 `_fixtures.extracted` (cached), and `ocr.py` keeps the OCR of a file's pages in memory,
-so the typography test and the other test files (eval, data package) read them again
-for free.
+so the typography test reads them again for free, as do the data package and eval tests
+for the one scan they take (es-2021-01-04-scanned-newsletter).
 """
 
 from __future__ import annotations
@@ -158,14 +158,15 @@ def _pages_of(pdf: Path, dpi: int = 150) -> list:
 @needs_tesseract
 @pytest.mark.parametrize("failure", ["garbage", "blank"])
 def test_a_scan_that_failed_on_half_its_pages_needs_review(tmp_path: Path, failure: str) -> None:
-    """OCR made to fail on every other page (grain in place of text, or blank sheets):
-    the report still comes out, with a needs_review verdict saying which pages."""
+    """OCR made to fail on every other page (grain in place of text, or blank sheets) of
+    the scan's first four (the cover, then activities on pages 2-4): the report still
+    comes out, with a needs_review verdict saying which pages."""
     from PIL import Image
 
     from metroextract.pipeline import extract_report
 
     rnd = random.Random(7)
-    pages = _pages_of(FIXTURES / "fr-2021-10-2022-01-scanned.pdf")
+    pages = _pages_of(FIXTURES / "fr-2021-10-2022-01-scanned.pdf")[:4]
     for i in range(1, len(pages), 2):
         w, h = pages[i].size
         if failure == "garbage":
@@ -175,8 +176,8 @@ def test_a_scan_that_failed_on_half_its_pages_needs_review(tmp_path: Path, failu
     report = extract_report(_scan_pdf(tmp_path / "broken.pdf", pages))
     q = report.quality
     assert q is not None and q.verdict == "needs_review"
-    assert q.pages_unreadable == [2, 4, 6, 8, 10], q.reasons
-    assert any("could not be read" in r for r in q.reasons)
+    assert q.pages_unreadable == [2, 4], q.reasons
+    assert "pages that could not be read: 2, 4" in q.reasons
 
 
 def test_ocr_confidence_counts_pages_that_gave_nothing() -> None:
