@@ -211,3 +211,11 @@ def test_bullets_and_leader_dots_are_no_tight_columns() -> None:
         W("Progress ..........", 40, 178, width=300),
         W("24", 346, 178, width=10),
     ) == ["• Abidjan", "• Accra", "• Addis Ababa", "Activities .......... 4", "Active listening ...... 21", "Progress .......... 24"]
+
+
+def test_display_heading_over_a_tight_grid_keeps_its_words() -> None:
+    # "THE" starts where the grid's second column does, 6 pt after "IN": a word space
+    # of 14 pt type, not a gutter
+    heading = W("METROPOLIS IN", 40, 80, 14.0, True, width=110) + W("THE MEDIA", 156, 80, 14.0, True, width=80)
+    grid = [W(name, x, 104 + 12 * r, 9.0, width=50) for r, row in enumerate([("Abidjan", "Accra"), ("Bamako", "Cairo"), ("Dakar", "Douala")]) for name, x in zip(row, (40, 156))]
+    assert read(heading, *grid)[0] == "METROPOLIS IN THE MEDIA"

@@ -312,7 +312,7 @@ def _vgaps(words: list[Word], col_gap: float, edges: tuple[float, ...] = ()) -> 
     # more start exactly at its right edge (tiles set close, columns set tight), in these
     # words or in the block around them (one row of a grid set tight).
     narrow = [g for g in _gaps([(w.x0, w.x1) for w in words], 0.6 * col_gap) if _aligned_edge(words, g[1])]
-    narrow += [g for g in _gaps([(w.x0, w.x1) for w in words], 0.5 * col_gap) if g not in narrow and any(abs(g[1] - e) < 0.5 for e in edges) and not _marks_left_of(words, g)]
+    narrow += [g for g in _gaps([(w.x0, w.x1) for w in words], 0.5 * col_gap) if g not in narrow and _at_column_edge(words, g, edges)]
     if narrow:
         gaps = sorted(set(gaps + narrow))
     if not gaps:
@@ -327,6 +327,16 @@ def _vgaps(words: list[Word], col_gap: float, edges: tuple[float, ...] = ()) -> 
         if b - a >= max(col_gap, 1.2 * (near[len(near) // 2] if near else 0.0)) + 2 * _letter_spacing_at(words, a, b):
             out.append((a, b))
     return out
+
+
+def _at_column_edge(words: list[Word], gap: tuple[float, float], edges: tuple[float, ...]) -> bool:
+    """A gap ending at a column edge of the block, wider than a word space of the type
+    beside it, letter spacing counted (a display heading across the grid keeps its
+    words), and not after list marks or leader dots."""
+    if not any(abs(gap[1] - e) < 0.5 for e in edges) or _marks_left_of(words, gap):
+        return False
+    beside = [w.size for w in words if abs(w.x1 - gap[0]) < 0.5 or abs(w.x0 - gap[1]) < 0.5]
+    return gap[1] - gap[0] >= 0.6 * max(beside, default=0.0) + 2 * _letter_spacing_at(words, *gap)
 
 
 def _marks_left_of(words: list[Word], gap: tuple[float, float]) -> bool:
