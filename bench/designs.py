@@ -31,6 +31,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -45,7 +46,9 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() not
 SECTIONS = tuple(name for name in EVAL_SECTIONS if name != "action_lines")
 FIELDS = {"dates": "dates", "titles": "title", "members": "members", "alliances": "alliances", "results": "results", "challenges": "challenges"}
 ACTIVITY_ROWS = ("activities", *FIELDS, "description")
-ROWS = (*SECTIONS, *ACTIVITY_ROWS)
+# "regions" scores each region as one item (everything in it exact, grid order included);
+# "region entries" scores its members, honorary members, focal points and board one by one.
+ROWS = (*SECTIONS, "region_entries", *ACTIVITY_ROWS)
 
 
 def f1(tp: float, expected: int, found: int) -> float:
@@ -58,11 +61,29 @@ def score_report(report, truth: dict, review=()) -> dict[str, float]:
 
     s = score_fixture(truth.get("fixture", "design"), truth, report, review=review)
     out = {sec: s.section_f1(sec) for sec in SECTIONS}
+    out["region_entries"] = region_entries_f1(truth.get("regions") or [], report.model_dump(mode="json").get("regions") or [])
     out["activities"] = f1(s.matched, s.expected, s.found)
     for row, field in FIELDS.items():
         out[row] = f1(s.field_correct.get(field, 0), s.expected, s.found)
     out["description"] = f1(s.description_sum, s.expected, s.found)
     return out
+
+
+def region_entries_f1(truth: list[dict], found: list[dict]) -> float:
+    """Item F1 over (region, part, entry): each member, honorary member, focal point and
+    board member counted on its own, in any order (member references by printed name)."""
+
+    def entries(regions: list[dict]) -> Counter:
+        out: Counter = Counter()
+        for region in regions:
+            for part in ("members", "honorary_members", "focal_points", "board"):
+                for x in region.get(part) or []:
+                    x = x["name"] if isinstance(x, dict) and "member_id" in x else x
+                    out[(region.get("name"), part, json.dumps(x, sort_keys=True, ensure_ascii=False))] += 1
+        return out
+
+    want, got = entries(truth), entries(found)
+    return f1(sum((want & got).values()), sum(want.values()), sum(got.values()))
 
 
 def score_design(pdf: Path | str, truth: dict) -> dict[str, float]:

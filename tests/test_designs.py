@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.designs import ROWS, score_design
+from bench.designs import ROWS, region_entries_f1, score_design
 from fixtures.designgen import PRODUCERS, generate, render, truth
 
 # A fixed sample: every producer, the three languages, several page formats.
@@ -92,3 +92,27 @@ def test_sample_is_accepted_and_scored(rendered, record_property):
 SEED_7_FIRST_ACTIVITIES = [("10 septembre", "CSW65. LEADERSHIP FÉMINISTE LOCAL. LES SOINS AU CENTRE"), ("10-15 août", "DIALOGUE SUR L'ESPACE PUBLIC")]
 SEED_7_ENGAGEMENT = ["Bangkok", "Bangui", "Belo Horizonte"]
 SEED_7_DIGEST = "e99c0b7c9e228848"  # sha256 of the whole truth (sorted JSON), first 16 hex digits
+
+
+def test_region_entries_count_each_member_and_person_in_any_order() -> None:
+    truth = [
+        {
+            "name": "Africa",
+            "members": ["Abidjan", "Accra", "Dakar"],
+            "honorary_members": [],
+            "focal_points": [],
+            "board": [{"role": "Member", "name": "Soham El Wardini", "position": "Mayor of Dakar"}],
+        }
+    ]
+    found = [
+        {
+            "name": "Africa",
+            "members": [{"name": "Dakar", "member_id": "dakar"}, {"name": "Accra", "member_id": "accra"}, {"name": "Abidjan Lagos", "member_id": None}],
+            "honorary_members": [],
+            "focal_points": [],
+            "board": [{"role": "Member", "name": "Soham El Wardini", "position": "Mayor of Dakar"}],
+        }
+    ]
+    # 3 of 4 entries right (order aside), one joined name wrong: F1 = 2·3 / (4 + 4)
+    assert region_entries_f1(truth, found) == 0.75
+    assert region_entries_f1([], []) == 1.0
