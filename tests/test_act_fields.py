@@ -56,6 +56,10 @@ def test_label_wrapped_in_a_narrow_column_is_joined() -> None:
     assert [ln.text for ln in join_wrapped_labels(lines[2:4], "fr")] == ["ENJEUX MÉTROPOLITAINS"]
     joined = join_wrapped_labels(lines[4:6], "en")
     assert [(ln.text, ln.top, ln.bottom) for ln in joined] == [("METROPOLITAN CHALLENGES: 1.1", 160, 171 + 9.5)]
+    # "MEMBERS" alone is a label, "ENGAGED" is not: one label wrapped, with the value
+    # read level with its first line kept after it
+    engaged = [L("ENGAGED", 100, bold=True, x0=60), L("Brazzaville; Casablanca;", 100, x0=142), L("MEMBERS", 111, bold=True, x0=60), L("Madrid", 111, x0=142)]
+    assert [ln.text for ln in join_wrapped_labels(engaged, "en")] == ["ENGAGED MEMBERS", "Brazzaville; Casablanca;", "Madrid"]
 
 
 def test_key_value_table_with_wrapped_labels() -> None:

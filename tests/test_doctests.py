@@ -5,7 +5,16 @@ import importlib
 
 import pytest
 
-MODULES = ["metroextract.fields", "metroextract.text", "metroextract.typography", "metroextract.layout", "metroextract.assemble", "metroextract.repair", "metroextract.activity_report"]
+MODULES = [
+    "metroextract.fields",
+    "metroextract.normalize",
+    "metroextract.text",
+    "metroextract.typography",
+    "metroextract.layout",
+    "metroextract.assemble",
+    "metroextract.repair",
+    "metroextract.activity_report",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -628,3 +628,13 @@ def test_review_file_errors(tmp_path: Path) -> None:
     with pytest.raises(ReviewFileError) as info:
         review_items_from_dir(tmp_path)
     assert str(info.value) == f"{folder / 'bad.jsonl'}:2: not a review item (page: Field required)"
+
+
+def test_a_name_split_at_its_own_dash_is_one_name_again() -> None:
+    # "ICLEI – Local Governments for Sustainability" in a list split at " – "
+    split = [AllianceRef(name="ICLEI"), AllianceRef(name="Local Governments for Sustainability"), AllianceRef(name="CGLU")]
+    joined = normalize.rejoin_split_names(split, REGISTRY, "alliance")
+    assert [r.name for r in joined] == ["ICLEI – Local Governments for Sustainability", "CGLU"]
+    # two names that each stand alone stay two, even next to each other
+    two = [MemberRef(name="Dakar"), MemberRef(name="Lima")]
+    assert [r.name for r in normalize.rejoin_split_names(two, REGISTRY, "member")] == ["Dakar", "Lima"]

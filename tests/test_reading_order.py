@@ -219,3 +219,66 @@ def test_display_heading_over_a_tight_grid_keeps_its_words() -> None:
     heading = W("METROPOLIS IN", 40, 80, 14.0, True, width=110) + W("THE MEDIA", 156, 80, 14.0, True, width=80)
     grid = [W(name, x, 104 + 12 * r, 9.0, width=50) for r, row in enumerate([("Abidjan", "Accra"), ("Bamako", "Cairo"), ("Dakar", "Douala")]) for name, x in zip(row, (40, 156))]
     assert read(heading, *grid)[0] == "METROPOLIS IN THE MEDIA"
+
+
+def _prose(x0: float, top: float, n: int, width: float = 240) -> list[list[Word]]:
+    return [W(f"running text line {k} of the column goes on", x0, top + 12 * k, 9.5, width=width) for k in range(n)]
+
+
+def test_label_table_in_one_page_column_keeps_the_page_gutter() -> None:
+    # left page column: prose all the way down; right page column: an activity's fields
+    # as bold labels beside plain values (the widest label runs close to its value), then
+    # the next activity's title and text. The title runs across the labels' gutter, but
+    # prose goes on beside it: the page is read column by column, the table key by key.
+    lines = _prose(45, 60, 14)
+    lines += [
+        W("ENGAGED", 311, 60, 9.5, True, width=45),
+        W("Barcelona; Bogotá", 404, 60, 9.5, width=90),
+        W("RESULTS", 311, 84, 9.5, True, width=42),
+        W("L1A2D3", 404, 84, 9.5, width=35),
+        W("METROPOLITAN", 311, 108, 9.5, True, width=83.6),
+        W("1.1 Tackling inequalities", 404, 108, 9.5, width=120),
+        W("PARTNERS", 311, 132, 9.5, True, width=48),
+        W("UCLG; UN Women", 404, 132, 9.5, width=80),
+        W("13 January · FORUM ON GOVERNANCE", 307, 160, 12.3, True, width=230),
+    ]
+    lines += _prose(307, 180, 6)
+    out = read(*lines)
+    assert out[:14] == [f"running text line {k} of the column goes on" for k in range(14)]
+    assert out[14:23] == ["ENGAGED", "Barcelona; Bogotá", "RESULTS", "L1A2D3", "METROPOLITAN", "1.1 Tackling inequalities", "PARTNERS", "UCLG; UN Women", "13 January · FORUM ON GOVERNANCE"]  # fmt: skip
+
+
+def test_key_wrapped_in_a_narrow_label_column_stays_beside_its_value() -> None:
+    # bold labels nearly as wide as the values (a narrow page column), one wrapped over
+    # two lines with nothing level with its second line: still key by key
+    assert read(
+        W("ASSOCIATED", 50, 100, 9.5, True, width=62), W("L2A2D2", 142, 100, 9.5, width=35),
+        W("RESULTS", 50, 112, 9.5, True, width=42),
+        W("PARTNERS", 50, 132, 9.5, True, width=48), W("Cities Alliance;", 142, 132, 9.5, width=75),
+        W("Paradiplomacia.org", 142, 144, 9.5, width=85),
+    ) == ["ASSOCIATED", "RESULTS", "L2A2D2", "PARTNERS", "Cities Alliance;", "Paradiplomacia.org"]  # fmt: skip
+
+
+def test_display_heading_level_with_an_item_is_a_line_of_its_own() -> None:
+    # a heading's last line in a label column shares its baseline with the first item
+    # beside it, a little more than a word space away: two lines, not one
+    heading = W("ENJEUX", 49, 196, 12.4, True, width=60)
+    last = W("MÉTROPOLITAINS", 49, 212, 12.4, True, width=136)
+    item = W("1.3 Faire progresser la mobilité", 195, 214.9, 9.5, width=131)
+    rows = block_rows(heading + last + item)
+    assert [_row_to_line(r, 1, 0).text for r in rows] == ["ENJEUX", "MÉTROPOLITAINS", "1.3 Faire progresser la mobilité"]
+
+
+def test_row_cut_never_falls_between_two_lines_of_a_column() -> None:
+    # two page columns, each a sidebar of fields beside the text: the right page column's
+    # activities end level (a hole in its sidebar beside a paragraph gap in its text), but
+    # the left sidebar runs on across that height, line after line: no row cut there
+    left_side = [W(f"field L{k}", 41, 125 + 12 * k, width=100) for k in range(20)]
+    left_text = [W(f"left text {k} runs on", 172, 126 + 12 * k, width=290) for k in range(10)]
+    left_text += [W(f"left text {k} runs on", 172, 311 + 12 * (k - 10), width=290) for k in range(10, 20)]
+    right_side = [W(f"field R{k}", 494, 53 + 12 * k, width=100) for k in range(14)]
+    right_side += [W(f"field R{k}", 494, 264 + 12 * (k - 14), width=100) for k in range(14, 30)]
+    right_text = [W(f"right text {k} runs on", 624, 41 + 12 * k, width=200) for k in range(17)]
+    right_text += [W(f"right text {k} runs on", 624, 265 + 12 * (k - 17), width=200) for k in range(17, 33)]
+    out = read(*left_side, *left_text, *right_side, *right_text)
+    assert out == [f"field L{k}" for k in range(20)] + [f"left text {k} runs on" for k in range(20)] + [f"field R{k}" for k in range(30)] + [f"right text {k} runs on" for k in range(33)]

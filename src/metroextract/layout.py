@@ -457,6 +457,44 @@ def _crosses(band: list[Word], gutters: list[tuple[float, float]]) -> bool:
     return any(w.x0 < g1 - 0.5 and w.x1 > g0 + 0.5 for w in band for g0, g1 in gutters)
 
 
+def _keeps_edges(band: list[Word], gutters: list[tuple[float, float]]) -> bool:
+    """Every gutter the band's words reach into still has a word starting at its right
+    edge and none running over that edge: a wide cell close to the next column (a long
+    label beside its value), not a line across the columns."""
+    for g0, g1 in gutters:
+        if not any(w.x0 < g1 - 0.5 and w.x1 > g0 + 0.5 for w in band):
+            continue
+        if any(w.x0 < g1 - 0.5 and w.x1 > g1 + 0.5 for w in band) or not any(abs(w.x0 - g1) <= 1.0 for w in band):
+            return False
+    return True
+
+
+def _fill_beside(band: list[Word], g0: float, g1: float, left: float, right: float) -> float | None:
+    """How much of its page column the band's words fill on either side of the gutter
+    (the larger share), or None when the band has words on one side only."""
+    before = [w for w in band if w.x1 <= g0 + 0.5]
+    after = [w for w in band if w.x0 >= g1 - 0.5]
+    if not before or not after:
+        return None
+    fill_before = (max(w.x1 for w in before) - min(w.x0 for w in before)) / max(g0 - left, 1.0)
+    fill_after = (max(w.x1 for w in after) - min(w.x0 for w in after)) / max(right - g1, 1.0)
+    return max(fill_before, fill_after)
+
+
+def _page_columns_at(band: list[Word], bands: list[list[Word]], gutters: list[tuple[float, float]]) -> bool:
+    """The band has words on both sides of a gutter that parts running text (three lines
+    or more fill their page column beside it): two page columns, each with its own flow,
+    not one row of a table whose column gutter runs the whole block."""
+    left = min(w.x0 for b in bands for w in b)
+    right = max(w.x1 for b in bands for w in b)
+    for g0, g1 in gutters:
+        if _fill_beside(band, g0, g1, left, right) is None:
+            continue
+        if sum(1 for b in bands if (f := _fill_beside(b, g0, g1, left, right)) is not None and f >= 0.75) >= 3:
+            return True
+    return False
+
+
 def _hgaps(words: list[Word]) -> list[tuple[float, float]]:
     # Shrink boxes a little: ascenders/descenders of adjacent lines often touch.
     return _gaps([(w.top + 0.2 * (w.bottom - w.top), w.bottom - 0.2 * (w.bottom - w.top)) for w in words], 0.5)
@@ -477,13 +515,17 @@ def _structure_changes(bands: list[list[Word]], full: list[tuple[float, float]],
     """A column structure that ends inside the block: at least three bands share a gutter
     that a later band runs across (a grid of names, then a bulleted list under its own
     sub-heading). Cutting the whole block at the one gutter left would read the list
-    inside the grid's columns."""
+    inside the grid's columns. A band that keeps a gap at a column edge of the structure
+    (a wide label close to its value) does not run across it. A band that runs across
+    the structure while a line of running text goes on beside it, across a full gutter,
+    shows the change is confined to one column of the page (a label/value table in one
+    column, then the next activity's title): that gutter stays."""
     run: list[tuple[float, float]] = []
     length = 0
     for band in bands:
         own = [g for g in _vgaps(band, col_gap) if not _compatible([g], full)]
-        if run and length >= 3 and _crosses(band, run):
-            return True
+        if run and length >= 3 and _crosses(band, run) and not _keeps_edges(band, run):
+            return not _page_columns_at(band, bands, full)
         common = _compatible(run, own) if run else own
         if common:
             run, length = common, (length + 1 if run else 1)
@@ -522,11 +564,24 @@ def _row_cut(words: list[Word], gut: list[tuple[float, float]], join_gap: float)
         return None
     hole_min = 2.0 * join_gap
     for k, col in enumerate(cols):
+        if k + 1 < len(cols) and _rows_beside(col, cols[k + 1]):
+            continue  # a key column (codes beside their labels) is holed wherever a label runs long
         for a, b in _gaps([(w.top, w.bottom) for w in col], hole_min):
             for j, other in enumerate(cols):
-                if j != k and (cut := _row_break_beside(other, a, b, join_gap)) is not None:
+                if j != k and (cut := _row_break_beside(other, a, b, join_gap)) is not None and all(_white_at(c, cut, 0.4 * join_gap) for c in cols):
                     return cut
     return _heading_across_gap(words, cols)
+
+
+def _white_at(column: list[Word], y: float, least: float) -> bool:
+    """A cut at height y passes `column` through white wider than line spacing (or past
+    its end): cutting between two lines of a paragraph or a list is no row break (a
+    sidebar beside two page columns runs on where the other page column breaks)."""
+    above = [w.bottom for w in column if w.bottom <= y]
+    below = [w.top for w in column if w.top >= y]
+    if len(above) + len(below) < len(column):
+        return False  # a word stands across the cut
+    return not above or not below or min(below) - max(above) >= least
 
 
 def _heading_across_gap(words: list[Word], cols: list[list[Word]]) -> float | None:
@@ -569,13 +624,19 @@ def _row_break_beside(column: list[Word], a: float, b: float, join_gap: float) -
     it resumes wherever the picture ends.) Lines standing alone under the break in
     display type ("Europe" above the next region's grid) head the row below: the columns
     resume under them. (A date tag and a title in a flowing column are not display type:
-    there, the other column's text is read on after its column.)"""
-    gaps = [(ga, gb) for ga, gb in _gaps([(w.top, w.bottom) for w in column], 0.5) if a < (ga + gb) / 2 < b and gb - ga >= 0.4 * join_gap]
+    there, the other column's text is read on after its column.) A gap right under a
+    heading is no break: the heading heads what follows it."""
+    size = _median_word_size(column)
+
+    def under_heading(ga: float) -> bool:  # a heading goes with what it heads
+        above = [w for w in column if abs(w.bottom - ga) < 1.0]
+        return bool(above) and all(w.size >= 1.2 * size for w in above)
+
+    gaps = [(ga, gb) for ga, gb in _gaps([(w.top, w.bottom) for w in column], 0.5) if a < (ga + gb) / 2 < b and gb - ga >= 0.4 * join_gap and not under_heading(ga)]
     if not gaps:
         return None
     most = max(g[1] - g[0] for g in gaps)
     widest = min(g for g in gaps if g[1] - g[0] >= 0.85 * most)  # the upper one of (near) equals
-    size = _median_word_size(column)
     for resume in [widest] + sorted(g for g in gaps if g[0] > widest[0]):
         between = [w for w in column if widest[1] <= w.top and w.bottom <= resume[0]]
         if resume is not widest and not all(w.size >= 1.2 * size for w in between):
@@ -867,26 +928,62 @@ def _keys_rows_of(left: list[Word], right: list[Word]) -> bool:
     another style, each level with a row of `right` (codes beside plan labels, months
     beside meetings, labels beside values). Read apart, every key would lose its row.
     A narrow column of prose beside another shares baselines too, but it fills its
-    width with words in the same style as its neighbour."""
-    keys = _group_rows(left)
+    width with words in the same style as its neighbour. A key may wrap (`_wrapped_keys`)."""
+    key_rows = _group_rows(left)
     rows = _group_rows(right)
-    if len(keys) > len(rows):
-        return False
     width_l = max(w.x1 for w in left) - min(w.x0 for w in left)
     width_r = max(w.x1 for w in right) - min(w.x0 for w in right)
-    if width_l > 0.5 * width_r or any(len(k) > 3 for k in keys):
+    style_l, style_r = _style_of(left), _style_of(right)
+    if style_l == style_r:
         return False
-    if _style_of(left) == _style_of(right):
+    # keys all bold beside plain values may take most of a narrow column's width (cards
+    # side by side mix bold names and plain positions)
+    labels = all(is_bold(w.font) for w in left) and not style_r[1]
+    if width_l > (0.8 if labels else 0.5) * width_r or any(len(k) > 3 for k in key_rows):
         return False
-    tops = [min(w.top for w in r) for r in rows]
-    return all(any(abs(min(w.top for w in k) - t) <= 0.3 * min(w.size for w in k) for t in tops) for k in keys)
+    keys = _wrapped_keys(key_rows, right)
+    return len(keys) <= len(rows) and all(_level_with_row(k, rows) for k in keys)
+
+
+def _rows_beside(left: list[Word], right: list[Word]) -> bool:
+    """`left` is a narrow column each of whose entries stands level with a row of `right`
+    (keys, in whatever style)."""
+    width_l = max(w.x1 for w in left) - min(w.x0 for w in left)
+    width_r = max(w.x1 for w in right) - min(w.x0 for w in right)
+    if width_l > 0.5 * width_r:
+        return False
+    rows = _group_rows(right)
+    keys = _wrapped_keys(_group_rows(left), right)
+    return len(keys) <= len(rows) and all(_level_with_row(k, rows) for k in keys)
+
+
+def _level_with_row(key: list[Word], rows: list[list[Word]]) -> bool:
+    top, size = min(w.top for w in key), min(w.size for w in key)
+    return any(abs(min(w.top for w in r) - top) <= 0.3 * size for r in rows)
+
+
+def _wrapped_keys(key_rows: list[list[Word]], right: list[Word]) -> list[list[Word]]:
+    """Rows of a key column → keys: a row level with nothing in the keyed column, set
+    tight under the row above at its left edge, is that key's second line (a label
+    wrapped in a narrow column: "ENGAGED" / "MEMBERS")."""
+    rows = _group_rows(right)
+    keys: list[list[Word]] = []
+    for row in key_rows:
+        if keys and not _level_with_row(row, rows):
+            prev = keys[-1]
+            size = min(w.size for w in row)
+            if 0 <= min(w.top for w in row) - max(w.bottom for w in prev) < 0.8 * size and abs(min(w.x0 for w in row) - min(w.x0 for w in prev)) < 2.0:
+                keys[-1] = prev + row
+                continue
+        keys.append(row)
+    return keys
 
 
 def _keyed_rows(left: list[Word], right: list[Word], col_gap: float, join_gap: float, depth: int) -> list[list[Word]]:
     """A key column and its neighbour as rows: each key, then what its row holds down to
     the next key, as blocks of their own (a key is a label, not the first words of its
     row's text); what stands above the first key is read first."""
-    keys = _group_rows(left)
+    keys = _wrapped_keys(_group_rows(left), right)
     starts = [min(w.top for w in k) - 1.0 for k in keys]
     head = [w for w in right if (w.top + w.bottom) / 2 < starts[0]]
     out = xy_cut(head, col_gap, join_gap, depth + 1) if head else []
@@ -996,11 +1093,25 @@ def reading_blocks(words: list[Word], boxes: list, width: float, height: float, 
 def block_rows(block: list[Word]) -> list[list[Word]]:
     """Rows of words of one block: a table's cell by cell (row-major), else top to bottom."""
     if block[0].cell is None:
-        return _group_rows(block)
+        return [piece for row in _group_rows(block) for piece in _split_at_type_change(row)]
     cells: dict[tuple[int, int, int], list[Word]] = {}
     for w in block:
         cells.setdefault(w.cell, []).append(w)  # type: ignore[arg-type]
     return [row for key in sorted(cells) for row in _group_rows(cells[key])]
+
+
+def _split_at_type_change(row: list[Word]) -> list[list[Word]]:
+    """A row parted where display type and text type meet across a seam wider than a word
+    space: a heading's last line level with the first item beside it ("MÉTROPOLITAINS"
+    in a label column, "1.3 Faire progresser la mobilité" in the next) is two lines."""
+    for k in range(1, len(row)):
+        a, b = row[k - 1], row[k]
+        big, small = max(a.size, b.size), min(a.size, b.size)
+        if big >= 1.2 * small and b.x0 - a.x1 > CELL_GAP_EM * big and _style_of(row[:k]) != _style_of(row[k:]):
+            left, right = row[:k], row[k:]
+            if all(w.size >= 1.2 * small for w in (left if a.size == big else right)):
+                return [left, *_split_at_type_change(right)]
+    return [row]
 
 
 def _group_rows(words: list[Word]) -> list[list[Word]]:

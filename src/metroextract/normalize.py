@@ -28,7 +28,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -464,6 +464,33 @@ class _Reviewer:
         return _alliance_ref(ref.name, r)
 
 
+Ref = TypeVar("Ref", MemberRef, AllianceRef)
+
+
+def rejoin_split_names(refs: list[Ref], registry: Registry, kind: Kind) -> list[Ref]:
+    """Neighbours of a list that together spell one registry name: a name holding a list
+    separator ("ICLEI – Local Governments for Sustainability" in a list split at " – ")
+    is one item again, unless each piece is a name of its own.
+
+    >>> from metroextract.models import AllianceRef
+    >>> from metroextract.registry import load_registry
+    >>> reg = load_registry()
+    >>> [r.name for r in rejoin_split_names([AllianceRef(name="ICLEI"), AllianceRef(name="Local Governments for Sustainability"), AllianceRef(name="CGLU")], reg, "alliance")]
+    ['ICLEI – Local Governments for Sustainability', 'CGLU']
+    """
+    out: list[Ref] = []
+    for ref in refs:
+        key = PROCESSOR(f"{out[-1].name} {ref.name}") if out else ""
+        hit = registry.lookup(kind, key) if key else None
+        if hit is not None and (registry.lookup(kind, PROCESSOR(out[-1].name)) is None or registry.lookup(kind, PROCESSOR(ref.name)) is None):
+            # the separator the split took out, as the registry spells the name
+            name = next((s for s, _ in hit[0].spellings() if PROCESSOR(s) == key), f"{out[-1].name} {ref.name}")
+            out[-1] = out[-1].model_copy(update={"name": name})
+            continue
+        out.append(ref)
+    return out
+
+
 def normalize_report(report: Report, registry: Registry) -> tuple[Report, list[ReviewItem]]:
     """A copy of `report` with every member/alliance reference resolved, and the review items.
 
@@ -476,8 +503,8 @@ def normalize_report(report: Report, registry: Registry) -> tuple[Report, list[R
         page = a.provenance.pages[0] if a.provenance.pages else None
         return a.model_copy(
             update={
-                "members": [rv.member(m, page) for m in a.members],
-                "alliances": [rv.alliance(x, page) for x in a.alliances],
+                "members": [rv.member(m, page) for m in rejoin_split_names(a.members, registry, "member")],
+                "alliances": [rv.alliance(x, page) for x in rejoin_split_names(a.alliances, registry, "alliance")],
                 "mentioned_members": find_mentions(a.description, registry, report.language),
             }
         )
@@ -485,23 +512,23 @@ def normalize_report(report: Report, registry: Registry) -> tuple[Report, list[R
     def meeting(b: BilateralMeeting) -> BilateralMeeting:
         return b.model_copy(
             update={
-                "members": [rv.member(m, None) for m in b.members],
-                "alliances": [rv.alliance(x, None) for x in b.alliances],
+                "members": [rv.member(m, None) for m in rejoin_split_names(b.members, registry, "member")],
+                "alliances": [rv.alliance(x, None) for x in rejoin_split_names(b.alliances, registry, "alliance")],
             }
         )
 
     def region(g: Region) -> Region:
         return g.model_copy(
             update={
-                "members": [rv.member(m, None) for m in g.members],
-                "honorary_members": [rv.member(m, None) for m in g.honorary_members],
+                "members": [rv.member(m, None) for m in rejoin_split_names(g.members, registry, "member")],
+                "honorary_members": [rv.member(m, None) for m in rejoin_split_names(g.honorary_members, registry, "member")],
             }
         )
 
     normalized = report.model_copy(
         update={
             "activities": [activity(a) for a in report.activities],
-            "member_engagement": [rv.member(m, None) for m in report.member_engagement],
+            "member_engagement": [rv.member(m, None) for m in rejoin_split_names(report.member_engagement, registry, "member")],
             "bilateral_meetings": [meeting(b) for b in report.bilateral_meetings],
             "regions": [region(g) for g in report.regions],
         }

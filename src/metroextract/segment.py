@@ -418,8 +418,8 @@ def _wraps_onto(a: Line, b: Line) -> bool:
 def join_wrapped_labels(lines: list[Line], lang: str) -> list[Line]:
     """A field label wrapped over two or three lines of a narrow label column ("MIEMBROS" /
     "ACTIVOS", or "METROPOLITAN" / "CHALLENGES: 1.1" run into its value) becomes one line,
-    when the lines joined are a label of the vocabulary and the last of them alone is not
-    one (two stacked labels stay two). A key column read key, value, key, value puts the
+    when the lines joined are a label of the vocabulary and the last or the first of them
+    alone is not one (two stacked labels stay two). A key column read key, value, key, value puts the
     value of the label's first line between its two lines."""
     runs = _wrapped_runs(lines)
     tags = tag_lines([t for _, t in runs] + [lines[r[-1]].text for r, _ in runs] + [lines[r[0]].text for r, _ in runs], lang) if runs else []
@@ -428,7 +428,10 @@ def join_wrapped_labels(lines: list[Line], lang: str) -> list[Line]:
     for n, (run, text) in enumerate(runs):
         whole, last, first = tags[n], tags[len(runs) + n], tags[2 * len(runs) + n]
         labelled = _field_tag(whole) or (whole.runin and first == LineTags())
-        if labelled and not (_field_tag(last) or last.runin) and not used & set(run):
+        # two stacked labels stay two: a run is one label when its last line, or its
+        # first ("ENGAGED" / "MEMBERS"), is no label alone
+        alone = not (_field_tag(last) or last.runin) or not (_field_tag(first) or first.runin)
+        if labelled and alone and not used & set(run):
             chosen[run[0]] = (run, text)
             used |= set(run)
     if not chosen:
