@@ -282,3 +282,39 @@ def test_row_cut_never_falls_between_two_lines_of_a_column() -> None:
     right_text += [W(f"right text {k} runs on", 624, 265 + 12 * (k - 17), width=200) for k in range(17, 33)]
     out = read(*left_side, *left_text, *right_side, *right_text)
     assert out == [f"field L{k}" for k in range(20)] + [f"left text {k} runs on" for k in range(20)] + [f"field R{k}" for k in range(30)] + [f"right text {k} runs on" for k in range(33)]
+
+
+def test_gap_under_a_heading_is_no_row_break() -> None:
+    # three page columns: a section heading over its list in the first; the list's tail
+    # at the head of the second, then a heading whose section is a picture (a hole); a
+    # table in the third. The gap under the first heading is where the hole's neighbour
+    # breaks, but a heading heads what follows it: the first column is read whole.
+    lines = [W("Member engagement", 56, 113, 16.5, True, width=230)]
+    lines += [W(f"› City {k}", 62, 138 + 12 * k, 9.5, width=60) for k in range(8)]
+    lines += [W(f"› Town {k}", 350, 58 + 11.5 * k, 9.5, width=60) for k in range(3)]
+    lines += [W("Alliances", 345, 106, 16.5, True, width=150), W("Bilateral meetings", 345, 164, 16.5, True, width=160)]
+    lines += [W(f"Members: Place {k}", 646, 58 + 15 * k, 9.5, width=90) for k in range(8)]
+    out = read(*lines)
+    assert out[: 1 + 8] == ["Member engagement"] + [f"› City {k}" for k in range(8)]
+
+
+def test_holes_of_a_key_column_are_no_row_breaks() -> None:
+    # three page columns: key figures and a list; the plan's codes beside their labels;
+    # more codes and labels. The third column's codes stand apart wherever a label runs
+    # long: no hole there cuts the page into rows, every column is read whole.
+    lines = [W("Progress", 70, 74, 18.1, True, width=80), W("Key results", 70, 105, 13.8, True, width=120), W("From 1 August to 31 October", 70, 126, 9.5, True, width=140)]
+    lines += [W("+1 120 people engaged in events organised", 70, 140, 9.5, width=240), W("by Metropolis", 70, 152, 9.5, width=70), W("97 collaborations with experts", 70, 166, 9.5, width=160)]
+    lines += [W("Metropolitan challenges", 70, 188, 13.8, True, width=180)] + [W(f"› 1.{k} Challenge label {k}", 70, 209 + 14.5 * k, 9.5, width=180) for k in range(8)]
+    lines += [W("Strategic action plan", 349, 73, 13.8, True, width=220)]
+    lines += [W("L1", 354, 114, 9.5, width=12), W("Strengthen global leadership in", 401, 114, 9.5, width=190), W("diplomacy and advocacy", 401, 125, 9.5, width=130)]
+    lines += [W("L1A1", 354, 154, 9.5, width=22), W("Policy labels of the first result", 401, 154, 9.5, width=180)]
+    lines += [W("L1A1D1", 354, 184, 9.5, width=34), W("A deliverable label", 401, 184, 9.5, width=110), W("L1A2", 354, 224, 9.5, width=22), W("Another result label", 401, 224, 9.5, width=120)]
+    lines += [
+        W("L1A3D", 634, 75, 9.5, width=30),
+        W("3", 634, 87, 9.5, width=6),
+        W("Collaboration with multilateral", 681, 75, 9.5, width=140),
+        W("stakeholders, networks of local", 681, 87, 9.5, width=140),
+    ]
+    lines += [W("governments and groups", 681, 98, 9.5, width=120), W("L2", 634, 139, 9.5, width=12), W("Capacities to implement", 681, 139, 9.5, width=130)]
+    out = read(*lines)
+    assert out[:6] == ["Progress", "Key results", "From 1 August to 31 October", "+1 120 people engaged in events organised", "by Metropolis", "97 collaborations with experts"]  # fmt: skip
