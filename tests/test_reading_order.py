@@ -318,3 +318,13 @@ def test_holes_of_a_key_column_are_no_row_breaks() -> None:
     lines += [W("governments and groups", 681, 98, 9.5, width=120), W("L2", 634, 139, 9.5, width=12), W("Capacities to implement", 681, 139, 9.5, width=130)]
     out = read(*lines)
     assert out[:6] == ["Progress", "Key results", "From 1 August to 31 October", "+1 120 people engaged in events organised", "by Metropolis", "97 collaborations with experts"]  # fmt: skip
+
+
+def test_heading_wrapped_in_a_left_column_is_no_key() -> None:
+    # a section heading set larger than the list beside it, wrapped over three lines:
+    # its lines stay together, never one line per row of the list
+    lines = [W("IMPLICACIÓN", 74, 116, 11.1, True, width=80), W("DE LOS", 74, 129, 11.1, True, width=45), W("MIEMBROS", 74, 143, 11.1, True, width=62)]
+    lines += [W(f"Name {k} – Name {k}b – Name {k}c – Name {k}d –", 170, 107 + 10.7 * k, 8.5, width=250) for k in range(6)]
+    out = read(*lines)
+    k = out.index("IMPLICACIÓN")
+    assert out[k : k + 3] == ["IMPLICACIÓN", "DE LOS", "MIEMBROS"]

@@ -936,9 +936,10 @@ def _keys_rows_of(left: list[Word], right: list[Word]) -> bool:
     style_l, style_r = _style_of(left), _style_of(right)
     if style_l == style_r:
         return False
-    # keys all bold beside plain values may take most of a narrow column's width (cards
-    # side by side mix bold names and plain positions)
-    labels = all(is_bold(w.font) for w in left) and not style_r[1]
+    # labels (all bold, the values' size) beside plain values may take most of a narrow
+    # column's width; cards side by side mix bold names and plain positions, and a
+    # heading set in a left column is larger than the list beside it
+    labels = all(is_bold(w.font) for w in left) and not style_r[1] and style_l[0] == style_r[0]
     if width_l > (0.8 if labels else 0.5) * width_r or any(len(k) > 3 for k in key_rows):
         return False
     keys = _wrapped_keys(key_rows, right)
@@ -964,12 +965,14 @@ def _level_with_row(key: list[Word], rows: list[list[Word]]) -> bool:
 
 def _wrapped_keys(key_rows: list[list[Word]], right: list[Word]) -> list[list[Word]]:
     """Rows of a key column → keys: a row level with nothing in the keyed column, set
-    tight under the row above at its left edge, is that key's second line (a label
-    wrapped in a narrow column: "ENGAGED" / "MEMBERS")."""
+    tight under the row above at its left edge and no larger than the text it keys, is
+    that key's second line (a label wrapped in a narrow column: "ENGAGED" / "MEMBERS")."""
     rows = _group_rows(right)
+    text_size = _median_word_size(right)
     keys: list[list[Word]] = []
     for row in key_rows:
-        if keys and not _level_with_row(row, rows):
+        # (a heading set larger than the text beside it wraps too, but heads it all)
+        if keys and not _level_with_row(row, rows) and max(w.size for w in row) <= 1.1 * text_size:
             prev = keys[-1]
             size = min(w.size for w in row)
             if 0 <= min(w.top for w in row) - max(w.bottom for w in prev) < 0.8 * size and abs(min(w.x0 for w in row) - min(w.x0 for w in prev)) < 2.0:
