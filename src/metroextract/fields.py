@@ -11,7 +11,7 @@ from datetime import date
 
 from .models import Challenge
 from .text import strip_marks
-from .vocab import Vocabulary
+from .vocab import Vocabulary, hyphenated_words
 
 # What sets a run-in label apart from its values: a colon, or a dash or bar between spaces
 # ("Miembros — A, B"); a hyphen inside a word is none. One rule for activities' fields and
@@ -263,6 +263,8 @@ def join_lines(lines: list[str]) -> str:
     'Barcelone (aire métropolitaine), Addis-Abeba'
     >>> join_lines(["Plan d'action stratégique/", "Plateforme use"])
     "Plan d'action stratégique/Plateforme use"
+    >>> join_lines(["Regional Vice-", "president"]), join_lines(["métho-", "dologies"])
+    ('Regional Vice-president', 'méthodologies')
     """
     out = ""
     for ln in lines:
@@ -272,12 +274,20 @@ def join_lines(lines: list[str]) -> str:
         if not out:
             out = ln
         elif out.endswith("-") and len(out) > 1 and out[-2].isalpha():
-            out = out + ln if not ln[:1].islower() else out[:-1] + ln
+            out = out + ln if not ln[:1].islower() or _compound_at_break(out, ln) else out[:-1] + ln
         elif out.endswith("/") and not out[-2:-1].isspace():
             out += ln  # "A/" / "B": a slash set without spaces joins its words
         else:
             out += " " + ln
     return out
+
+
+def _compound_at_break(left: str, right: str) -> bool:
+    """The words around a line-end hyphen form a vocabulary word spelt with it
+    ("Regional Vice-" / "president")."""
+    head = re.search(r"([^\W\d_]+)-$", left)
+    tail = re.match(r"[^\W\d_]+", right)
+    return bool(head and tail) and f"{head.group(1)}-{tail.group(0)}".lower() in hyphenated_words()
 
 
 # List separators other than commas, rewritten to ";" before splitting: a middle dot

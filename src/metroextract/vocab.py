@@ -31,6 +31,7 @@ class Vocabulary(BaseModel):
     regions: dict[str, list[str]]
     focal_points: list[str]
     board: list[str]
+    board_roles: list[str] = []
     honorary: list[str]
     region_members: list[str] = []
     meeting_members: list[str]
@@ -56,3 +57,14 @@ def load_vocabulary(lang: str, directory: str | None = None) -> Vocabulary:
 
 def all_vocabularies(directory: str | None = None) -> dict[str, Vocabulary]:
     return {lang: load_vocabulary(lang, directory) for lang in LANGUAGES}
+
+
+@cache
+def hyphenated_words() -> frozenset[str]:
+    """Words printed with a hyphen in any language's vocabulary ("vice-president",
+    "co-présidente"), lower-cased: a line broken at that hyphen keeps it when joined."""
+    words: set[str] = set()
+    for v in all_vocabularies().values():
+        phrases = [*v.board_roles, *v.focal_points, *v.board, *v.honorary, *(p for ps in v.labels.values() for p in ps), *(p for ps in v.sections.values() for p in ps)]
+        words |= {w.lower() for p in phrases for w in p.split() if "-" in w.strip("-")}
+    return frozenset(words)

@@ -161,6 +161,19 @@ def test_cards_printed_name_first_take_their_role_from_the_first_detail() -> Non
     ]
 
 
+def test_a_role_broken_at_its_own_hyphen_keeps_it() -> None:
+    # "Regional Vice-" / "president": the hyphen belongs to the role (the vocabulary
+    # spells it so), unlike a word hyphenated at a line end
+    lines = [
+        L("Robert Beugré Mambe", 62, 475.6, 8.5, True),
+        L("Regional Vice-", 62, 488.0, 8.5),
+        L("president", 62, 498.0, 8.5),
+        L("Governor of Abidjan", 62, 510.4, 8.5),
+    ]
+    cards, _ = parse_cards(lines, "board")
+    assert [(c["role"], c["name"], c["detail"]) for c in cards] == [("Regional Vice-president", "Robert Beugré Mambe", ["Governor of Abidjan"])]
+
+
 def test_a_row_of_cards_broken_over_a_page_gives_each_card_its_own_details() -> None:
     # a word processor splits the table row: the three names at the foot of page 13,
     # every card's details at the head of page 14 (two cells read as one line, cut at
