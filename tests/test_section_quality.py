@@ -469,6 +469,22 @@ def test_meeting_names_the_registry_places_in_another_cell(registry):
     assert sc.check_meeting_names(_report(bilateral_meetings=[misfiled]), None) == []
 
 
+def test_a_member_grid_read_across_its_rows_in_an_alphabetical_report():
+    def region(name: str, members: list[str]) -> Region:
+        return Region(name=name, members=[MemberRef(name=m) for m in members], honorary_members=[], focal_points=[], board=[])
+
+    africa = region("Africa", ["Abidjan", "Accra", "Bamako", "Dakar", "Le Caire", "Casablanca", "Lomé", "Rabat"])  # one step back: filed under C
+    europe = region("Europe", ["Barcelona", "Berlin", "Brussels", "Lisbon", "Madrid", "Paris", "Sofia", "Turin"])
+    # filled down three columns of four, read across its rows
+    asia = region("Asia-Pacific", ["Abu Dhabi", "Delhi", "Seoul", "Bangkok", "Guangzhou", "Taipei", "Chengdu", "Hanoi", "Tehran", "Colombo", "Jakarta", "Tokyo"])
+    (r,) = sc.check_member_order(_report(regions=[africa, europe, asia]))
+    assert (r.code, r.message) == ("out_of_order", "member lists not in the alphabetical order the other regions keep: Asia-Pacific")
+    fixed = asia.model_copy(update={"members": sorted(asia.members, key=lambda m: m.name)})
+    assert sc.check_member_order(_report(regions=[africa, europe, fixed])) == []
+    # a report that does not print its members alphabetically is never flagged for it
+    assert sc.check_member_order(_report(regions=[asia, asia.model_copy(update={"name": "Europe"})])) == []
+
+
 def test_board_lines_that_name_no_one_the_regions_hold():
     from metroextract.models import BoardMember
 

@@ -66,6 +66,14 @@ MAX_MONTHS_OUTSIDE = 0
 MAX_MONTHS_REPEATED = 0
 # Times a list's order goes back (contents pages, months, codes) — printed lists run forward.
 MAX_ORDER_BREAKS = 0
+# A region's members are out of order when the report's other member lists are
+# alphabetical, near enough (at most SORTED_SHARE of their steps go back: "Le Caire" filed
+# under C, names kept in another language's order) and this one goes back at more than
+# UNSORTED_SHARE of its steps: a grid of names read across its rows when it was filled
+# down its columns goes back once a row.
+SORTED_SHARE = 0.15
+UNSORTED_SHARE = 0.25
+MIN_MEMBERS_FOR_ORDER = 5
 # Meetings with neither members nor alliances (a month header with nothing under it).
 MAX_EMPTY_HEADERS = 0
 # Share of a section's letters on lines no item took (a heading the segmenter missed, a
@@ -489,6 +497,26 @@ def check_board_order(report: Report, page: int | None = None) -> Reasons:
     return []
 
 
+def _descents(names: list[str]) -> int:
+    keys = [" ".join(words(n)) for n in names]
+    return sum(1 for a, b in zip(keys, keys[1:]) if a > b)
+
+
+def check_member_order(report: Report, page: int | None = None) -> Reasons:
+    """Member lists of regions out of alphabetical order where the report's other regions
+    print theirs alphabetically (a grid read in the wrong direction)."""
+    lists = [(g.name, [m.name for m in g.members]) for g in report.regions if len(g.members) >= MIN_MEMBERS_FOR_ORDER]
+    steps = {name: _descents(names) for name, names in lists}
+    size = {name: len(names) - 1 for name, names in lists}
+    sorted_ = [n for n, d in steps.items() if d <= max(1.0, SORTED_SHARE * size[n])]
+    if len(sorted_) < max(2, len(lists) // 2):
+        return []  # this report does not print its members alphabetically
+    bad = [n for n, d in steps.items() if d > max(2.0, UNSORTED_SHARE * size[n])]
+    if bad:
+        return [_reason("out_of_order", f"member lists not in the alphabetical order the other regions keep: {', '.join(bad)}", page)]
+    return []
+
+
 _CELL_SPLIT_RE = re.compile(r"\s*[·,;/•–|]\s*")
 
 
@@ -869,6 +897,7 @@ def structure_reasons(report: Report, name: str, lines: list[Line], count_names:
         out += check_note(report, page)
     if name == "regions":
         out += check_board_order(report, page)
+        out += check_member_order(report, page)
         out += check_board_lines(report, lines)
     out += check_item_count(report, name, page)
     if name in ("media_mentions", "bilateral_meetings"):
