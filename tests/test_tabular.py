@@ -176,3 +176,26 @@ def test_unruled_header_at_a_page_foot_heads_the_ruled_rows_on_the_next_page():
         {"role": "Member", "name": "Patrick Ollier", "position": "President of Greater Paris"},
         {"role": "Member", "name": "Laura Pérez", "position": "Deputy Mayor"},
     ]
+
+
+def test_unruled_header_at_a_page_foot_runs_on_in_the_next_page_first_column():
+    # the header row ends the last column of one page; its rows open the first column of
+    # the next page, beside that page's other columns
+    lines = [
+        L("Rôle", 645, 484, page=10, bold=True),
+        L("Nom", 740, 484, page=10, bold=True),
+        L("Poste", 834, 484, page=10, bold=True),
+        L("Présidence", 41, 41, page=11),
+        L("Wen Guohui", 136, 41, page=11),
+        L("Maire de Guangzhou", 230, 41, page=11),
+        L("Rabat", 343, 41, page=11),  # the next page column, level with the first row
+        L("Coprésidente", 41, 75, page=11),
+        L("Pirouz Hanachi", 136, 75, page=11),
+        L("Maire de Téhéran", 230, 75, page=11),
+        L("Tunis", 343, 75, page=11),
+    ]
+    (table,) = find_tables(lines, FR, ("role", "name", "position"), required=("name",))
+    assert cells(table) == [
+        {"role": "Présidence", "name": "Wen Guohui", "position": "Maire de Guangzhou"},
+        {"role": "Coprésidente", "name": "Pirouz Hanachi", "position": "Maire de Téhéran"},
+    ]

@@ -151,9 +151,10 @@ def cell_pieces(ln: Line) -> list[Line]:
     return out
 
 
-def _in_reach(band: list[Line], left: float) -> list[Line]:
-    """The lines of a band that reach the table (its first column starts at `left`)."""
-    return [ln for ln in band if ln.x1 > left - 0.3 * ln.size]
+def _in_reach(band: list[Line], left: float, right: float = float("inf")) -> list[Line]:
+    """The lines of a band that reach the table (its first column starts at `left`; no
+    line of it starts at or past `right`)."""
+    return [ln for ln in band if ln.x1 > left - 0.3 * ln.size and ln.x0 < right]
 
 
 def _rejoin_pieces(row: list[Line], cols: list[int], source: dict[int, Line]) -> tuple[list[Line], list[int]]:
@@ -211,6 +212,22 @@ def _continues_on_next_page(row: list[Line], page: int, starts: list[float], sou
     return bool(row) and row[0].page == page + 1 and len(firsts) >= 2 and all(any(abs(ln.x0 - x) < 0.6 * ln.size for x in starts) for ln in firsts)
 
 
+def _moved_to_next_page(band: list[Line], page: int, starts: list[float], source: dict[int, Line]) -> tuple[list[float], float] | None:
+    """A header row at the foot of a page whose rows go on at the head of the next page in
+    another page column: the columns' starts moved there, and the right edge the table
+    keeps (lines beyond it are the next page column's). None when the band does not
+    continue the table."""
+    if len(starts) < 2 or not band or band[0].page != page + 1:
+        return None
+    dx = min(ln.x0 for ln in band) - starts[0]
+    moved = [x + dx for x in starts]
+    # a cell of the last column starts at its start: a line starting further right is
+    # the next page column's
+    right = min((ln.x0 for ln in band if ln.x0 > moved[-1] + 0.6 * ln.size), default=float("inf"))
+    row = [ln for ln in band if ln.x0 < right]
+    return (moved, right) if _continues_on_next_page(row, page, moved, source) else None
+
+
 def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> list[Table]:
     """Tables found from a header row of known column headers, without rules.
 
@@ -241,8 +258,11 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
         size = band[0].size
         k += 1
         page = band[0].page
-        while k < len(bands) and (bands[k][0].page == page or _continues_on_next_page(_in_reach(bands[k], starts[0]), page, starts, source)):
-            row = _in_reach(bands[k], starts[0])
+        right = float("inf")  # the table's right edge, once it moved to another page column
+        if k < len(bands) and bands[k][0].page != page and (moved := _moved_to_next_page(bands[k], page, starts, source)) is not None:
+            starts, right = moved
+        while k < len(bands) and (bands[k][0].page == page or _continues_on_next_page(_in_reach(bands[k], starts[0], right), page, starts, source)):
+            row = _in_reach(bands[k], starts[0], right)
             if not row:
                 k += 1  # a line of a column left of the table, level with it
                 continue
