@@ -409,3 +409,15 @@ def test_running_headers_spelled_differently_are_furniture() -> None:
     layout = fuzzy_furniture(DocumentLayout(pages=pages, body_size=9.5, page_count=4), {1, 2, 3, 4})
     assert all(len(p.lines) == 1 and p.lines[0].text.startswith("Body") for p in layout.pages)
     assert all(len(p.furniture) == 1 for p in layout.pages) and layout.removed_furniture == 4
+
+
+def test_list_bullets_misread_as_marks_are_bullets_again() -> None:
+    # "■" read "+" on two lines and "m=" on a third, at one x, each before a field label
+    from metroextract.ocr_page import RawWord
+
+    def w(text: str, x0: float, x1: float, line: int) -> RawWord:
+        return RawWord(text=text, x0=x0, x1=x1, baseline=300 + 13 * line, size=9.0, stroke=1.0, color=(0, 0, 0), conf=90.0, line=line)
+
+    words = [w("+", 50, 55, 0), w("MEMBRES", 60, 110, 0), w("+", 50, 55, 1), w("RÉSULTATS", 60, 120, 1), w("m=", 50, 58, 2), w("PARTENAIRES", 60, 130, 2)]
+    words += [w("+", 50, 55, 3)]  # a lone mark with nothing after it on its line stays
+    assert [x.text for x in ocr_words.restore_bullets(words)] == ["•", "MEMBRES", "•", "RÉSULTATS", "•", "PARTENAIRES", "+"]

@@ -446,7 +446,7 @@ def repaired_words(results: list[PageOcr], settings: Settings) -> tuple[list[lis
     """The words of OCR'd pages with their spelling repaired (`ocr_words`), as copies; and
     every change OCR's second looks made — lines read again, words respelled — as an
     `ocr_corrected` warning with the before and the after, so that it can be audited."""
-    from .ocr_words import NameLexicon, detect_language, is_junk, repair_words
+    from .ocr_words import NameLexicon, detect_language, is_junk, repair_words, restore_bullets
 
     texts = [w.text for r in results for w in r.words]
     names = None
@@ -467,7 +467,10 @@ def repaired_words(results: list[PageOcr], settings: Settings) -> tuple[list[lis
             Warning_(page=r.pno, code=WarningCode.OCR_CORRECTED, message=f"word respelled as the report or the registry prints it: {a!r} -> {b!r}" + (f" ({n} times)" if n > 1 else ""))
             for (a, b), n in respelled.items()
         ]
-        out.append([w for w in words if not is_junk(w.text)])
+        listed = restore_bullets(words)
+        bullets = Counter(a.text for a, b in zip(words, listed) if a.text != b.text)
+        said += [Warning_(page=r.pno, code=WarningCode.OCR_CORRECTED, message=f"list bullets read as marks: {a!r} -> '•' ({n} times)") for a, n in bullets.items()]
+        out.append([w for w in listed if not is_junk(w.text)])
     return out, said
 
 

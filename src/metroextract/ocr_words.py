@@ -31,6 +31,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .text import plain
 
@@ -49,6 +50,43 @@ _CORE_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 # Marks OCR makes of rules, bars, tag edges and specks: never words of a report.
 _JUNK_RE = re.compile(r"^[|¦=~_`'‘’©®]+$")
+
+
+# What tesseract makes of a list's bullet glyphs ("■" read "+", "▪" read "="): one mark,
+# no letter or digit.
+_BULLET_MISREADS = frozenset("+*=°º»>■□●▪◆♦")
+
+
+def restore_bullets(words: list[Any]) -> list[Any]:
+    """Misread bullets as "•" (copies of the words, dataclasses with `text`, `x0`, `x1`,
+    `line`): the same lone mark opening two lines or more at one x with a word right
+    after it, as a list prints them. A `+` opening one line ("+ 1") is left alone.
+
+    >>> from dataclasses import dataclass
+    >>> @dataclass
+    ... class W:
+    ...     text: str
+    ...     x0: float
+    ...     x1: float
+    ...     line: int
+    >>> ws = [W("+", 50, 55, 1), W("MEMBRES", 60, 110, 1), W("+", 50, 55, 2), W("RÉSULTATS", 60, 120, 2)]
+    >>> [w.text for w in restore_bullets(ws)], [w.text for w in restore_bullets(ws[:2])]
+    (['•', 'MEMBRES', '•', 'RÉSULTATS'], ['+', 'MEMBRES'])
+    >>> [w.text for w in restore_bullets(ws + [W("m=", 50, 58, 3), W("PARTENAIRES", 60, 130, 3)])][4]
+    '•'
+    """
+    from dataclasses import replace
+
+    lines: dict[int, list[Any]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w)
+    firsts = [ws[0] for ws in (sorted(ws, key=lambda w: w.x0) for ws in lines.values()) if len(ws) >= 2]
+    opening = [w for w in firsts if len(w.text) == 1 and w.text in _BULLET_MISREADS]
+    bullets = {id(m) for m in opening if sum(1 for o in opening if o.text == m.text and abs(o.x0 - m.x0) <= 1.5) >= 2}
+    # at the x of those bullets, a mark read with a speck beside it ("m=") is one too
+    xs = [w.x0 for w in opening if id(w) in bullets]
+    bullets |= {id(w) for w in firsts if len(w.text) == 2 and not w.text.isalnum() and any(abs(w.x0 - x) <= 1.5 for x in xs)}
+    return [replace(w, text="•") if id(w) in bullets else w for w in words]
 
 
 def is_junk(text: str) -> bool:
