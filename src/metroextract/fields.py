@@ -319,6 +319,8 @@ def split_names(lines: list[str]) -> list[str]:
     ['Montevideo global', 'Ville de Mexico', 'Dakar']
     >>> split_names(["Bamako / Brasilia / Gran", "Mánchester / Tunis"])
     ['Bamako', 'Brasilia', 'Gran Mánchester', 'Tunis']
+    >>> split_names(["Berlin / Daegu / Guiyang/", "Male' / Siping"])
+    ['Berlin', 'Daegu', 'Guiyang', "Male'", 'Siping']
     >>> split_names(["Estambul –", "Sofía –", "Addis-Abeba"])
     ['Estambul', 'Sofía', 'Addis-Abeba']
     >>> split_names(["CGLU África", "Organisation de coopération et", "de développement économiques"])
@@ -327,6 +329,10 @@ def split_names(lines: list[str]) -> list[str]:
     raw = [ln for ln in lines if ln.strip()]
     if not raw:
         return []
+    if any(" / " in ln for ln in raw):
+        # a list set with spaced slashes: a slash ending a line is one of them, its space
+        # lost (OCR, a tight line) — "Guiyang/" / "Male'" are two names
+        raw = [re.sub(r"(?<=\S)/\s*$", " /", ln) for ln in raw]
     opened = [bool(_BULLET_RE.match(ln)) for ln in raw]
     if sum(opened) >= 2 and opened[0]:
         # one item per dash or bullet; a line without one continues the item above it
