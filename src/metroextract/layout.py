@@ -471,9 +471,10 @@ def _keeps_edges(band: list[Word], gutters: list[tuple[float, float]]) -> bool:
 
 def _fill_beside(band: list[Word], g0: float, g1: float, left: float, right: float) -> float | None:
     """How much of its page column the band's words fill on either side of the gutter
-    (the larger share), or None when the band has words on one side only."""
-    before = [w for w in band if w.x1 <= g0 + 0.5]
-    after = [w for w in band if w.x0 >= g1 - 0.5]
+    (the larger share; a column runs from `left` to the gutter, or from the gutter to
+    `right`), or None when the band has words on one side only."""
+    before = [w for w in band if left - 0.5 <= w.x0 and w.x1 <= g0 + 0.5]
+    after = [w for w in band if g1 - 0.5 <= w.x0 and w.x1 <= right + 0.5]
     if not before or not after:
         return None
     fill_before = (max(w.x1 for w in before) - min(w.x0 for w in before)) / max(g0 - left, 1.0)
@@ -483,11 +484,15 @@ def _fill_beside(band: list[Word], g0: float, g1: float, left: float, right: flo
 
 def _page_columns_at(band: list[Word], bands: list[list[Word]], gutters: list[tuple[float, float]]) -> bool:
     """The band has words on both sides of a gutter that parts running text (three lines
-    or more fill their page column beside it): two page columns, each with its own flow,
-    not one row of a table whose column gutter runs the whole block."""
-    left = min(w.x0 for b in bands for w in b)
-    right = max(w.x1 for b in bands for w in b)
-    for g0, g1 in gutters:
+    or more fill their page column beside it, each column measured between its gutters):
+    two page columns, each with its own flow, not one row of a table whose column gutter
+    runs the whole block."""
+    edges = sorted(gutters)
+    left_edge = min(w.x0 for b in bands for w in b)
+    right_edge = max(w.x1 for b in bands for w in b)
+    for k, (g0, g1) in enumerate(edges):
+        left = edges[k - 1][1] if k else left_edge
+        right = edges[k + 1][0] if k + 1 < len(edges) else right_edge
         if _fill_beside(band, g0, g1, left, right) is None:
             continue
         if sum(1 for b in bands if (f := _fill_beside(b, g0, g1, left, right)) is not None and f >= 0.75) >= 3:
@@ -632,11 +637,12 @@ def _row_break_beside(column: list[Word], a: float, b: float, join_gap: float) -
         above = [w for w in column if abs(w.bottom - ga) < 1.0]
         return bool(above) and all(w.size >= 1.2 * size for w in above)
 
-    gaps = [(ga, gb) for ga, gb in _gaps([(w.top, w.bottom) for w in column], 0.5) if a < (ga + gb) / 2 < b and gb - ga >= 0.4 * join_gap and not under_heading(ga)]
-    if not gaps:
+    gaps = [(ga, gb) for ga, gb in _gaps([(w.top, w.bottom) for w in column], 0.5) if a < (ga + gb) / 2 < b and gb - ga >= 0.4 * join_gap]
+    breaks = [g for g in gaps if not under_heading(g[0])]  # (the columns may resume under one)
+    if not breaks:
         return None
-    most = max(g[1] - g[0] for g in gaps)
-    widest = min(g for g in gaps if g[1] - g[0] >= 0.85 * most)  # the upper one of (near) equals
+    most = max(g[1] - g[0] for g in breaks)
+    widest = min(g for g in breaks if g[1] - g[0] >= 0.85 * most)  # the upper one of (near) equals
     for resume in [widest] + sorted(g for g in gaps if g[0] > widest[0]):
         between = [w for w in column if widest[1] <= w.top and w.bottom <= resume[0]]
         if resume is not widest and not all(w.size >= 1.2 * size for w in between):
