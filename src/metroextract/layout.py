@@ -936,31 +936,25 @@ def _keys_rows_of(left: list[Word], right: list[Word]) -> bool:
     A narrow column of prose beside another shares baselines too, but it fills its
     width with words in the same style as its neighbour. A key may wrap (`_wrapped_keys`)."""
     key_rows = _group_rows(left)
-    rows = _group_rows(right)
-    width_l = max(w.x1 for w in left) - min(w.x0 for w in left)
-    width_r = max(w.x1 for w in right) - min(w.x0 for w in right)
     style_l, style_r = _style_of(left), _style_of(right)
-    if style_l == style_r:
+    if style_l == style_r or any(len(k) > 3 for k in key_rows):
         return False
     # labels (all bold, the values' size) beside plain values may take most of a narrow
     # column's width; cards side by side mix bold names and plain positions, and a
     # heading set in a left column is larger than the list beside it
     labels = all(is_bold(w.font) for w in left) and not style_r[1] and style_l[0] == style_r[0]
-    if width_l > (0.8 if labels else 0.5) * width_r or any(len(k) > 3 for k in key_rows):
-        return False
-    keys = _wrapped_keys(key_rows, right)
-    return len(keys) <= len(rows) and all(_level_with_row(k, rows) for k in keys)
+    return _rows_beside(left, right, widest=0.8 if labels else 0.5, key_rows=key_rows)
 
 
-def _rows_beside(left: list[Word], right: list[Word]) -> bool:
-    """`left` is a narrow column each of whose entries stands level with a row of `right`
-    (keys, in whatever style)."""
+def _rows_beside(left: list[Word], right: list[Word], widest: float = 0.5, key_rows: list[list[Word]] | None = None) -> bool:
+    """`left` is a narrow column (at most `widest` of `right`'s width) each of whose
+    entries stands level with a row of `right` (keys, in whatever style)."""
     width_l = max(w.x1 for w in left) - min(w.x0 for w in left)
     width_r = max(w.x1 for w in right) - min(w.x0 for w in right)
-    if width_l > 0.5 * width_r:
+    if width_l > widest * width_r:
         return False
     rows = _group_rows(right)
-    keys = _wrapped_keys(_group_rows(left), right)
+    keys = _wrapped_keys(key_rows if key_rows is not None else _group_rows(left), right, rows)
     return len(keys) <= len(rows) and all(_level_with_row(k, rows) for k in keys)
 
 
@@ -969,11 +963,11 @@ def _level_with_row(key: list[Word], rows: list[list[Word]]) -> bool:
     return any(abs(min(w.top for w in r) - top) <= 0.3 * size for r in rows)
 
 
-def _wrapped_keys(key_rows: list[list[Word]], right: list[Word]) -> list[list[Word]]:
+def _wrapped_keys(key_rows: list[list[Word]], right: list[Word], rows: list[list[Word]] | None = None) -> list[list[Word]]:
     """Rows of a key column → keys: a row level with nothing in the keyed column, set
     tight under the row above at its left edge and no larger than the text it keys, is
     that key's second line (a label wrapped in a narrow column: "ENGAGED" / "MEMBERS")."""
-    rows = _group_rows(right)
+    rows = rows if rows is not None else _group_rows(right)  # the keyed column's rows, when the caller has them
     text_size = _median_word_size(right)
     keys: list[list[Word]] = []
     for row in key_rows:
