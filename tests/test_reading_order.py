@@ -328,3 +328,25 @@ def test_heading_wrapped_in_a_left_column_is_no_key() -> None:
     out = read(*lines)
     k = out.index("IMPLICACIÓN")
     assert out[k : k + 3] == ["IMPLICACIÓN", "DE LOS", "MIEMBROS"]
+
+
+def test_date_tag_under_a_label_table_leads_into_the_title_below() -> None:
+    # an activity's labels and values side by side, then the next activity's date, set
+    # nearer its title than the table above it (in a style of its own), then the title
+    # across the column: the date opens the next activity, it is no row of the table.
+    # A label wrapped in the same type ("DÉFIS" / "MÉTROPOLITAINS") stays a label.
+    got = read(
+        W("RÉSULTATS LIÉS", 40, 304, 10.5, True, width=80),
+        W("L3A3D4", 153, 304, 10.5, width=40),
+        W("DÉFIS", 40, 325, 10.5, True, width=32),
+        W("2.2 Résilience économique", 153, 325, 10.5, width=130),
+        W("MÉTROPOLITAINS", 40, 338, 10.5, True, width=95),
+        W("ALLIANCES", 40, 360, 10.5, True, width=60),
+        W("Paradiplomacia.org", 153, 360, 10.5, width=95),
+        W("21 octobre", 36, 386, 10.5, True, width=55),
+        W("DIALOGUE SUR LES DROITS NUMÉRIQUES", 36, 402, 11.5, True, width=230),
+        W("Afin d'en savoir plus sur la façon dont les gouvernements locaux et régionaux", 36, 420, 10.5, width=380),
+    )
+    assert got[-3:] == ["21 octobre", "DIALOGUE SUR LES DROITS NUMÉRIQUES", "Afin d'en savoir plus sur la façon dont les gouvernements locaux et régionaux"]
+    assert got.index("Paradiplomacia.org") < got.index("21 octobre")
+    assert got.index("DÉFIS") < got.index("MÉTROPOLITAINS") < got.index("ALLIANCES")

@@ -102,6 +102,24 @@ def test_title_printed_before_its_date_opens_the_activity() -> None:
     assert [ln.text for ln in seg.unplaced] == []
 
 
+def test_action_line_name_above_a_title_in_capitals_is_no_part_of_it() -> None:
+    # title first, in capitals; the action line's name right under its heading is set
+    # in the title's weight and size, in small letters: it is the action line's label
+    lines = [
+        L("ACTIVITÉS", 60, 16, True), L("LIGNE D'ACTION 1", 82, 12, True),
+        L("Diplomatie et plaidoyer métropolitains", 95, 9.4, True),
+        L("RÉUNION SUR LA GOUVERNANCE", 111, 9.4, True), L("MÉTROPOLITAINE", 122, 9.4, True),
+        L("14 avril", 138, 8.5, True), L("Le guide a été lancé par les membres du réseau.", 150, 8.5),
+        L("Membres activés : Berlin, Bogotá", 162, 8.5),
+        L("ATELIER SUR L'ÉGALITÉ DE GENRE", 185, 9.4, True), L("18 avril", 200, 8.5, True),
+        L("Le séminaire a réuni six cents personnes en ligne.", 212, 8.5), L("Membres activés : Abidjan", 224, 8.5),
+    ]  # fmt: skip
+    seg = layout_to_segments(_doc(lines), "fr")
+    got = [(a.date_line.text, [t.text for t in a.title_lines]) for a in seg.activities]
+    assert got == [("14 avril", ["RÉUNION SUR LA GOUVERNANCE", "MÉTROPOLITAINE"]), ("18 avril", ["ATELIER SUR L'ÉGALITÉ DE GENRE"])]
+    assert seg.action_lines == [("L1", "Diplomatie et plaidoyer métropolitains")]
+
+
 def test_title_then_date_on_one_line_needs_a_separator() -> None:
     lines = [
         L("ACTIVITÉS", 60, 24, True),

@@ -857,9 +857,21 @@ def _lead_in(region: list[Word], across: list[Word]) -> list[Word]:
     row = [w for w in region if w.x1 > lo and w.x0 < hi and min(w.top for w in near) - 1 <= w.top]
     above = [w for w in region if w.x1 > lo and w.x0 < hi and w.bottom <= min(w.top for w in row) + 0.5]
     gap = min(w.top for w in row) - max((w.bottom for w in above), default=-1e9)
-    if gap < 1.5 * max(w.size for w in row) or len({round(w.top) for w in row}) > 2:
+    size_row = max(w.size for w in row)
+    # set apart from its column: white of a blank line above it, or of most of one while
+    # it sits at least twice as close to the band it leads into, in a style of its own (a
+    # date tag under the last label of a table, right above the next title; not the first
+    # line of a label wrapped in the same type)
+    closer = gap >= 0.9 * size_row and gap >= 2 * (top - max(w.bottom for w in row)) and _styles(row).isdisjoint(_styles(across))
+    apart = gap >= 1.5 * size_row or closer
+    if not apart or len({round(w.top) for w in row}) > 2:
         return []
     return row
+
+
+def _styles(words: list[Word]) -> set[tuple[int, bool, bool]]:
+    """The type the words are set in: size (half points), weight, capitals."""
+    return {(round(2 * w.size), is_bold(w.font), w.text.isupper()) for w in words}
 
 
 def _heading_at_foot(upper: list[Word], lower: list[Word]) -> list[Word]:

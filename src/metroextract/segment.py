@@ -202,6 +202,16 @@ def _same_look(a: Line, b: Line, size_tolerance: float = 0.6) -> bool:
     return abs(a.size - b.size) < size_tolerance and a.bold == b.bold
 
 
+def _leaves_capitals(above: Line, run: list[Line]) -> bool:
+    """A title set in capitals does not wrap into a line in small letters above it: that
+    line (an action line's name right under its heading, in the title's weight and size)
+    is no part of it. A last line in capitals alone ("UNDP") may end a title in small
+    letters, so the run must be clearly capitals: two lines, or one of three words."""
+    capitals = all(ln.upper for ln in run) and (len(run) >= 2 or len(run[0].text.split()) >= 3)
+    small = sum(c.islower() for c in above.text) > sum(c.isupper() for c in above.text)  # "5.ª EDICIÓN" is capitals
+    return capitals and small
+
+
 def _date_style(ln: Line) -> tuple[float, bool, bool]:
     # colour may change per action line, so it is left out
     return (round(ln.size * 2) / 2, ln.bold, is_italic(ln.font))
@@ -306,7 +316,13 @@ class ReportLook:
         if not self.titleish(j, page) or (not turned and lines[d].top - lines[j].bottom > self.title_date_gap(j, d)):
             return None
         k = j
-        while j - k < 4 and self.titleish(k - 1, page) and _same_look(lines[k - 1], lines[j]) and 0 <= lines[k].top - lines[k - 1].bottom < 0.8 * lines[j].size:
+        while (
+            j - k < 4
+            and self.titleish(k - 1, page)
+            and _same_look(lines[k - 1], lines[j])
+            and 0 <= lines[k].top - lines[k - 1].bottom < 0.8 * lines[j].size
+            and not _leaves_capitals(lines[k - 1], lines[k : j + 1])
+        ):
             k -= 1
         if self.titleish(k - 1, page) and not _same_look(lines[k - 1], lines[j]) and lines[k - 1].size < lines[j].size and 0 <= lines[k].top - lines[k - 1].bottom < 0.8 * lines[j].size:
             k -= 1
