@@ -859,10 +859,12 @@ def _lead_in(region: list[Word], across: list[Word]) -> list[Word]:
     gap = min(w.top for w in row) - max((w.bottom for w in above), default=-1e9)
     size_row = max(w.size for w in row)
     # set apart from its column: white of a blank line above it, or of most of one while
-    # it sits at least twice as close to the band it leads into, in a style of its own (a
-    # date tag under the last label of a table, right above the next title; not the first
-    # line of a label wrapped in the same type)
-    closer = gap >= 0.9 * size_row and gap >= 2 * (top - max(w.bottom for w in row)) and _styles(row).isdisjoint(_styles(across))
+    # it sits at least twice as close to a title under it, in a style of its own (a date
+    # tag under the last label of a table, right above the next title; not the first line
+    # of a label wrapped in the same type, nor a heading above a row of labels)
+    under = [w for w in across if w.x0 < max(x.x1 for x in row) and w.x1 > min(x.x0 for x in row)]
+    title = bool(under) and all(is_bold(w.font) and w.size >= size_row - 0.1 for w in under)  # not a label row of the next table
+    closer = title and gap >= 0.9 * size_row and gap >= 2 * (top - max(w.bottom for w in row)) and _styles(row).isdisjoint(_styles(across))
     apart = gap >= 1.5 * size_row or closer
     if not apart or len({round(w.top) for w in row}) > 2:
         return []
