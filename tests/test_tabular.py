@@ -199,3 +199,53 @@ def test_unruled_header_at_a_page_foot_runs_on_in_the_next_page_first_column():
         {"role": "Présidence", "name": "Wen Guohui", "position": "Maire de Guangzhou"},
         {"role": "Coprésidente", "name": "Pirouz Hanachi", "position": "Maire de Téhéran"},
     ]
+
+
+def test_unruled_header_at_a_column_foot_heads_the_ruled_rows_at_the_next_column_head():
+    # one page, two page columns: the header row ends the left column, its rows are a
+    # ruled grid at the head of the right column, higher up the same page
+    lines = [
+        L("Results — L3A1D2", 56, 58),
+        L("Date", 62, 239, bold=True),
+        L("Medium", 147, 239, bold=True),
+        L("Headline", 254, 239, bold=True),
+        L("May", 436, 62, cell=(0, 0, 0)),
+        L("Chicago Council", 522, 62, cell=(0, 0, 1)),
+        L("MetroTalks", 628, 62, cell=(0, 0, 2)),
+        L("June", 436, 113, cell=(0, 1, 0)),
+        L("DeLoG", 522, 113, cell=(0, 1, 1)),
+        L("Strategic Action Plan", 628, 113, cell=(0, 1, 2)),
+    ]
+    (table,) = find_tables(lines, EN, ("month", "outlet", "title"), required=("outlet",))
+    assert cells(table) == [
+        {"month": "May", "outlet": "Chicago Council", "title": "MetroTalks"},
+        {"month": "June", "outlet": "DeLoG", "title": "Strategic Action Plan"},
+    ]
+
+
+def test_unruled_table_runs_on_at_the_head_of_the_next_page_column():
+    # the rows reach the foot of the left page column; the last one is printed at the
+    # head of the right column, read after the table (the next region's heading and
+    # list follow it there)
+    lines = [
+        L("Board role", 61, 529, bold=True),
+        L("Name", 142, 529, bold=True),
+        L("Function", 262, 529, bold=True),
+        L("Co-president", 61, 551),
+        L("David Makhura", 142, 551),
+        L("Premier of Gauteng", 262, 551),
+        L("Member", 61, 575),
+        L("Soham El Wardini", 142, 575),
+        L("Mayor of Dakar", 262, 575),
+        L("Member", 320, 61),
+        L("Mohammed Sadiki", 401, 61),
+        L("Mayor of Rabat", 521, 61),
+        L("Asia-Pacific", 315, 102, size=13, bold=True),
+        L("• Ahvaz", 321, 124),
+    ]
+    (table,) = find_tables(lines, EN, ("role", "name", "position"), required=("role", "name"))
+    assert cells(table) == [
+        {"role": "Co-president", "name": "David Makhura", "position": "Premier of Gauteng"},
+        {"role": "Member", "name": "Soham El Wardini", "position": "Mayor of Dakar"},
+        {"role": "Member", "name": "Mohammed Sadiki", "position": "Mayor of Rabat"},
+    ]

@@ -204,20 +204,24 @@ def _header_band(bands: list[list[Line]], k: int, vocab: Vocabulary, keys: tuple
     return (merged, taken, last) if named(merged) > named(band) and named(merged) == len(merged) else (band, band, k)
 
 
+def _cells_at(row: list[Line], starts: list[float], source: dict[int, Line]) -> bool:
+    """Two cells or more, each starting where a column of the table does. Pieces cut from
+    one line count as one cell (a name cut at a seam that other rows' words made)."""
+    firsts = list({id(source.get(id(ln), ln)): ln for ln in reversed(row)}.values())
+    return len(firsts) >= 2 and all(any(abs(ln.x0 - x) < 0.6 * ln.size for x in starts) for ln in firsts)
+
+
 def _continues_on_next_page(row: list[Line], page: int, starts: list[float], source: dict[int, Line]) -> bool:
     """The first row of the next page, its cells starting where the table's columns do: the
-    table runs on without its header repeated. Pieces cut from one line count as one cell
-    (a name cut at a seam that other rows' words made)."""
-    firsts = list({id(source.get(id(ln), ln)): ln for ln in reversed(row)}.values())
-    return bool(row) and row[0].page == page + 1 and len(firsts) >= 2 and all(any(abs(ln.x0 - x) < 0.6 * ln.size for x in starts) for ln in firsts)
+    table runs on without its header repeated."""
+    return bool(row) and row[0].page == page + 1 and _cells_at(row, starts, source)
 
 
-def _moved_to_next_page(band: list[Line], page: int, starts: list[float], source: dict[int, Line]) -> tuple[list[float], float] | None:
-    """A header row at the foot of a page whose rows go on at the head of the next page in
-    another page column: the columns' starts moved there, and the right edge the table
-    keeps (lines beyond it are the next page column's). None when the band does not
-    continue the table."""
-    if len(starts) < 2 or not band or band[0].page != page + 1:
+def _moved_columns(band: list[Line], starts: list[float], source: dict[int, Line]) -> tuple[list[float], float] | None:
+    """The table's columns moved to the band's page column (the same starts, shifted to its
+    left edge), and the right edge the table keeps there (lines beyond it are the next page
+    column's); None when the band's cells do not start at the moved columns."""
+    if len(starts) < 2 or not band:
         return None
     dx = min(ln.x0 for ln in band) - starts[0]
     moved = [x + dx for x in starts]
@@ -225,7 +229,80 @@ def _moved_to_next_page(band: list[Line], page: int, starts: list[float], source
     # the next page column's
     right = min((ln.x0 for ln in band if ln.x0 > moved[-1] + 0.6 * ln.size), default=float("inf"))
     row = [ln for ln in band if ln.x0 < right]
-    return (moved, right) if _continues_on_next_page(row, page, moved, source) else None
+    return (moved, right) if _cells_at(row, moved, source) else None
+
+
+def _moved_to_next_page(band: list[Line], page: int, starts: list[float], source: dict[int, Line]) -> tuple[list[float], float] | None:
+    """A header row at the foot of a page whose rows go on at the head of the next page in
+    another page column. None when the band does not continue the table."""
+    return _moved_columns(band, starts, source) if band and band[0].page == page + 1 else None
+
+
+@dataclass
+class _Walk:
+    """A table's rows being read band by band: where its columns start, its right edge
+    (once moved to another page column), the page and the last row's foot."""
+
+    starts: list[float]
+    size: float
+    page: int
+    prev_bottom: float
+    right: float = float("inf")
+    rows: list[list[list[Line]]] = field(default_factory=list)
+    taken: list[Line] = field(default_factory=list)
+
+
+def _walk_rows(bands: list[list[Line]], k: int, walk: _Walk, vocab: Vocabulary, keys: tuple[str, ...], source: dict[int, Line]) -> int:
+    """Read the table's rows from band k on; returns the first band that is not one."""
+    starts, size = walk.starts, walk.size
+    while k < len(bands) and (bands[k][0].page == walk.page or _continues_on_next_page(_in_reach(bands[k], starts[0], walk.right), walk.page, starts, source)):
+        row = _in_reach(bands[k], starts[0], walk.right)
+        if not row:
+            k += 1  # a line of a column left of the table, level with it
+            continue
+        turned = row[0].page != walk.page
+        walk.page = row[0].page
+        if row[0].x0 < starts[0] - 0.8 * size or (not turned and row[0].top - walk.prev_bottom > 3.0 * size):
+            break  # text left of the table, or a gap: the table has ended
+        if sum(header_key(ln.text, vocab, keys) is not None for ln in row) >= 2:
+            break  # a header row: another table (or this one's header repeated) starts
+        cols = [max(j for j, x in enumerate(starts) if ln.x0 >= x - 0.6 * ln.size) if ln.x0 >= starts[0] - 0.6 * ln.size else 0 for ln in row]
+        row, cols = _rejoin_pieces(row, cols, source)
+        if len(set(cols)) < len(cols):
+            break  # two lines in one column on one baseline: no longer this table
+        if any(j + 1 < len(starts) and ln.x1 > starts[j + 1] + 0.5 * ln.size for j, ln in zip(cols, row)):
+            break  # a line running across a column's start: text after the table
+        if not walk.rows or turned or row[0].top - walk.prev_bottom > 0.3 * row[0].size:
+            walk.rows.append([[] for _ in starts])
+        for j, ln in zip(cols, row):
+            walk.rows[-1][j].append(ln)
+        walk.taken.extend(row)
+        walk.prev_bottom = max(ln.bottom for ln in row)
+        k += 1
+    return k
+
+
+def _next_column_head(bands: list[list[Line]], walk: _Walk, order: dict[int, int], source: dict[int, Line]) -> tuple[list[float], float, list[list[Line]]] | None:
+    """Where the table goes on at the head of the next page column of the same page: the
+    lines read right after the table, higher up the page and right of it, whose first band
+    starts its cells at the table's columns moved there. Returns the moved columns, the
+    right edge and the bands of that page column (top down), or None."""
+
+    def place(ln: Line) -> int:  # a piece rejoined in a cell is placed as the line it was cut from
+        return order.get(id(ln), order.get(id(source.get(id(ln))), -1))
+
+    if not walk.taken:
+        return None
+    last = max(place(ln) for ln in walk.taken)
+    past_columns = walk.starts[-1] + walk.size  # right of where the table's last column starts
+    if any(ln.page == walk.page and ln.top > walk.prev_bottom and ln.x0 < past_columns and ln.x1 > walk.starts[0] for band in bands for ln in band):
+        return None  # its page column goes on under it: the table ended there
+    later = [[ln for ln in band if place(ln) > last and ln.x0 > past_columns] for band in bands if band[0].page == walk.page]
+    later = [band for band in later if band]
+    if not later or min(ln.top for ln in later[0]) >= walk.prev_bottom:
+        return None  # nothing read next higher up: no page column turned
+    moved = _moved_columns(later[0], walk.starts, source)
+    return (moved[0], moved[1], later) if moved is not None else None
 
 
 def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> list[Table]:
@@ -233,14 +310,17 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
 
     Labels of cards set side by side ("Membres" beside "Alliances") also share a
     baseline: a header row must name every `required` key (a meetings table its
-    months, a people table its names).
+    months, a people table its names). A table that reaches the foot of a page column
+    goes on at the head of the next one, on the same page or the next.
     """
     source: dict[int, Line] = {}  # a cell piece → the line it was cut from
     loose: list[Line] = []
-    for ln in lines:
+    order: dict[int, int] = {}  # a line (or piece) → its place in the reading order
+    for n, ln in enumerate(lines):
         if ln.cell is None:
             pieces = cell_pieces(ln)
             source.update((id(p), ln) for p in pieces if p is not ln)
+            order.update((id(p), n) for p in [ln, *pieces])
             loose.extend(pieces)
     bands = _rows_by_baseline(loose)
     out: list[Table] = []
@@ -251,42 +331,21 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
         if len(band) < 2 or sum(h is not None for h in hk) < 2 or len(set(h for h in hk if h)) < 2 or not set(required) <= set(hk):
             k += 1
             continue
-        starts = [ln.x0 for ln in band]
-        table_keys = [h or "" for h in hk]
-        rows: list[list[list[Line]]] = []
-        prev_bottom = band[0].bottom
-        size = band[0].size
+        walk = _Walk(starts=[ln.x0 for ln in band], size=band[0].size, page=band[0].page, prev_bottom=band[0].bottom, taken=list(header))
         k += 1
-        page = band[0].page
-        right = float("inf")  # the table's right edge, once it moved to another page column
-        if k < len(bands) and bands[k][0].page != page and (moved := _moved_to_next_page(bands[k], page, starts, source)) is not None:
-            starts, right = moved
-        while k < len(bands) and (bands[k][0].page == page or _continues_on_next_page(_in_reach(bands[k], starts[0], right), page, starts, source)):
-            row = _in_reach(bands[k], starts[0], right)
-            if not row:
-                k += 1  # a line of a column left of the table, level with it
-                continue
-            turned = row[0].page != page
-            page = row[0].page
-            if row[0].x0 < starts[0] - 0.8 * size or (not turned and row[0].top - prev_bottom > 3.0 * size):
-                break  # text left of the table, or a gap: the table has ended
-            if sum(header_key(ln.text, vocab, keys) is not None for ln in row) >= 2:
-                break  # a header row: another table (or this one's header repeated) starts
-            cols = [max(j for j, x in enumerate(starts) if ln.x0 >= x - 0.6 * ln.size) if ln.x0 >= starts[0] - 0.6 * ln.size else 0 for ln in row]
-            row, cols = _rejoin_pieces(row, cols, source)
-            if len(set(cols)) < len(cols):
-                break  # two lines in one column on one baseline: no longer this table
-            if any(j + 1 < len(starts) and ln.x1 > starts[j + 1] + 0.5 * ln.size for j, ln in zip(cols, row)):
-                break  # a line running across a column's start: text after the table
-            new_row = not rows or turned or row[0].top - prev_bottom > 0.3 * row[0].size
-            if new_row:
-                rows.append([[] for _ in starts])
-            for j, ln in zip(cols, row):
-                rows[-1][j].append(ln)
-            prev_bottom = max(ln.bottom for ln in row)
-            k += 1
-        if not rows:
+        if k < len(bands) and bands[k][0].page != walk.page and (moved := _moved_to_next_page(bands[k], walk.page, walk.starts, source)) is not None:
+            walk.starts, walk.right = moved
+        k = _walk_rows(bands, k, walk, vocab, keys, source)
+        if (head := _next_column_head(bands, walk, order, source)) is not None:
+            walk.starts, walk.right, column = head
+            walk.prev_bottom = min(ln.top for ln in column[0])
+            walk.rows.append([[] for _ in walk.starts])  # the column turned: a new row
+            _walk_rows(column, 0, walk, vocab, keys, source)
+            walk.rows = [r for r in walk.rows if any(r)]
+        if not walk.rows:
             continue
+        rows = walk.rows
+        table_keys = [h or "" for h in hk]
         cut_from = list({id(o): o for ln in [*header, *(x for row in rows for cell in row for x in cell)] if (o := source.get(id(ln))) is not None}.values())
         if out and out[-1].keys == table_keys:
             out[-1].rows.extend(rows)  # the header repeated on the next page
@@ -401,8 +460,13 @@ def _heads_grid(cells: list[Line], made_of: list[Line], starts: list[float | Non
     page, top = at
     bottom = max(ln.bottom for ln in made_of)
     between = [ln for ln in lines if ln.cell is None and ln not in made_of and (made_of[0].page, bottom) < (ln.page, ln.top) < (page, top)]
-    placed = (made_of[0].page == page and bottom <= top + 1) or made_of[0].page == page - 1
-    aligned = len(cells) == len(starts) and all(x is None or abs(ln.x0 - x) < 0.8 * ln.size for ln, x in zip(cells, starts))
+    # at the foot of the page column before: on the same page, left of the grid, which
+    # starts higher up at the head of its page column
+    left = [x for x in starts if x is not None]
+    column_before = made_of[0].page == page and top < bottom and bool(left) and max(ln.x1 for ln in made_of) < min(left)
+    placed = (made_of[0].page == page and bottom <= top + 1) or made_of[0].page == page - 1 or column_before
+    dx = starts[0] - cells[0].x0 if column_before and starts[0] is not None else 0.0  # the columns moved with the grid
+    aligned = len(cells) == len(starts) and all(x is None or abs(ln.x0 + dx - x) < 0.8 * ln.size for ln, x in zip(cells, starts))
     return placed and aligned and not between
 
 
