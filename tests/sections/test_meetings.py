@@ -58,3 +58,20 @@ def test_meetings_unruled_transposed_table_months_across_row_headers_down() -> N
         ("2021-01", "En línea", ["Gauteng"], ["PNUD"]),
         ("2021-02", "En línea", ["Buenos Aires", "Santiago de Chile"], ["CGLU"]),
     ]
+
+
+def test_a_line_elsewhere_after_a_run_in_value_is_no_part_of_it() -> None:
+    # the section's last card ends a page; the next page opens with a code set in its
+    # margin, read before that page's heading: it does not wrap the alliances' value
+    lines = [
+        L("Septembre", 70, 409, 10.5, True),
+        L("Format : Présentiel", 70, 425, 10.5, width=100),
+        L("Membres : Aburrá Valley; Hangzhou", 70, 441, 10.5, width=180),
+        L("Alliances : Paradiplomacia; UN-Habitat", 70, 457, 10.5, width=200),
+        L("Prix de Guangzhou", 70, 470, 10.5, width=95),
+        L("L1A1", 320, 74, 10.5, page=2, width=25),
+    ]
+    got = parse_meetings(lines, BODY, FR, P2021.model_copy(update={"start": "2021-07", "end": "2021-10", "text": "Juillet —> octobre 2021"}))
+    assert [(m.month, m.format, [x.name for x in m.members], [x.name for x in m.alliances]) for m in got] == [
+        ("2021-09", "Présentiel", ["Aburrá Valley", "Hangzhou"], ["Paradiplomacia", "UN-Habitat", "Prix de Guangzhou"]),
+    ]

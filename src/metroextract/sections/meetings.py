@@ -163,6 +163,12 @@ def _cards_in_cells(lines: list[Line], labels: dict[str, str]) -> bool:
     return sum(_runin(squash(ln.text), labels) is not None for ln in lines) >= 2
 
 
+def _wraps_under(line: Line, nxt: Line) -> bool:
+    """`nxt` can be the wrapped rest of `line`: on its page or the next, starting near the
+    line's left edge (at most halfway along it, for a hanging indent)."""
+    return nxt.page in (line.page, line.page + 1) and line.x0 - nxt.size <= nxt.x0 <= line.x0 + 0.5 * (line.x1 - line.x0)
+
+
 def parse_meetings(lines: list[Line], body: float, vocab: Vocabulary, period: Period) -> list[BilateralMeeting]:
     """A transposed table (months across, row headers down), a table by rows, or cards:
     month heading → format (a plain line or run in, "Type : En ligne") → labelled
@@ -220,6 +226,8 @@ def parse_meetings(lines: list[Line], body: float, vocab: Vocabulary, period: Pe
             # a value run in after its label wraps like running text ("Alliances : Prix de" /
             # "Guangzhou"): its separators part the names, not its line ends
             last = card[field][-1]
+            if not _wraps_under(last, ln):
+                continue  # a line elsewhere (a code in the next page's margin): no part of it
             card[field][-1] = last.model_copy(update={"text": join_lines([last.text, text])})  # "Bruxelles-" / "Capitale"
             continue
         card[field].append(ln)
