@@ -46,8 +46,13 @@ def _accuracy(name: str, t: dict, report) -> dict:
     return {"expected": s.expected, "found": s.found, "matched": s.matched, **{f: s.field_accuracy(f) for f in ACTIVITY_FIELDS}, "descr": round(s.description_similarity, 3)}
 
 
-@pytest.mark.parametrize("layout", ["nohead", "kicker", "bulletin"])
-@pytest.mark.parametrize("source", [pytest.param(s, marks=[] if s == "fr-2021-01-04" else pytest.mark.slow) for s in SOURCES])
+# every design of the first source; one design each of the others (every design of every
+# source cost 45 s, and the designs differ in where the action line is printed, not in
+# what the source holds)
+NO_HEADING_CASES = [("fr-2021-01-04", "nohead"), ("fr-2021-01-04", "kicker"), ("fr-2021-01-04", "bulletin"), ("en-2021-01-04", "kicker"), ("fr-2021-10-2022-01", "bulletin")]
+
+
+@pytest.mark.parametrize(("source", "layout"), [pytest.param(s, lay, marks=[] if s == "fr-2021-01-04" else pytest.mark.slow) for s, lay in NO_HEADING_CASES])
 def test_activities_found_without_an_activities_heading(tmp_path, source, layout):
     src = build.load_source(build.source_path(source))
     # the design each was derived from, where it is committed (the bulletin is a newsletter)
