@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from metroextract.fields import parse_challenges, split_names
 from metroextract.layout import Word, _row_to_line, block_rows, reading_blocks
-from metroextract.segment import join_wrapped_labels, layout_to_segments, tag_lines
+from metroextract.models import Line
+from metroextract.segment import join_label_column, join_wrapped_labels, layout_to_segments, tag_lines
 
 from .test_segment import L, _doc
 
@@ -60,6 +61,44 @@ def test_label_wrapped_in_a_narrow_column_is_joined() -> None:
     # read level with its first line kept after it
     engaged = [L("ENGAGED", 100, bold=True, x0=60), L("Brazzaville; Casablanca;", 100, x0=142), L("MEMBERS", 111, bold=True, x0=60), L("Madrid", 111, x0=142)]
     assert [ln.text for ln in join_wrapped_labels(engaged, "en")] == ["ENGAGED MEMBERS", "Brazzaville; Casablanca;", "Madrid"]
+
+
+def _row(label: str, value: str, top: float) -> Line:
+    """One row of a label column read as one line: the label in bold, its value after it."""
+    ln = L(f"{label} {value}".strip(), top, bold=False, x0=60)
+    return ln.model_copy(update={"runs": [(label, True), (value, False)]})
+
+
+def test_label_column_wrapped_beside_its_values_reads_label_then_values() -> None:
+    # each row of the table is one line ("MEMBRES Barcelone (aire" / "IMPLIQUÉS
+    # métropolitaine)"), or the label's first line alone with its value read after it
+    lines = [
+        _row("MEMBRES", "Barcelone (aire", 100),
+        _row("IMPLIQUÉS", "métropolitaine) · Turin", 111),
+        L("RÉSULTATS", 125, bold=True, x0=60),
+        L("L1A2D2 ·", 125, x0=160),
+        _row("CONNEXES", "L1A3D3", 136),
+        _row("DÉFIS", "3.2 Transparence et", 150),
+        _row("MÉTROPOLITAINS", "responsabilité", 161),
+        L("MEMBRES", 175, bold=True, x0=60),
+        L("ALLIANCES", 186, bold=True, x0=60),
+    ]
+    got = [ln.text for ln in join_label_column(lines, "fr")]
+    assert got == [
+        "MEMBRES IMPLIQUÉS Barcelone (aire métropolitaine) · Turin",
+        "RÉSULTATS CONNEXES L1A2D2 · L1A3D3",
+        "DÉFIS MÉTROPOLITAINS 3.2 Transparence et responsabilité",
+        "MEMBRES",  # two stacked labels stay two
+        "ALLIANCES",
+    ]
+
+
+def test_a_label_in_capitals_run_into_codes_or_a_list_in_capitals() -> None:
+    lines = [L("ACTIVITIES", 60, 24, True), L("3 February", 100, 10, True), L("GUIDE LAUNCH", 115, 14, True), L("The guide was launched by the network.", 135)]
+    lines += [L("› MEMBERS INVOLVED Berlin, Bogotá", 160), L("› RELATED RESULTS L1A2D3, L1A3D3", 172), L("› ALLIANCES UCLG, UN Women", 184)]
+    seg = layout_to_segments(_doc(lines), "en")
+    (a,) = seg.activities
+    assert {k: [ln.text for ln in v] for k, v in a.fields.items()} == {"members": ["Berlin, Bogotá"], "results": ["L1A2D3, L1A3D3"], "alliances": ["UCLG, UN Women"]}
 
 
 def test_key_value_table_with_wrapped_labels() -> None:

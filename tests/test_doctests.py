@@ -14,6 +14,7 @@ MODULES = [
     "metroextract.assemble",
     "metroextract.repair",
     "metroextract.activity_report",
+    "metroextract.segment",
 ]
 
 

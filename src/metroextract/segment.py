@@ -123,12 +123,27 @@ def _bare_runin(label: str, rest: str) -> bool:
     (True, False)
     >>> _bare_runin("ALLIANCES", " ET PARTENAIRES"), _bare_runin("RETOS METROPOLITANOS", " 2.1 Resiliencia")
     (False, True)
+
+    A value in capitals is no label's continuation when it reads as a value: codes
+    ("L1A2D3, L1A3D3") or a list ("UCLG, UN Women").
+
+    >>> _bare_runin("RELATED RESULTS", " L1A2D3, L1A3D3"), _bare_runin("ALLIANCES", " UCLG, UN Women")
+    (True, True)
     """
     letters = [c for c in label if c.isalpha()]
     if len(letters) < 4 or not all(c.isupper() for c in letters) or not rest[:1].isspace() or not rest.strip():
         return False
-    first = rest.split()[0]
-    return not (sum(c.isalpha() for c in first) > 1 and first.isupper() and len(rest.split()) > 1 and all(w.isupper() for w in rest.split()[:2]))
+    words = rest.split()
+    return len(words) < 2 or not (_label_word(words[0], last=False) and _label_word(words[1], last=True))
+
+
+def _label_word(word: str, *, last: bool) -> bool:
+    """A word that may go on a label in capitals: letters in capitals, no digit, and no list
+    separator after it (unless it is the last word looked at)."""
+    core = word.rstrip(":")
+    if not last and core[-1:] in ",;·/|":
+        return False
+    return sum(c.isalpha() for c in core) > 1 and core.isupper() and not any(c.isdigit() for c in core)
 
 
 @cache
@@ -395,7 +410,7 @@ def read_report_look(layout: DocumentLayout, lang: str | None = None) -> ReportL
     texts = [ln.text for ln in lines]
     if lang is None:
         lang, _ = detect_language(texts, vocabs)
-    lines = join_wrapped_labels(lines, lang)
+    lines = join_label_column(join_wrapped_labels(lines, lang), lang)
     texts = [ln.text for ln in lines]
     body = layout.body_size
     colours = Counter(ln.color for ln in lines if is_body(ln, body) for _ in range(len(ln.text)))
@@ -461,6 +476,85 @@ def join_wrapped_labels(lines: list[Line], lang: str) -> list[Line]:
         elif i not in used:
             out.append(ln)
     return out
+
+
+def _label_and_value(ln: Line) -> tuple[str, str] | None:
+    """A line's label set apart by weight, and the value after it: the line's first run in
+    bold, or the whole line in bold (a label line with no value); None otherwise."""
+    if ln.runs:
+        lead, bold = ln.runs[0]
+        if not bold or not ln.text.startswith(lead):
+            return None
+        return lead.strip(), ln.text[len(lead) :].strip()
+    return (ln.text.strip(), "") if ln.bold else None
+
+
+def join_label_column(lines: list[Line], lang: str) -> list[Line]:
+    """A label column beside its values, the label wrapped over two or three lines ("MEMBRES"
+    / "IMPLIQUÉS" left of "Barcelone (ville)"): each row reads label part, value part, so
+    the label's lines are joined, then the values ("MEMBRES IMPLIQUÉS Barcelone (ville)"),
+    when the label joined is one of the vocabulary and its last or first line alone is not
+    one (two stacked labels stay two). A value read between the label's first two lines
+    (the column cut level with the first) is the first row's."""
+    parts = [_label_and_value(ln) for ln in lines]
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        rows = _label_rows(lines, parts, i)
+        found = _joined_label([r[1] for r in rows], lang) if len(rows) >= 2 else None
+        if found is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        text, k = found
+        used = [j for r in rows[:k] for j in r[0]]
+        part = [lines[j] for j in used]
+        out.append(lines[i].model_copy(update={"text": text, "x1": max(x.x1 for x in part), "bottom": max(x.bottom for x in part), "runs": []}))
+        i = max(used) + 1
+    return out
+
+
+def _label_rows(lines: list[Line], parts: list, i: int) -> list[tuple[list[int], tuple[str, str]]]:
+    """Up to three rows of a label column from line i: (the lines of the row, (label part,
+    value part)), each row's label part set tight under the previous one."""
+    rows: list[tuple[list[int], tuple[str, str]]] = []
+    j = i
+    while len(rows) < 3 and j < len(lines) and parts[j] and (not rows or _wraps_beside(lines[rows[-1][0][0]], lines[j])):
+        label, value = parts[j]
+        if not value and j + 2 < len(lines) and parts[j + 1] is None and _level_beside(lines[j], lines[j + 1]):
+            rows.append(([j, j + 1], (label, lines[j + 1].text)))
+            j += 2
+        else:
+            rows.append(([j], (label, value)))
+            j += 1
+    return rows
+
+
+def _wraps_beside(a: Line, b: Line) -> bool:
+    """b goes on with a's label: same page, left edge and size, set tight below it."""
+    return a.page == b.page and abs(a.x0 - b.x0) < 2.0 and abs(a.size - b.size) < 0.6 and 0 <= b.top - a.bottom < 0.8 * a.size
+
+
+def _level_beside(a: Line, v: Line) -> bool:
+    """v is set level with a, right of it: a label's value read after it."""
+    return v.page == a.page and v.x0 >= a.x1 - 1.0 and abs(v.top - a.top) < 2.0
+
+
+def _joined_label(rows: list[tuple[str, str]], lang: str) -> tuple[str, int] | None:
+    """The longest first rows of a label column that read as one field line (a wrapped
+    label, and at least one row carrying a value): its text and how many rows."""
+    for k in range(len(rows), 1, -1):
+        labels = [label for label, _ in rows[:k]]
+        values = [value for _, value in rows[:k] if value]
+        if not values or sum(len(x.split()) for x in labels) > 6:
+            continue
+        joins = _label_joins(labels)
+        tags = tag_lines([*joins, labels[0], labels[-1]], lang)
+        alone = not _field_tag(tags[-1]) or not _field_tag(tags[-2])
+        for text, tg in zip(joins, tags):
+            if _field_tag(tg) and alone:
+                return f"{text} {' '.join(values)}", k
+    return None
 
 
 def _wrapped_runs(lines: list[Line]) -> list[tuple[list[int], str]]:
