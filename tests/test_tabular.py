@@ -249,3 +249,56 @@ def test_unruled_table_runs_on_at_the_head_of_the_next_page_column():
         {"role": "Member", "name": "Soham El Wardini", "position": "Mayor of Dakar"},
         {"role": "Member", "name": "Mohammed Sadiki", "position": "Mayor of Rabat"},
     ]
+
+
+def test_unruled_table_runs_on_at_the_next_page_head_in_another_page_column_its_last_row_cut():
+    # the table fills the right page column's foot; the next page goes on in its left
+    # column, the last row's position first (cut by the page break), no header repeated;
+    # the next page's right column holds another region, level with the rows
+    lines = [
+        L("Board role", 311, 690, bold=True),
+        L("Name", 396, 690, bold=True),
+        L("Function", 480, 690, bold=True),
+        L("Member", 311, 712),
+        L("Laura Pérez", 396, 712),
+        L("Deputy Mayor for", 480, 712),
+        L("City Council", 209, 38, page=2),
+        L("Member", 41, 97, page=2),
+        L("Patrick Ollier", 125, 97, page=2),
+        L("President of Paris", 209, 97, page=2),
+        L("North America", 307, 97, page=2, size=14, bold=True),
+        L("Member", 41, 131, page=2),
+        L("José Luis", 125, 131, page=2),
+        L("Mayor of Madrid", 209, 131, page=2),
+    ]
+    (table,) = find_tables(lines, EN, ("role", "name", "position"), required=("role", "name"))
+    assert cells(table) == [
+        {"role": "Member", "name": "Laura Pérez", "position": "Deputy Mayor for City Council"},
+        {"role": "Member", "name": "Patrick Ollier", "position": "President of Paris"},
+        {"role": "Member", "name": "José Luis", "position": "Mayor of Madrid"},
+    ]
+
+
+def test_unruled_table_runs_on_in_a_ruled_grid_at_the_next_column_head():
+    # the rows go on at the head of the right page column in a grid ruled between its
+    # rows, no header: one "Member" under the other there is a column, not row headers
+    lines = [
+        L("Board role", 41, 442, bold=True),
+        L("Person", 125, 442, bold=True),
+        L("Job title", 209, 442, bold=True),
+        L("Co-president", 41, 477),
+        L("Carolina Cosse", 125, 477),
+        L("Mayor of Montevideo", 209, 477),
+        L("Member", 312, 41, cell=(0, 0, 0)),
+        L("Horacio Larreta", 396, 41, cell=(0, 0, 1)),
+        L("Head of Government", 480, 41, cell=(0, 0, 2)),
+        L("Member", 312, 126, cell=(0, 1, 0)),
+        L("Mario Durán", 396, 126, cell=(0, 1, 1)),
+        L("Mayor of San Salvador", 480, 126, cell=(0, 1, 2)),
+    ]
+    (table,) = find_tables(lines, EN, ("role", "name", "position", "place"), required=("role", "name"))
+    assert cells(table) == [
+        {"role": "Co-president", "name": "Carolina Cosse", "position": "Mayor of Montevideo"},
+        {"role": "Member", "name": "Horacio Larreta", "position": "Head of Government"},
+        {"role": "Member", "name": "Mario Durán", "position": "Mayor of San Salvador"},
+    ]

@@ -87,7 +87,7 @@ def _oriented(grid: list[list[list[Line]]], vocab: Vocabulary, keys: tuple[str, 
     if sum(k is not None for k in top) >= 2 or (len(grid[0]) == 1 and top[0]):
         return Table(keys=[k or "" for k in top], rows=[r for r in grid[1:] if any(r)], header=[ln for c in grid[0] for ln in c])
     left = [header_key(_text(r[0]), vocab, keys) if r else None for r in grid]
-    if sum(k is not None for k in left) >= 2:
+    if len({k for k in left if k is not None}) >= 2:  # one key down a column is a column's values ("Member")
         # transposed: each column after the first is one record; a top row of months
         # (or any unlabelled first row) names the records
         n_cols = max(len(r) for r in grid)
@@ -305,6 +305,32 @@ def _next_column_head(bands: list[list[Line]], walk: _Walk, order: dict[int, int
     return (moved[0], moved[1], later) if moved is not None else None
 
 
+def _next_page_head(bands: list[list[Line]], k: int, walk: _Walk, source: dict[int, Line]) -> int | None:
+    """Where the table goes on at the head of the next page in another page column, its
+    header not repeated: the first of the next page's first bands whose cells start at the
+    table's columns moved there. Lines above it in those columns end the table's last row
+    (a row cut by the page break). Sets the walk there and returns that band's index, or
+    None."""
+    if not walk.rows or k >= len(bands) or bands[k][0].page != walk.page + 1:
+        return None
+    for j in range(k, min(k + 8, len(bands))):
+        if bands[j][0].page != walk.page + 1:
+            return None
+        if (moved := _moved_columns(bands[j], walk.starts, source)) is None:
+            continue
+        starts, right = moved
+        for band in bands[k:j]:  # the rest of the last row, at the page head
+            for ln in band:
+                if starts[0] - 0.6 * ln.size <= ln.x0 < right:
+                    walk.rows[-1][max(n for n, x in enumerate(starts) if ln.x0 >= x - 0.6 * ln.size)].append(ln)
+                    walk.taken.append(ln)
+        walk.starts, walk.right, walk.page = starts, right, walk.page + 1
+        walk.prev_bottom = min(ln.top for ln in bands[j])
+        walk.rows.append([[] for _ in starts])  # the page turned: a new row
+        return j
+    return None
+
+
 def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> list[Table]:
     """Tables found from a header row of known column headers, without rules.
 
@@ -341,6 +367,9 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
             walk.prev_bottom = min(ln.top for ln in column[0])
             walk.rows.append([[] for _ in walk.starts])  # the column turned: a new row
             _walk_rows(column, 0, walk, vocab, keys, source)
+            walk.rows = [r for r in walk.rows if any(r)]
+        elif (turn := _next_page_head(bands, k, walk, source)) is not None:
+            k = _walk_rows(bands, turn, walk, vocab, keys, source)
             walk.rows = [r for r in walk.rows if any(r)]
         if not walk.rows:
             continue
@@ -464,6 +493,9 @@ def _heads_grid(cells: list[Line], made_of: list[Line], starts: list[float | Non
     # starts higher up at the head of its page column
     left = [x for x in starts if x is not None]
     column_before = made_of[0].page == page and top < bottom and bool(left) and max(ln.x1 for ln in made_of) < min(left)
+    if column_before:  # and at its foot: no rows of its own under it
+        x0, x1 = min(ln.x0 for ln in made_of), max(ln.x1 for ln in made_of)
+        column_before = not any(ln.page == page and ln.top > bottom and ln.x0 < x1 and ln.x1 > x0 for ln in lines if ln.cell is None and ln not in made_of)
     placed = (made_of[0].page == page and bottom <= top + 1) or made_of[0].page == page - 1 or column_before
     dx = starts[0] - cells[0].x0 if column_before and starts[0] is not None else 0.0  # the columns moved with the grid
     aligned = len(cells) == len(starts) and all(x is None or abs(ln.x0 + dx - x) < 0.8 * ln.size for ln, x in zip(cells, starts))
@@ -498,4 +530,47 @@ def find_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], req
     lines = [ln for ln in lines if id(ln) not in taken]
     tables = headed + ruled_tables(lines, vocab, keys) + unruled_tables(lines, vocab, keys, required)
     used = {id(ln) for t in tables for ln in t.lines}
+    _continue_in_grids(tables, [ln for ln in lines if id(ln) not in used], lines, vocab, keys)
+    used = {id(ln) for t in tables for ln in t.lines}
     return tables + unruled_transposed_tables([ln for ln in lines if id(ln) not in used], vocab, keys)
+
+
+def _continue_in_grids(tables: list[Table], loose: list[Line], lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...]) -> None:
+    """Ruled grids with no header that a table read just before goes on in: the table
+    (headers across the top, as many columns) ends at the foot of a page column and the
+    grid is the next thing read, at the head of the next page column or page. Its rows
+    are the table's (`_append_rows`)."""
+    order = {id(ln): n for n, ln in enumerate(lines)}
+    for grid in _grids(loose):
+        body = [ln for row in grid for cell in row for ln in cell]
+        if _oriented(grid, vocab, keys) is not None:
+            continue
+        first = min(order[id(ln)] for ln in body)
+        before = [(max((order.get(id(ln), -1) for ln in t.lines), default=-1), t) for t in tables if t.rows and len(t.keys) == len(grid[0])]
+        before = [(n, t) for n, t in before if n < first]
+        if not before:
+            continue
+        last, table = max(before, key=lambda b: b[0])
+        between = [ln for ln in lines[last + 1 : first] if ln.cell is None]
+        top = min((ln.page, ln.top) for ln in body)
+        turned = top[0] == lines[last].page + 1 or (top[0] == lines[last].page and top[1] < lines[last].top)
+        starts = [min((ln.x0 for row in grid for ln in row[c]), default=float("inf")) for c in range(len(grid[0]))]
+        # lines read between, over the grid in its columns: the rest of the last row, cut
+        # at the column's foot and set above the rules
+        over = all((ln.page, ln.top) < top and ln.x0 >= min(starts) - 0.6 * ln.size for ln in between)
+        if turned and over:
+            for ln in between:
+                table.rows[-1][max(c for c, x in enumerate(starts) if c == 0 or ln.x0 >= x - 0.6 * ln.size)].append(ln)
+            _append_rows(table, grid)
+
+
+def _append_rows(table: Table, grid: list[list[list[Line]]]) -> None:
+    """A continuation's rows go after the table's; a first row with one cell filled, not
+    the first (a position, a title), is the rest of the table's last row, cut by the page
+    break. (A row with its first cell alone empty is a row of its own: the month above
+    goes on.)"""
+    rows = [r for r in grid if any(r)]
+    if rows and table.rows and not rows[0][0] and sum(bool(c) for c in rows[0]) == 1:
+        table.rows[-1] = [a + b for a, b in zip(table.rows[-1], rows[0])]
+        rows = rows[1:]
+    table.rows.extend(rows)

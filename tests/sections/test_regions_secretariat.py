@@ -11,6 +11,7 @@ from metroextract.models import (
     Line,
 )
 from metroextract.sections import (
+    grid_order,
     parse_secretariat,
     parse_who,
     sections_to_parts,
@@ -205,3 +206,11 @@ def test_staff_as_name_comma_position_lines() -> None:
         ("Joana Marí", "Intern – Universitat Pompeu Fabra"),
         ("Agnès Bickart", "Senior Institutional Relations Officer and Regional Officer for Asia"),
     ]
+
+
+def test_a_grid_filled_by_column_goes_on_column_by_column_on_the_next_page() -> None:
+    # two columns on each page: the first column's names on both pages come before the
+    # second column's (reading each page in turn would put Jakarta before Guangzhou)
+    cols = {(1, 562): ["Ahvaz", "Bagdad", "Goyang"], (1, 681): ["Jakarta", "Lahore", "Surabaya"], (2, 48): ["Guangzhou", "Istanbul"], (2, 168): ["Tabriz", "Zhengzhou"]}
+    lines = [L(name, x, 100 + 18 * n, 10, page=page) for (page, x), names in cols.items() for n, name in enumerate(names)]
+    assert [ln.text for ln in grid_order(lines)] == ["Ahvaz", "Bagdad", "Goyang", "Guangzhou", "Istanbul", "Jakarta", "Lahore", "Surabaya", "Tabriz", "Zhengzhou"]

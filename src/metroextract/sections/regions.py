@@ -54,30 +54,44 @@ def grid_order(lines: list[Line]) -> list[Line]:
 
     Nothing on the page says whether a grid is filled row by row or column by column;
     member lists are alphabetical, so the direction with fewer names out of order wins
-    (ties keep the reading order). Lines that are not a grid come back unchanged.
+    (ties keep the reading order). A grid filled by column that breaks across pages goes
+    on with each column on the next page (the first column's names on both pages come
+    before the second's): that is a third way. Lines that are not a grid come back
+    unchanged.
     """
     if len(lines) < 4 or any(re.search(r"[,;·•]", ln.text) for ln in lines):
         return lines
-    lefts: list[float] = []
-    for x in sorted(ln.x0 for ln in lines):
-        if not lefts or x - lefts[-1] > 2 * lines[0].size:
-            lefts.append(x)
-    if len(lefts) < 2:
+    col = _grid_columns(lines)
+    if max(col.values()) < 1:
         return lines
+    by_rows = sorted(lines, key=lambda ln: (ln.page, round(ln.top / (0.5 * ln.size)), col[id(ln)]))
+    by_cols = sorted(lines, key=lambda ln: (ln.page, col[id(ln)], ln.top))
+    ways = [(_disorder(lines), 0, lines), (_disorder(by_rows), 1, by_rows), (_disorder(by_cols), 2, by_cols)]
+    columns_per_page = {pno: {col[id(ln)] for ln in lines if ln.page == pno} for pno in {ln.page for ln in lines}}
+    if len(columns_per_page) > 1 and len({len(c) for c in columns_per_page.values()}) == 1:
+        across = sorted(lines, key=lambda ln: (col[id(ln)], ln.page, ln.top))
+        ways.append((_disorder(across), 3, across))
+    return min(ways, key=lambda t: (t[0], t[1]))[2]
 
-    def col(ln: Line) -> int:
-        return max(k for k, x in enumerate(lefts) if ln.x0 >= x - 2 * ln.size) if ln.x0 >= lefts[0] - 2 * ln.size else 0
 
-    by_rows = sorted(lines, key=lambda ln: (ln.page, round(ln.top / (0.5 * ln.size)), col(ln)))
-    by_cols = sorted(lines, key=lambda ln: (ln.page, col(ln), ln.top))
+def _grid_columns(lines: list[Line]) -> dict[int, int]:
+    """Each line's column in its page's part of the grid (0 = leftmost), by left edges."""
+    out: dict[int, int] = {}
+    for pno in {ln.page for ln in lines}:
+        on_page = [ln for ln in lines if ln.page == pno]
+        lefts: list[float] = []
+        for x in sorted(ln.x0 for ln in on_page):
+            if not lefts or x - lefts[-1] > 2 * on_page[0].size:
+                lefts.append(x)
+        for ln in on_page:
+            out[id(ln)] = max((k for k, x in enumerate(lefts) if ln.x0 >= x - 2 * ln.size), default=0)
+    return out
 
-    def disorder(seq: list[Line]) -> int:
-        """Pairs out of alphabetical order (a sorted list with one slip stays close to 0)."""
-        keys = [fold(ln.text) for ln in seq]
-        return sum(a > b for i, a in enumerate(keys) for b in keys[i + 1 :])
 
-    best = min((disorder(lines), 0, lines), (disorder(by_rows), 1, by_rows), (disorder(by_cols), 2, by_cols), key=lambda t: (t[0], t[1]))
-    return best[2]
+def _disorder(seq: list[Line]) -> int:
+    """Pairs out of alphabetical order (a sorted list with one slip stays close to 0)."""
+    keys = [fold(ln.text) for ln in seq]
+    return sum(a > b for i, a in enumerate(keys) for b in keys[i + 1 :])
 
 
 def _tag(tg: Any, prefix: str) -> str | None:
