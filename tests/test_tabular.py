@@ -302,3 +302,22 @@ def test_unruled_table_runs_on_in_a_ruled_grid_at_the_next_column_head():
         {"role": "Member", "name": "Horacio Larreta", "position": "Head of Government"},
         {"role": "Member", "name": "Mario Durán", "position": "Mayor of San Salvador"},
     ]
+
+
+def test_cards_under_a_heading_at_the_next_page_head_do_not_continue_a_table():
+    # the focal points table ends the page; the next page opens with the board's
+    # heading, then cards three abreast whose left edges happen to fall on its columns
+    lines = [
+        L("Role", 494, 399, bold=True),
+        L("Person", 639, 399, bold=True),
+        L("Place", 784, 399, bold=True),
+        L("Regional Secretary", 494, 422),
+        L("Hugo França", 639, 422),
+        L("Belo Horizonte", 784, 422),
+        L("MEMBERS OF THE BOARD OF DIRECTORS", 36, 37, page=2, size=8, bold=True),
+        L("Carolina Cosse", 48, 64, page=2, bold=True),
+        L("Pablo Javkin", 192, 64, page=2, bold=True),
+        L("Claudia López", 335, 64, page=2, bold=True),
+    ]
+    (table,) = find_tables(lines, EN, ("role", "name", "position", "place"), required=("role", "name"))
+    assert cells(table) == [{"role": "Regional Secretary", "name": "Hugo França", "place": "Belo Horizonte"}]

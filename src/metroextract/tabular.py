@@ -319,6 +319,9 @@ def _next_page_head(bands: list[list[Line]], k: int, walk: _Walk, source: dict[i
         if (moved := _moved_columns(bands[j], walk.starts, source)) is None:
             continue
         starts, right = moved
+        above = [ln for band in bands[k:j] for ln in band if ln.x0 < right and ln.x1 > starts[0]]
+        if any(ln.x0 < starts[0] - 0.6 * ln.size for ln in above):
+            return None  # a heading or text over the columns: something else starts there
         for band in bands[k:j]:  # the rest of the last row, at the page head
             for ln in band:
                 if starts[0] - 0.6 * ln.size <= ln.x0 < right:
