@@ -350,3 +350,23 @@ def test_date_tag_under_a_label_table_leads_into_the_title_below() -> None:
     assert got[-3:] == ["21 octobre", "DIALOGUE SUR LES DROITS NUMÉRIQUES", "Afin d'en savoir plus sur la façon dont les gouvernements locaux et régionaux"]
     assert got.index("Paradiplomacia.org") < got.index("21 octobre")
     assert got.index("DÉFIS") < got.index("MÉTROPOLITAINS") < got.index("ALLIANCES")
+
+
+def test_grid_then_headings_down_the_left_page_column_before_the_short_right_one() -> None:
+    # the left page column: a heading, a grid of names in two columns, then two more
+    # headings and a meeting; the right page column, shorter, holds the next meeting.
+    # The left column's change of structure (grid, then headings) is its own: the page
+    # is read column by column
+    names = [("Ahvaz", "Kazan"), ("Bogor", "La Paz"), ("Brasília", "Machhad"), ("Cordoue", "Rabat"), ("Daegu", "Turin"), ("Dakar", "Xiamen")]
+    grid = [w for n, (a, b) in enumerate(names) for w in W(a, 47, 70 + 13.4 * n, 11) + W(b, 163, 70 + 13.4 * n, 11)]
+    right = [W("Février", 356, 49, 11, True), W("Format Hybride", 310, 65, 11), W("Membres Beijing · Haikou", 310, 82, 11)]
+    assert read(
+        W("ENGAGEMENT DES MEMBRES", 45, 45, 16, True, width=230), grid, *right,
+        W("COLLABORATION", 45, 160, 16, True, width=150),
+        W("RÉUNIONS BILATÉRALES", 45, 186, 16, True, width=220),
+        W("Janvier", 95, 209, 11, True), W("Type En ligne", 49, 224, 11),
+    ) == [
+        "ENGAGEMENT DES MEMBRES", *(n for pair in zip(*names) for n in pair),
+        "COLLABORATION", "RÉUNIONS BILATÉRALES", "Janvier", "Type En ligne",
+        "Février", "Format Hybride", "Membres Beijing · Haikou",
+    ]  # fmt: skip

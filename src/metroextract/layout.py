@@ -500,6 +500,22 @@ def _page_columns_at(band: list[Word], bands: list[list[Word]], gutters: list[tu
     return False
 
 
+def _left_column_flows_on(band: list[Word], bands: list[list[Word]], gutters: list[tuple[float, float]]) -> bool:
+    """The band lies left of a full gutter beside which the text ended well above it: the
+    left page column flows on down the page (a grid, a heading, a list) while the right
+    one, shorter, holds what follows. The change of structure is the left column's own."""
+    size = _median_word_size([w for b in bands for w in b])
+    top = min(w.top for w in band)
+    for g0, g1 in gutters:
+        right = [w for b in bands for w in b if w.x0 >= g1 - 0.5]
+        left_tops = [w.top for b in bands for w in b if w.x1 <= g0 + 0.5]
+        # a grid's last column sits on the rows of the others: no page column of its own
+        on_rows = sum(any(abs(w.top - t) < 1.0 for t in left_tops) for w in right)
+        if right and max(w.x1 for w in band) <= g0 + 0.5 and max(w.bottom for w in right) < top - 4 * size and on_rows < 0.5 * len(right):
+            return True
+    return False
+
+
 def _hgaps(words: list[Word]) -> list[tuple[float, float]]:
     # Shrink boxes a little: ascenders/descenders of adjacent lines often touch.
     return _gaps([(w.top + 0.2 * (w.bottom - w.top), w.bottom - 0.2 * (w.bottom - w.top)) for w in words], 0.5)
@@ -530,7 +546,7 @@ def _structure_changes(bands: list[list[Word]], full: list[tuple[float, float]],
     for band in bands:
         own = [g for g in _vgaps(band, col_gap) if not _compatible([g], full)]
         if run and length >= 3 and _crosses(band, run) and not _keeps_edges(band, run):
-            return not _page_columns_at(band, bands, full)
+            return not (_page_columns_at(band, bands, full) or _left_column_flows_on(band, bands, full))
         common = _compatible(run, own) if run else own
         if common:
             run, length = common, (length + 1 if run else 1)
@@ -551,7 +567,7 @@ def _heading_under_columns(bands: list[list[Word]], gut: list[tuple[float, float
     if not right:
         return False
     right_end = max(w.bottom for w in right)
-    return any(min(w.top for w in band) > right_end and _display_band(band, words) and j + 1 < len(bands) for j, band in enumerate(bands))
+    return any(min(w.top for w in band) > right_end and _display_band(band, words) and j + 1 < len(bands) and not _left_column_flows_on(band, bands, gut) for j, band in enumerate(bands))
 
 
 def _row_cut(words: list[Word], gut: list[tuple[float, float]], join_gap: float) -> float | None:
