@@ -204,6 +204,13 @@ def _header_band(bands: list[list[Line]], k: int, vocab: Vocabulary, keys: tuple
     return (merged, taken, last) if named(merged) > named(band) and named(merged) == len(merged) else (band, band, k)
 
 
+def _column_of(ln: Line, starts: list[float]) -> int:
+    """The column a line starts in: the last column start at or left of it, within a
+    little of its size (a cell set a hair left of its column is still that column's);
+    the first column for a line left of them all."""
+    return max((j for j, x in enumerate(starts) if ln.x0 >= x - 0.6 * ln.size), default=0)
+
+
 def _cells_at(row: list[Line], starts: list[float], source: dict[int, Line]) -> bool:
     """Two cells or more, each starting where a column of the table does. Pieces cut from
     one line count as one cell (a name cut at a seam that other rows' words made)."""
@@ -266,7 +273,7 @@ def _walk_rows(bands: list[list[Line]], k: int, walk: _Walk, vocab: Vocabulary, 
             break  # text left of the table, or a gap: the table has ended
         if sum(header_key(ln.text, vocab, keys) is not None for ln in row) >= 2:
             break  # a header row: another table (or this one's header repeated) starts
-        cols = [max(j for j, x in enumerate(starts) if ln.x0 >= x - 0.6 * ln.size) if ln.x0 >= starts[0] - 0.6 * ln.size else 0 for ln in row]
+        cols = [_column_of(ln, starts) for ln in row]
         row, cols = _rejoin_pieces(row, cols, source)
         if len(set(cols)) < len(cols):
             break  # two lines in one column on one baseline: no longer this table
@@ -325,7 +332,7 @@ def _next_page_head(bands: list[list[Line]], k: int, walk: _Walk, source: dict[i
         for band in bands[k:j]:  # the rest of the last row, at the page head
             for ln in band:
                 if starts[0] - 0.6 * ln.size <= ln.x0 < right:
-                    walk.rows[-1][max(n for n, x in enumerate(starts) if ln.x0 >= x - 0.6 * ln.size)].append(ln)
+                    walk.rows[-1][_column_of(ln, starts)].append(ln)
                     walk.taken.append(ln)
         walk.starts, walk.right, walk.page = starts, right, walk.page + 1
         walk.prev_bottom = min(ln.top for ln in bands[j])
@@ -414,12 +421,9 @@ def unruled_transposed_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[
         top_row = [ln for ln in top_row if abs(ln.top - max(t.top for t in top_row)) < 0.3 * size]
         starts = sorted(ln.x0 for ln in top_row)
 
-        def col(ln: Line, starts: list[float] = starts) -> int:
-            return max((j for j, x in enumerate(starts) if ln.x0 >= x - 0.6 * ln.size), default=0)
-
         grid: list[list[list[Line]]] = [[[]] + [[ln] for ln in sorted(top_row, key=lambda t: t.x0)]]
         below = [ln for ln in beside if ln.top > max(t.bottom for t in top_row) - 0.3 * size and ln.top < heads[-1].top + 8 * size]
-        centred = centred_rows(heads, [[ln for ln in below if col(ln) == c] for c in range(len(starts))], size)
+        centred = centred_rows(heads, [[ln for ln in below if _column_of(ln, starts) == c] for c in range(len(starts))], size)
         for r, h in enumerate(heads):
             if centred is not None:
                 grid.append([[h], *centred[r]])
@@ -428,7 +432,7 @@ def unruled_transposed_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[
             row: list[list[Line]] = [[h]] + [[] for _ in starts]
             for ln in sorted(beside, key=lambda t: t.top):
                 if h.top - 0.3 * size <= ln.top < end:
-                    row[1 + col(ln)].append(ln)
+                    row[1 + _column_of(ln, starts)].append(ln)
             grid.append(row)
         table = _oriented(grid, vocab, keys)
         if table is not None:
@@ -563,7 +567,7 @@ def _continue_in_grids(tables: list[Table], loose: list[Line], lines: list[Line]
         over = all((ln.page, ln.top) < top and ln.x0 >= min(starts) - 0.6 * ln.size for ln in between)
         if turned and over:
             for ln in between:
-                table.rows[-1][max(c for c, x in enumerate(starts) if c == 0 or ln.x0 >= x - 0.6 * ln.size)].append(ln)
+                table.rows[-1][_column_of(ln, starts)].append(ln)
             _append_rows(table, grid)
 
 
