@@ -112,3 +112,27 @@ def test_a_cell_filled_to_its_column_end_is_cut_where_other_rows_start(tmp_path:
     filled = next(ln for ln in lines if ln.text.startswith("Octavi"))
     assert filled.text == "Octavi de la Varga Secrétaire général"
     assert [filled.text[offset:] for offset, _, _ in filled.breaks] == ["Secrétaire général"]
+
+
+def _ordinals_pdf(path: Path) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("OrdinalSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    _, h = A4
+    c.setFont("OrdinalSans", 12)
+    for i, text in enumerate(["5.ª EDICIÓN DEL FORO", "1.º ENCUENTRO 2022", "5.ª edición del foro"]):
+        c.drawString(58, h - 80 - 30 * i, text)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_ordinal_indicators_do_not_make_capitals_small(tmp_path: Path) -> None:
+    # "ª" and "º" are lower-case letters to Unicode with no capital form
+    layout = pdf_to_layout(_ordinals_pdf(tmp_path / "ordinals.pdf"))
+    got = [(ln.text, ln.upper) for ln in layout.pages[0].lines]
+    assert got == [("5.ª EDICIÓN DEL FORO", True), ("1.º ENCUENTRO 2022", True), ("5.ª edición del foro", False)]

@@ -23,7 +23,7 @@ import pdfplumber
 from .errors import CorruptPdf, EncryptedPdf, LimitExceeded, NotAPdf, WarningCode
 from .models import DocumentLayout, Line, PageLayout, Warning_
 from .repair import repair_text
-from .text import strip_marks
+from .text import cased_letters, strip_marks
 
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _ITALIC_RE = re.compile(r"italic|oblique|kursiv", re.I)
@@ -1219,7 +1219,7 @@ def _row_to_line(row: list[Word], page: int, block: int, edges: list[float] | No
     for w in row:
         weights[(w.size, w.font, w.color)] += len(w.text)
     (size, font, color), _ = weights.most_common(1)[0]
-    letters = [c for c in text if c.isalpha()]
+    letters = cased_letters(text)
     runs: list[tuple[str, bool]] = []
     if len({is_bold(w.font) for w in row}) > 1:  # mixed weights: keep where each starts
         for w in row:

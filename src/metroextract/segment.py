@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .fields import CHALLENGE_RE, RESULT_LIKE_RE, RUNIN_SEPARATOR, is_date_line, parse_period
 from .layout import is_italic
 from .models import BBox, DocumentLayout, Line
-from .text import fold
+from .text import cased_letters, fold
 from .typography import is_heading
 from .vocab import LANGUAGES, Vocabulary, all_vocabularies
 
@@ -223,7 +223,8 @@ def _leaves_capitals(above: Line, run: list[Line]) -> bool:
     is no part of it. A last line in capitals alone ("UNDP") may end a title in small
     letters, so the run must be clearly capitals: two lines, or one of three words."""
     capitals = all(ln.upper for ln in run) and (len(run) >= 2 or len(run[0].text.split()) >= 3)
-    small = sum(c.islower() for c in above.text) > sum(c.isupper() for c in above.text)  # "5.ª EDICIÓN" is capitals
+    letters = cased_letters(above.text)
+    small = sum(c.islower() for c in letters) > len(letters) / 2
     return capitals and small
 
 

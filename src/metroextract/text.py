@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Protocol
 
-__all__ = ["alnum_key", "fold", "fold_with_positions", "join_hyphenated", "paragraph_text", "plain", "strip_accents", "strip_marks"]
+__all__ = ["alnum_key", "cased_letters", "fold", "fold_with_positions", "join_hyphenated", "paragraph_text", "plain", "strip_accents", "strip_marks"]
 
 # Letters NFKD does not decompose into a base letter and a combining mark.
 _LETTERS = str.maketrans(
@@ -87,6 +87,17 @@ def fold_with_positions(text: str) -> tuple[str, list[int]]:
                 out.append(low)
                 where.extend([i] * len(low))
     return "".join(out), where
+
+
+def cased_letters(text: str) -> str:
+    """The letters that have a case: what "set in capitals" is judged on. The ordinal
+    indicators ("5.ª", "1.º") are lower-case letters to Unicode but have no capital, so
+    they never make a line in capitals look small.
+
+    >>> cased_letters("5.ª EDICIÓN 2º")
+    'EDICIÓN'
+    """
+    return "".join(c for c in text if c.upper() != c.lower())
 
 
 def alnum_key(text: str | None) -> str:
