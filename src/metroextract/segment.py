@@ -441,12 +441,6 @@ def read_report_look(layout: DocumentLayout, lang: str | None = None) -> ReportL
     return look
 
 
-def _wraps_onto(a: Line, b: Line) -> bool:
-    """b continues a short line a of a narrow column: same page, left edge and style, set
-    tight below it."""
-    return a.page == b.page and abs(a.x0 - b.x0) < 2.0 and _same_look(a, b) and 0 <= b.top - a.bottom < 0.8 * a.size and len(a.text.split()) <= 4 and len(b.text.split()) <= 4
-
-
 def join_wrapped_labels(lines: list[Line], lang: str) -> list[Line]:
     """A field label wrapped over two or three lines of a narrow label column ("MIEMBROS" /
     "ACTIVOS", or "METROPOLITAN" / "CHALLENGES: 1.1" run into its value) becomes one line,
@@ -537,8 +531,15 @@ def _wraps_beside(a: Line, b: Line) -> bool:
 
 
 def _level_beside(a: Line, v: Line) -> bool:
-    """v is set level with a, right of it: a label's value read after it."""
+    """v is set level with a, right of it: a label's value read after it (a key column
+    read key, value, key puts it between the label's lines)."""
     return v.page == a.page and v.x0 >= a.x1 - 1.0 and abs(v.top - a.top) < 2.0
+
+
+def _wraps_onto(a: Line, b: Line) -> bool:
+    """b continues a short line a of a narrow column: same page, left edge and style, set
+    tight below it."""
+    return _wraps_beside(a, b) and a.bold == b.bold and len(a.text.split()) <= 4 and len(b.text.split()) <= 4
 
 
 def _joined_label(rows: list[tuple[str, str]], lang: str) -> tuple[str, int] | None:
@@ -567,7 +568,7 @@ def _wrapped_runs(lines: list[Line]) -> list[tuple[list[int], str]]:
         runs += [list(range(i, i + k)) for i in range(len(lines) - k + 1) if all(_wraps_onto(lines[j], lines[j + 1]) for j in range(i, i + k - 1))]
     for i in range(len(lines) - 2):
         a, v, b = lines[i], lines[i + 1], lines[i + 2]
-        if _wraps_onto(a, b) and v.page == a.page and v.x0 >= a.x1 and abs(v.top - a.top) < 2.0:
+        if _wraps_onto(a, b) and _level_beside(a, v):
             runs.append([i, i + 2])
     return [(run, text) for run in runs for text in _label_joins([lines[j].text for j in run])]
 
