@@ -8,6 +8,8 @@ grid flowing over four columns, a region heading between rows of columns.
 
 from __future__ import annotations
 
+import pytest
+
 from metroextract.layout import Word, _row_to_line, block_rows, reading_blocks
 
 BOLD, PLAIN = "Sans-Bold", "Sans"
@@ -369,4 +371,35 @@ def test_grid_then_headings_down_the_left_page_column_before_the_short_right_one
         "ENGAGEMENT DES MEMBRES", *(n for pair in zip(*names) for n in pair),
         "COLLABORATION", "RÉUNIONS BILATÉRALES", "Janvier", "Type En ligne",
         "Février", "Format Hybride", "Membres Beijing · Haikou",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("across", [False, True], ids=["alone", "under-a-heading-across"])
+def test_sidebar_set_close_beside_a_justified_description(across: bool) -> None:
+    # a sidebar one em right of a justified description (narrower than a column gap for
+    # its size), its lines on their own leading; the next activity's title and date at the
+    # margin, left of the indented description: each activity's text, then its sidebar.
+    # Under an action line's heading set across both, no gutter runs the block's height.
+    desc = "La Mairie de Barcelone a lancé un dialogue pour réactiver la ville"
+    heading = "LIGNE D'ACTION 1 – DIPLOMATIE ET PLAIDOYER MÉTROPOLITAINS"
+    top = [W(heading, 45, 83, 15.2, True, width=500)] if across else []
+    assert read(
+        *top,
+        W("BARCELONA REACT", 45, 111, 11.6, True, width=110),
+        W("8-14 août", 45, 135, 10.5, width=45),
+        W(desc, 51, 155.7, 10.5, width=308), W("Membres mobilisés — Barcelone (ville)", 370.9, 155.7, 10.5, width=173),
+        W(desc, 51, 168.5, 10.5, width=308), W("Résultats associés — L1A1D1", 370.9, 171.5, 10.5, width=132),
+        W(desc, 51, 181.4, 10.5, width=308), W("Enjeux métropolitains — 2.1 Résilience", 370.9, 187.4, 10.5, width=175),
+        W(desc, 51, 194.2, 10.5, width=308), W("sociale • 2.2 Résilience économique", 370.9, 200.2, 10.5, width=160),
+        W("construire une ville plus durable.", 51, 207.0, 10.5, width=150),
+        W("L'ATLAS DE LA PLANÈTE HUMAINE", 45, 236, 11.5, True, width=200),
+        W("6 août", 45, 260, 10.5, width=30),
+        W(desc, 51, 281, 10.5, width=308), W("Membres mobilisés — Abidjan | Accra |", 370.9, 281, 10.5, width=172),
+        W(desc, 51, 294, 10.5, width=308), W("Bamako | Dakar", 370.9, 294, 10.5, width=70),
+        W("les contributions de plus de cent auteurs.", 51, 307, 10.5, width=190), W("Résultats associés — L2A2D5", 370.9, 310, 10.5, width=132),
+    ) == [heading] * across + [
+        "BARCELONA REACT", "8-14 août", desc, desc, desc, desc, "construire une ville plus durable.",
+        "Membres mobilisés — Barcelone (ville)", "Résultats associés — L1A1D1", "Enjeux métropolitains — 2.1 Résilience", "sociale • 2.2 Résilience économique",
+        "L'ATLAS DE LA PLANÈTE HUMAINE", "6 août", desc, desc, "les contributions de plus de cent auteurs.",
+        "Membres mobilisés — Abidjan | Accra |", "Bamako | Dakar", "Résultats associés — L2A2D5",
     ]  # fmt: skip

@@ -363,8 +363,12 @@ def _column_edges(words: list[Word]) -> tuple[float, ...]:
         spans[round(w.top)] = (min(lo, w.x0), max(hi, w.x1))
     edges = []
     for x, tops in rows.items():
-        across = [top for top, (lo, hi) in spans.items() if lo < x - 0.5 and hi > x + 0.5 and top not in tops]
-        if len(tops) >= 3 and len(across) <= len(tops) and _short_cells_at(words, x, tops):
+        # rows of another edge within an em of x are the same column set a little off
+        # (another activity's sidebar indented 3 pt more), not rows running across it
+        size = max((w.size for w in words if abs(w.x0 - x) < 0.5), default=0.0)
+        near = {t for other, ts in rows.items() if other != x and abs(other - x) < size and len(ts) >= 3 for t in ts}
+        across = [top for top, (lo, hi) in spans.items() if lo < x - 0.5 and hi > x + 0.5 and top not in tops | near]
+        if len(tops) >= 3 and len(across) <= len(tops) and (_short_cells_at(words, x, tops) or _text_column_left_of(words, x, tops)):
             edges.append(x)
     return tuple(edges)
 
@@ -382,6 +386,35 @@ def _short_cells_at(words: list[Word], x: float, tops: set[int]) -> bool:
             end = w.x1
         runs.append((end - x) / max(row[0].size if row else 1.0, 1.0))
     return statistics.median(runs) <= 12 if runs else False
+
+
+def _text_column_left_of(words: list[Word], x: float, tops: set[int]) -> bool:
+    """Most rows starting at x have running text left of them, 15 ems or more of it up to
+    a gap wider than an em before x (a sidebar set close beside a description column):
+    two text columns side by side, not labels with their values at a tab stop."""
+    runs = [run for top in tops if (run := _run_left_of(words, x, top)) is not None]
+    return len(runs) * 2 >= len(tops) and statistics.median(runs) >= 15 if runs else False
+
+
+def _run_left_of(words: list[Word], x: float, top: int) -> float | None:
+    """In ems, the length of the run of words ending left of x on the line level with the row at `top`
+    that starts at x (the line overlapping it most: the two columns' leadings differ)."""
+    at = [w for w in words if round(w.top) == top and abs(w.x0 - x) < 0.5]
+    lo, hi = min(w.top for w in at), max(w.bottom for w in at)
+    lines: dict[int, list[Word]] = {}
+    for w in words:
+        if w.x1 <= x - 0.5 and w.top < hi and w.bottom > lo:
+            lines.setdefault(round(w.top), []).append(w)
+    if not lines:
+        return None
+    line = max(lines.values(), key=lambda ws: min(hi, ws[0].bottom) - max(lo, ws[0].top))
+    row = sorted(line, key=lambda w: w.x1, reverse=True)
+    start = row[0].x0
+    for nxt, w in zip(row, row[1:]):
+        if nxt.x0 - w.x1 > w.size:
+            break
+        start = w.x0
+    return (row[0].x1 - start) / max(row[0].size, 1.0)
 
 
 def _aligned_edge(words: list[Word], x: float) -> bool:
@@ -427,7 +460,7 @@ def _leads_next_block(bands: list[list[Word]], j: int, gut: list[tuple[float, fl
     region above them, or are set in bold, open the next block (a date tag above a wide
     title, a sub-heading above a list)."""
     k = j
-    while k < len(bands) and not _closes_gutter(region, bands[k], gut, col_gap) and not _compatible(gut, _vgaps(bands[k], col_gap)):
+    while k < len(bands) and not _closes_gutter(region, bands[k], gut, col_gap) and not _compatible(gut, _vgaps(bands[k], col_gap)) and not _set_both_sides(bands[k], gut):
         k += 1
     if k == j or k >= len(bands) or not _closes_gutter(region, bands[k], gut, col_gap) or j == 0:
         return False
@@ -442,6 +475,12 @@ def _leads_next_block(bands: list[list[Word]], j: int, gut: list[tuple[float, fl
     before = _band_gap(bands[j - 1], bands[j])
     inner = max(_band_gap(bands[m], bands[m + 1]) for m in range(j, k))
     return before > inner + 2
+
+
+def _set_both_sides(band: list[Word], gut: list[tuple[float, float]]) -> bool:
+    """The band has words on both sides of a gutter and none across it: a row of the
+    columns, however narrow the gutter is in this one row."""
+    return not _crosses(band, gut) and any(any(w.x1 <= g0 + 0.5 for w in band) and any(w.x0 >= g1 - 0.5 for w in band) for g0, g1 in gut)
 
 
 def _closes_gutter(region: list[Word], band: list[Word], gut: list[tuple[float, float]], col_gap: float) -> bool:
@@ -661,11 +700,22 @@ def _row_break_beside(column: list[Word], a: float, b: float, join_gap: float) -
     widest = min(g for g in breaks if g[1] - g[0] >= 0.85 * most)  # the upper one of (near) equals
     for resume in [widest] + sorted(g for g in gaps if g[0] > widest[0]):
         between = [w for w in column if widest[1] <= w.top and w.bottom <= resume[0]]
-        if resume is not widest and not all(w.size >= 1.2 * size for w in between):
+        if resume is not widest and not all(w.size >= 1.2 * size for w in between) and not _heads_at_margin(column, between, widest[0], size):
             break
         if -0.5 * join_gap <= b - resume[1] <= 1.5 * join_gap:
             return (widest[0] + widest[1]) / 2
     return None
+
+
+def _heads_at_margin(column: list[Word], lines: list[Word], above: float, size: float) -> bool:
+    """Lines set left of the column's text above them (its line ending at `above`), one
+    of them in a heading's weight or size: the next activity's title and date at the
+    margin, its description indented. They head the row below, as display type does."""
+    near = [w for w in column if abs(w.bottom - above) < 1.0]
+    if not lines or not near:
+        return False
+    heading = any(is_bold(w.font) or w.size >= 1.08 * size for w in lines)
+    return heading and max(min(w.x0 for w in ln) for ln in _group_rows(lines)) < min(w.x0 for w in near) - 0.4 * size
 
 
 def _median_word_size(words: list[Word]) -> float:
@@ -779,9 +829,23 @@ def _ends_region(bands: list[list[Word]], i: int, j: int, gut: list[tuple[float,
     band = bands[j]
     if _crosses(band, gut) and all(is_bold(w.font) for w in band) and not _vgaps(band, col_gap):
         return True
+    if _heading_outdented(region, band, gut):
+        return True
     if _leads_next_block(bands, j, gut, col_gap, region) or _leaves_grid(bands[i:j], band, gut, common, col_gap):
         return True
     return j - i >= 3 and _heading_under_grid(region, band, gut, [w for b in bands[j + 1 : j + 4] for w in b])
+
+
+def _heading_outdented(region: list[Word], band: list[Word], gut: list[tuple[float, float]]) -> bool:
+    """A band in a heading's style (bold, or set larger), in the first column alone, over
+    it but starting left of it (the next activity's title at the margin, its description
+    and sidebar indented): it heads what follows, not the columns above."""
+    size = _median_word_size(region)
+    left = min(w.x0 for w in region)
+    heading = all(is_bold(w.font) or w.size >= 1.08 * size for w in band)
+    # over the column, not in a label column of its own further left
+    over = max(w.x1 for w in band) > left + 2 * size
+    return heading and over and all(w.x1 <= gut[0][0] + 0.5 for w in band) and min(w.x0 for w in band) < left - 0.4 * size
 
 
 def _heading_under_grid(region: list[Word], band: list[Word], gut: list[tuple[float, float]], after: list[Word]) -> bool:
