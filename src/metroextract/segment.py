@@ -71,6 +71,8 @@ class SegmentedReport(BaseModel):
     all_body_lines: list[Line] = Field(default_factory=list)
     field_labels_in_sections: dict[str, int] = Field(default_factory=dict)
     stray_activity_blocks: int = 0
+    # the heading line that opened each section (its first, for a section opened twice)
+    section_headings: dict[str, Line] = Field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- spaCy rules
@@ -703,6 +705,7 @@ class Segmenter:
         # title): gathered here, given to the activity that opens next.
         self.ahead: dict[int, ActivityBlock] = {}  # start line → the fields read ahead of it
         self.placing = 0  # the line being placed
+        self.section_headings: dict[str, Line] = {}
 
     # ------------------------------------------------------------------ the walk
 
@@ -764,6 +767,7 @@ class Segmenter:
             all_body_lines=[ln for ln in look.lines if is_body(ln, look.body)],
             field_labels_in_sections=dict(self.field_labels_in_sections),
             stray_activity_blocks=stray,
+            section_headings=self.section_headings,
         )
 
     # ------------------------------------------------------------------ bookkeeping
@@ -873,6 +877,7 @@ class Segmenter:
             self.close_activity()
         self.section = name
         self.sections.setdefault(name, [])
+        self.section_headings.setdefault(name, self.look.lines[i])
         if name == "toc":
             self.toc_page = self.look.lines[i].page
         self.state = "none"

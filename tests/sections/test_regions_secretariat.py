@@ -98,6 +98,21 @@ def test_staff_after_the_last_board_and_divider_lists_are_not_regions() -> None:
     assert texts(rest) == texts(staff)
 
 
+BARCELONA = Contact(address="Avinyó, 15. 08002 Barcelona (Espagne)", phone="+34 93 342 94 60", email="metropolis@metropolis.org", website="metropolis.org")
+
+
+def _segmented(sections: dict[str, list[Line]], headings: dict[str, Line] | None = None) -> SegmentedReport:
+    """A French report's segments: these sections only, no activities."""
+    return SegmentedReport(language="fr", body_size=BODY, title_lines=[], period_text=None, sections=sections, section_headings=headings or {}, action_lines=[], activities=[], unplaced=[])
+
+
+def _contact_box(x0: float, top: float, size: float, pitch: float, title_size: float | None = None) -> list[Line]:
+    """The secretariat's contact box: its title in bold, then address, phone, email, site."""
+    texts = ["Avinyó, 15. 08002 Barcelona (Espagne)", "Tél. +34 93 342 94 60", "metropolis@metropolis.org", "metropolis.org"]
+    title = L("Secrétariat général", x0, top, title_size or size, True, width=10 * size)
+    return [title] + [L(t, x0, top + pitch * (1 + k) + (title_size or size) - size, size, width=0.45 * size * len(t)) for k, t in enumerate(texts)]
+
+
 def test_secretariat_staff_and_contact_box() -> None:
     g = "#7b8194"
     lines = [
@@ -110,11 +125,7 @@ def test_secretariat_staff_and_contact_box() -> None:
         L("Stagiaire – Universitat Pompeu Fabra", 301, 111.6, 8.6, color=g, width=160),
         L("Ce rapport a été édité avec l'aide financière de :", 52, 344.6, 8.0, color=g, width=190),
         L("#MetroGovernance", 52, 365.4, 11, True, color="#e5007d", width=100),
-        L("Secrétariat général", 52, 381.6, 9.5, True, width=90),
-        L("Avinyó, 15. 08002 Barcelona (Espagne)", 52, 397.3, 9.0, width=170),
-        L("Tél. +34 93 342 94 60", 52, 408.8, 9.0, width=95),
-        L("metropolis@metropolis.org", 52, 420.4, 9.0, width=120),
-        L("metropolis.org", 52, 431.9, 9.0, width=65),
+        *_contact_box(52, 381.6, 9.0, 11.5, title_size=9.5),
     ]
     staff, contact = parse_secretariat(lines, BODY)
     assert [(s.name, s.position) for s in staff] == [
@@ -122,24 +133,17 @@ def test_secretariat_staff_and_contact_box() -> None:
         ("Agnès Bickart", "Responsable senior des relations institutionnelles et agente régionale pour l'Asie"),
         ("Joana Marí", "Stagiaire – Universitat Pompeu Fabra"),
     ]
-    assert contact == Contact(address="Avinyó, 15. 08002 Barcelona (Espagne)", phone="+34 93 342 94 60", email="metropolis@metropolis.org", website="metropolis.org")
+    assert contact == BARCELONA
 
 
 def test_sections_to_parts_reads_regions_filed_under_the_secretariat() -> None:
     # segmentation may open "secretariat" at a divider's list and file regions there
     g = "#7b8194"
-    seg = SegmentedReport(
-        language="fr",
-        body_size=BODY,
-        title_lines=[],
-        period_text=None,
-        sections={
+    seg = _segmented(
+        {
             "who": [L("Afrique", 72, 264, 15, True, color="#ffffff")],
             "secretariat": _region_page(page=2) + [L("Octavi de la Varga", 40, 99.7, 9.5, True, page=3, width=90), L("Secrétaire général", 40, 111.6, 8.6, page=3, color=g, width=80)],
-        },
-        action_lines=[],
-        activities=[],
-        unplaced=[],
+        }
     )
     warnings: list = []
     parts = sections_to_parts(seg, P2021, set(), warnings)
@@ -156,16 +160,7 @@ def test_a_failing_section_parser_costs_that_section_only(monkeypatch: pytest.Mo
         raise ValueError("unexpected shape")
 
     monkeypatch.setattr(sections, "parse_plan", boom)
-    seg = SegmentedReport(
-        language="fr",
-        body_size=BODY,
-        title_lines=[],
-        period_text=None,
-        sections={"plan": [L("L1 Renforcer", 40, 97, 11, True)], "challenge_taxonomy": [L("1.1 Accès au logement", 58, 100, 11)]},
-        action_lines=[],
-        activities=[],
-        unplaced=[],
-    )
+    seg = _segmented({"plan": [L("L1 Renforcer", 40, 97, 11, True)], "challenge_taxonomy": [L("1.1 Accès au logement", 58, 100, 11)]})
     warnings: list = []
     parts = sections_to_parts(seg, P2021, set(), warnings)
     assert parts == {"challenge_taxonomy": [Challenge(code="1.1", label="Accès au logement")]}
@@ -214,3 +209,44 @@ def test_a_grid_filled_by_column_goes_on_column_by_column_on_the_next_page() -> 
     cols = {(1, 562): ["Ahvaz", "Bagdad", "Goyang"], (1, 681): ["Jakarta", "Lahore", "Surabaya"], (2, 48): ["Guangzhou", "Istanbul"], (2, 168): ["Tabriz", "Zhengzhou"]}
     lines = [L(name, x, 100 + 18 * n, 10, page=page) for (page, x), names in cols.items() for n, name in enumerate(names)]
     assert [ln.text for ln in grid_order(lines)] == ["Ahvaz", "Bagdad", "Goyang", "Guangzhou", "Istanbul", "Jakarta", "Lahore", "Surabaya", "Tabriz", "Zhengzhou"]
+
+
+def test_staff_lines_set_right_above_the_contact_box_title() -> None:
+    # no white between the staff list and the contact box: the box starts at its title
+    lines = [
+        L("Octavi de la Varga, Secrétaire général", 70, 90.2, 8.5, width=150),
+        L("Xavier Bermejo, Responsable de la communication", 70, 104.4, 8.5, width=190),
+        L("Júlia Palmarola, Stagiaire – Universitat Autònoma de Barcelona", 70, 118.6, 8.5, width=250),
+        *_contact_box(70, 132.8, 8.5, 14.2),
+    ]
+    staff, contact = parse_secretariat(lines, BODY, FR)
+    assert [(s.name, s.position) for s in staff] == [
+        ("Octavi de la Varga", "Secrétaire général"),
+        ("Xavier Bermejo", "Responsable de la communication"),
+        ("Júlia Palmarola", "Stagiaire – Universitat Autònoma de Barcelona"),
+    ]
+    assert contact == BARCELONA
+
+
+def test_secretariat_under_its_display_heading_right_after_focal_points() -> None:
+    # staff cards (bold name, position) look like focal-point cards; the section's own
+    # heading in display type says they are the secretariat's
+    ink = "#1f2433"
+    who = [
+        L("AMÉRIQUE DU NORD", 58, 61, 22, True, width=250),
+        L("- Montréal", 58, 98),
+        L("Points focaux", 58, 147.5, 11, True, width=80),
+        L("Secrétaire régional", 58, 165.7, 7.2, True, color="#00a19a", width=70),
+        L("Mariana Flores", 58, 177.3, 9.5, True, color=ink, width=70),
+        L("Ville de Mexico", 58, 189.3, 8.6, width=62),
+    ]
+    staff = [
+        L("Octavi de la Varga", 58, 98, 9.5, True, page=2, width=90),
+        L("Secrétaire général", 58, 110, 8.6, page=2, width=80),
+        L("Xavier Bermejo", 58, 130, 9.5, True, page=2, width=70),
+        L("Responsable de la communication", 58, 142, 8.6, page=2, width=140),
+    ]
+    seg = _segmented({"who": who, "secretariat": staff}, {"secretariat": L("SECRÉTARIAT GÉNÉRAL", 58, 61, 14.4, True, page=2, width=180)})
+    parts = sections_to_parts(seg, P2021, set(), [])
+    assert [(f.name, f.place) for f in parts["regions"][0].focal_points] == [("Mariana Flores", "Ville de Mexico")]
+    assert [(s.name, s.position) for s in parts["secretariat"]] == [("Octavi de la Varga", "Secrétaire général"), ("Xavier Bermejo", "Responsable de la communication")]

@@ -22,6 +22,7 @@ from ..errors import WarningCode
 from ..models import Line, Period, Warning_
 from ..segment import SegmentedReport
 from ..tabular import find_tables
+from ..typography import is_heading
 from ..vocab import all_vocabularies
 from .cards import parse_cards
 from .checks import cross_check
@@ -97,13 +98,21 @@ def sections_to_parts(seg: SegmentedReport, period: Period, lexicon: set[str], w
         # regions end at a large secretariat heading or at the first card printed
         # without a role after a board
         pool = secs["who"] if staff_table else [*secs["who"], *staff_lines]  # both in reading order
-        who = run("who", "regions", parse_who, pool, body, vocab, seg.language, None if staff_table else len(secs["who"]), items=lambda v: v[0])
+        staff_from = None if staff_table else len(secs["who"])
+        who = run("who", "regions", parse_who, pool, body, vocab, seg.language, staff_from, _opened_by_display_heading(seg, "secretariat"), items=lambda v: v[0])
         if who is not None:
             parts["regions"], extra = who
             staff_lines = extra + staff_lines if staff_table else extra
     if staff_lines and (sec := run("secretariat", "staff", parse_secretariat, staff_lines, body, vocab, items=lambda v: v[0] or v[1])) is not None:
         parts["secretariat"], parts["contact"] = sec
     return parts
+
+
+def _opened_by_display_heading(seg: SegmentedReport, name: str) -> bool:
+    """The section was opened by a heading in display type: the report's own secretariat
+    heading, not a focal point's role "Secrétariat général" set in bold."""
+    heading = seg.section_headings.get(name)
+    return heading is not None and is_heading(heading, seg.body_size, display_only=True)
 
 
 __all__ = [

@@ -74,8 +74,15 @@ def contact_lines(lines: list[Line]) -> tuple[Contact | None, set[int]]:
     )
     pos = stack.index(idx[0])
     lo = hi = pos
-    # up to a gap wider than a line (staff listed above the box)
+    # up to a gap wider than a line (staff listed above the box); above the box's title in
+    # bold, only lines in a style of their own (a tag line, a credit), not lines set like
+    # the contact lines (staff listed right above the title, at the same leading)
+    titled = False
     while lo > 0 and lines[stack[lo]].top - lines[stack[lo - 1]].bottom <= 1.2 * lines[stack[lo]].size:
+        titled = titled or lines[stack[lo]].bold
+        above = lines[stack[lo - 1]]
+        if titled and not above.bold and round(above.size, 1) == round(anchor.size, 1) and above.color == anchor.color:
+            break
         lo -= 1
     while hi < len(stack) - 1 and lines[stack[hi + 1]].top - lines[stack[hi]].bottom <= 2.5 * lines[stack[hi]].size:
         hi += 1

@@ -235,14 +235,15 @@ def _before_heading(ln: Line, regions: list[dict[str, Any]]) -> bool:
     return True
 
 
-def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str, staff_from: int | None = None) -> tuple[list[Region], list[Line]]:
+def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str, staff_from: int | None = None, staff_heading: bool = False) -> tuple[list[Region], list[Line]]:
     """Region headings → members (one per line or comma-separated) → honorary members →
     focal-point cards → board cards. Returns the regions and the lines of the secretariat
     found after them (a secretariat heading, or the first card without a role).
 
     `staff_from`: where the segmenter's secretariat section starts among `lines`. Its
     heading, "Secrétariat général", is also a focal point's role: the lines from there
-    are the secretariat's unless they continue a region's focal points."""
+    are the secretariat's unless they continue a region's focal points, or `staff_heading`:
+    the section opened under a heading in display type."""
     tags = _with_wrapped_headings(lines, tag_lines([ln.text for ln in lines], lang), lang)
     if staff_from is not None and any(_tag(tg, "REGION:") and is_heading(ln, body) for ln, tg in zip(lines[staff_from:], tags[staff_from:])):
         staff_from = None  # a region heading after it: the secretariat section was opened too early
@@ -254,7 +255,7 @@ def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str, staf
     honorary_prev: Line | None = None
     subheads: list[tuple[Line, str]] = []  # the region's sub-headings met so far, with their mode
     for k, (ln, tg) in enumerate(zip(lines, tags)):
-        if k == staff_from and mode != "focal":
+        if k == staff_from and (mode != "focal" or staff_heading):
             mode = "secretariat"
         region, sub = _tag(tg, "REGION:"), _tag(tg, "SUB:")
         if sub == "SUB:continued":
