@@ -176,3 +176,18 @@ def test_names_on_pills_side_by_side_are_parted_by_their_boxes() -> None:
     assert split_names(["Bogotá · Buenos Aires · Quito ·", "Mexico City"]) == ["Bogotá", "Buenos Aires", "Quito", "Mexico City"]
     plain = [Word(w.text, w.x0, w.x1, w.top, w.bottom, w.size, w.font, w.color) for w in row]
     assert _row_to_line(plain, 1, 0).text == "Bogotá Buenos Aires Quito"
+
+
+def test_a_label_set_apart_by_weight_alone_runs_into_its_value() -> None:
+    # "**Membres participants** Bruxelles – Rabat": no separator, no capitals, the bold
+    # lead alone says where the label ends
+    def lead(label: str, value: str, top: float) -> Line:
+        return L(f"{label} {value}", top).model_copy(update={"runs": [(label, True), (value, False)]})
+
+    lines = [L("ACTIVITÉS", 60, 24, True), L("3 février", 100, 10, True), L("LANCEMENT DU GUIDE", 115, 14, True), L("Le guide a été lancé par les membres du réseau.", 135)]
+    lines += [lead("Le guide", "a été présenté à Rabat.", 147)]  # a bold lead that is no label stays text
+    lines += [lead("Membres participants", "Bruxelles – La Paz – Rabat", 160), lead("Résultats associés", "L1A2D2 – L1A3D1", 172)]
+    seg = layout_to_segments(_doc(lines), "fr")
+    (a,) = seg.activities
+    assert {k: [ln.text for ln in v] for k, v in a.fields.items()} == {"members": ["Bruxelles – La Paz – Rabat"], "results": ["L1A2D2 – L1A3D1"]}
+    assert [ln.text for ln in a.description_lines][-1] == "Le guide a été présenté à Rabat."

@@ -423,7 +423,7 @@ def read_report_look(layout: DocumentLayout, lang: str | None = None) -> ReportL
     period_text, period_lines = _cover_period(lines, list(vocabs.values()))
     look = ReportLook(
         lines=lines,
-        tags=tag_lines(texts, lang),
+        tags=tag_bold_leads(lines, tag_lines(texts, lang), lang),
         lang=lang,
         vocab=vocabs[lang],
         body=body,
@@ -472,6 +472,20 @@ def join_wrapped_labels(lines: list[Line], lang: str) -> list[Line]:
             out.append(ln.model_copy(update={"text": text, "x1": max(x.x1 for x in part), "bottom": part[-1].bottom}))
         elif i not in used:
             out.append(ln)
+    return out
+
+
+def tag_bold_leads(lines: list[Line], tags: list[LineTags], lang: str) -> list[LineTags]:
+    """A label set apart by weight alone, run into its value with no separator
+    ("**Membres participants** Bruxelles – Rabat"): a run-in field when the bold lead is
+    one of the vocabulary's field labels. Lines already tagged keep their tags."""
+    leads = [(k, lv) for k, ln in enumerate(lines) if ln.runs and tags[k] == LineTags() and (lv := _label_and_value(ln)) is not None and lv[1]]
+    if not leads:
+        return tags
+    out = list(tags)
+    for (k, (_, value)), tg in zip(leads, tag_lines([lead for _, (lead, _) in leads], lang)):
+        if (field := _field_tag(tg)) is not None:
+            out[k] = LineTags(runin=field, runin_rest=value)
     return out
 
 
