@@ -6,6 +6,7 @@ import pytest
 
 from metroextract.models import (
     Challenge,
+    Line,
     PlanItem,
 )
 from metroextract.sections import (
@@ -56,12 +57,36 @@ def test_plan_items_with_wrapped_labels_and_codes_apart() -> None:
     ]
 
 
+def cell(text: str, x0: float, top: float, row: int, col: int, size: float = 10.5) -> Line:
+    """A line of a ruled table's cell (table 0)."""
+    return L(text, x0, top, size).model_copy(update={"cell": (0, row, col)})
+
+
+def test_taxonomy_table_with_codes_cut_after_their_dot() -> None:
+    # a word processor's Code | Challenge table: "1.1" breaks after its dot in a narrow
+    # cell, the challenge centred in its row
+    lines = [
+        cell("1.", 61, 425.2, 0, 0),
+        cell("1", 61, 440.3, 0, 0),
+        cell("Lutter contre les inégalités et la ségrégation", 80.7, 432.7, 0, 1),
+        cell("1.", 61, 464.9, 1, 0),
+        cell("2", 61, 480.0, 1, 0),
+        cell("Accès au logement", 80.7, 472.4, 1, 1),
+        cell("4.", 61, 504.6, 2, 0),
+        cell("2", 61, 519.7, 2, 0),
+        cell("Comblent le fossé numérique entre les", 80.7, 504.6, 2, 1),
+        cell("sexes", 80.7, 519.7, 2, 1),
+    ]
+    assert parse_taxonomy(lines, BODY) == [
+        Challenge(code="1.1", label="Lutter contre les inégalités et la ségrégation"),
+        Challenge(code="1.2", label="Accès au logement"),
+        Challenge(code="4.2", label="Comblent le fossé numérique entre les sexes"),
+    ]
+
+
 def test_plan_table_with_codes_cut_by_a_narrow_cell() -> None:
     # a word processor's Code | Label table: the code cell too narrow for "L1A1D1" breaks it
     # with no hyphen, the label is centred in its row
-    def cell(text: str, x0: float, top: float, row: int, col: int):
-        return L(text, x0, top, 11).model_copy(update={"cell": (0, row, col)})
-
     lines = [
         cell("L1", 61, 361, 0, 0),
         cell("Renforcer le leadership mondial", 108, 361, 0, 1),

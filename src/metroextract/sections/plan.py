@@ -83,13 +83,14 @@ def pair_key_column(lines: list[Line], pattern: str) -> list[Line]:
 _CUT_CODE_RE = re.compile(r"(?:^|\s)L\d+(?:A\d*)?(?:D)?$")
 
 
-def join_cut_codes(lines: list[Line]) -> list[Line]:
-    """A code broken over two lines of one table cell ("L1A1D" / "1") made whole again: a
-    cell too narrow for a code breaks it where it must, with no hyphen."""
+def join_cut_codes(lines: list[Line], cut: re.Pattern[str] = _CUT_CODE_RE) -> list[Line]:
+    """A code broken over two lines of one table cell ("L1A1D" / "1", "1." / "1") made
+    whole again: a cell too narrow for a code breaks it where it must, with no hyphen.
+    `cut`: what a line ends with when a code was cut after it."""
     out: list[Line] = []
     for ln in lines:
         prev = out[-1] if out else None
-        if prev is not None and prev.cell is not None and prev.cell == ln.cell and _CUT_CODE_RE.search(prev.text) and not re.search(r"\d$", prev.text) and re.match(r"\d", ln.text):
+        if prev is not None and prev.cell is not None and prev.cell == ln.cell and cut.search(prev.text) and not re.search(r"\d$", prev.text) and re.match(r"\d", ln.text):
             out[-1] = prev.model_copy(update={"text": prev.text + ln.text, "x1": max(prev.x1, ln.x1), "bottom": ln.bottom})
             continue
         out.append(ln)

@@ -11,14 +11,16 @@ from ..models import (
     Line,
 )
 from .lines import continues, is_heading
-from .plan import pair_key_column, unbullet
+from .plan import join_cut_codes, pair_key_column, unbullet
 
 _TAX_RE = re.compile(r"^(\d{1,2}\.\d{1,2})\.?(?:\s+(\S.*))?$")
+# a challenge code cut by a narrow table cell after its dot: "1." / "1"
+_CUT_TAX_RE = re.compile(r"^\d{1,2}\.$")
 
 
 def parse_taxonomy(lines: list[Line], body: float) -> list[Challenge]:
     """'1.1 label' items (code and label may be printed apart), wrapped labels rejoined."""
-    lines = pair_key_column(lines, r"\d{1,2}\.\d{1,2}\.?")
+    lines = pair_key_column(join_cut_codes(lines, _CUT_TAX_RE), r"\d{1,2}\.\d{1,2}\.?")
     lines = [ln for ln in lines if unbullet(ln.text)]  # a bullet alone in its gutter
     items: list[dict[str, Any]] = []
     prev: Line | None = None
