@@ -136,3 +136,29 @@ def test_ordinal_indicators_do_not_make_capitals_small(tmp_path: Path) -> None:
     layout = pdf_to_layout(_ordinals_pdf(tmp_path / "ordinals.pdf"))
     got = [(ln.text, ln.upper) for ln in layout.pages[0].lines]
     assert got == [("5.ª EDICIÓN DEL FORO", True), ("1.º ENCUENTRO 2022", True), ("5.ª edición del foro", False)]
+
+
+def _figure_at_page_head_pdf(path: Path) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    _, h = A4
+    for page in (1, 2):
+        c.setFont("Helvetica-Bold", 22)
+        c.drawString(36, h - 70, "+1.380" if page == 1 else "Activités")
+        c.drawString(400, h - 70, "119" if page == 1 else "")
+        c.setFont("Helvetica", 11)
+        c.drawString(36, h - 110, "personnes engagées dans des événements")
+        c.drawString(400, h - 110, "collaborations avec des spécialistes")
+        c.setFont("Helvetica", 8)
+        c.drawString(290, 30, str(page + 6))  # the folio
+        c.showPage()
+    c.save()
+    return path
+
+
+def test_a_key_figure_at_the_head_of_a_page_is_no_page_number(tmp_path: Path) -> None:
+    layout = pdf_to_layout(_figure_at_page_head_pdf(tmp_path / "figure.pdf"))
+    assert [ln.text for ln in layout.pages[0].lines] == ["+1.380", "119", "personnes engagées dans des événements", "collaborations avec des spécialistes"]
+    assert [ln.text for ln in layout.pages[0].furniture] == ["7"]

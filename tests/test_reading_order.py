@@ -403,3 +403,20 @@ def test_sidebar_set_close_beside_a_justified_description(across: bool) -> None:
         "L'ATLAS DE LA PLANÈTE HUMAINE", "6 août", desc, desc, "les contributions de plus de cent auteurs.",
         "Membres mobilisés — Abidjan | Accra |", "Bamako | Dakar", "Résultats associés — L2A2D5",
     ]  # fmt: skip
+
+
+def test_table_cells_set_tighter_than_half_an_em_stay_apart() -> None:
+    # a word processor's table: cell padding thin, the months' column 0.6 em from the
+    # next where word spaces are 0.25 em; running text above and below crosses the columns
+    rows = [("Marzo", "Cities Today", "Premio de Guangzhou"), ("Marzo", "PNUD", "Webinario sobre urbanismo"), ("Abril", "Bogotá", "Webinario sobre urbanismo")]
+    widths = {"Marzo": 27.7, "Abril": 20.0, "Cities Today": 55.5, "PNUD": 28.3, "Bogotá": 31.6, "Premio de Guangzhou": 99.9, "Webinario sobre urbanismo": 122.2}
+    cells = [W(text, x, 409.1 + 17.35 * r, 10, width=widths[text]) for r, row in enumerate(rows) for text, x in zip(row, (45, 78.9, 139))]
+    above = [W("Metropolis a été cité dans la presse pendant la période du rapport.", 45, 350 + 13 * k, 10, width=450) for k in range(4)]  # close above: one block with the table
+    got = read(
+        *above,
+        *cells,
+        W("Le texte après le tableau court sur toute la largeur de la page.", 45, 480, 10, width=450),
+    )
+    # the months' column is cells of its own, not the head of each row's line
+    assert [t for t in got if t.split()[0] in ("Marzo", "Abril")] == ["Marzo", "Marzo", "Abril"]
+    assert got[0].startswith("Metropolis") and got[-1].startswith("Le texte")

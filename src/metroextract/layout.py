@@ -312,7 +312,7 @@ def _vgaps(words: list[Word], col_gap: float, edges: tuple[float, ...] = ()) -> 
     # more start exactly at its right edge (tiles set close, columns set tight), in these
     # words or in the block around them (one row of a grid set tight).
     narrow = [g for g in _gaps([(w.x0, w.x1) for w in words], 0.6 * col_gap) if _aligned_edge(words, g[1])]
-    narrow += [g for g in _gaps([(w.x0, w.x1) for w in words], 0.5 * col_gap) if g not in narrow and _at_column_edge(words, g, edges)]
+    narrow += [g for g in _gaps([(w.x0, w.x1) for w in words], 0.3 * col_gap) if g not in narrow and _at_column_edge(words, g, edges)]
     if narrow:
         gaps = sorted(set(gaps + narrow))
     if not gaps:
@@ -336,7 +336,22 @@ def _at_column_edge(words: list[Word], gap: tuple[float, float], edges: tuple[fl
     if not any(abs(gap[1] - e) < 0.5 for e in edges) or _marks_left_of(words, gap):
         return False
     beside = [w.size for w in words if abs(w.x1 - gap[0]) < 0.5 or abs(w.x0 - gap[1]) < 0.5]
-    return gap[1] - gap[0] >= 0.6 * max(beside, default=0.0) + 2 * _letter_spacing_at(words, *gap)
+    # cells set tighter than 0.6 em (a word processor's table, its padding thin) still
+    # stand well apart of the rows' own word spaces
+    least = min(0.6 * max(beside, default=0.0), 1.4 * _word_space(words))
+    return gap[1] - gap[0] >= max(least, 0.35 * max(beside, default=0.0)) + 2 * _letter_spacing_at(words, *gap)
+
+
+def _word_space(words: list[Word]) -> float:
+    """The median space between two words of one row (gaps under half an em), or an em."""
+    rows: dict[int, list[Word]] = {}
+    for w in words:
+        rows.setdefault(round(w.top), []).append(w)
+    spaces = []
+    for row in rows.values():
+        row.sort(key=lambda w: w.x0)
+        spaces += [b.x0 - a.x1 for a, b in zip(row, row[1:]) if 0 < b.x0 - a.x1 < 0.5 * b.size]
+    return statistics.median(spaces) if spaces else max((w.size for w in words), default=0.0)
 
 
 def _marks_left_of(words: list[Word], gap: tuple[float, float]) -> bool:
@@ -367,8 +382,11 @@ def _column_edges(words: list[Word]) -> tuple[float, ...]:
         # (another activity's sidebar indented 3 pt more), not rows running across it
         size = max((w.size for w in words if abs(w.x0 - x) < 0.5), default=0.0)
         near = {t for other, ts in rows.items() if other != x and abs(other - x) < size and len(ts) >= 3 for t in ts}
-        across = [top for top, (lo, hi) in spans.items() if lo < x - 0.5 and hi > x + 0.5 and top not in tops | near]
-        if len(tops) >= 3 and len(across) <= len(tops) and (_short_cells_at(words, x, tops) or _text_column_left_of(words, x, tops)):
+        # only rows within the column's own height count (text above or below a table
+        # runs across its columns without making them any less columns), and few of them:
+        # words of a justified paragraph that line up by chance have lines across between
+        across = [top for top, (lo, hi) in spans.items() if lo < x - 0.5 and hi > x + 0.5 and top not in tops | near and min(tops) <= top <= max(tops)]
+        if len(tops) >= 3 and len(across) <= len(tops) // 3 and (_short_cells_at(words, x, tops) or _text_column_left_of(words, x, tops)):
             edges.append(x)
     return tuple(edges)
 
@@ -1377,9 +1395,11 @@ def _furniture_key(line: Line, height: float) -> tuple[str, int] | None:
     return (re.sub(r"\d+", "#", line.text.strip().lower()), round(line.top / 6))
 
 
-def _is_page_number(line: Line, height: float) -> bool:
+def _is_page_number(line: Line, height: float, body: float) -> bool:
+    """A page number in the margin: a number alone (or "Page 7", "7 / 31"), never in display
+    type (a key figure at the head of a page is no page number)."""
     in_margin = line.bottom < height * MARGIN_SHARE or line.top > height * (1 - MARGIN_SHARE)
-    return in_margin and bool(_PAGE_NUMBER_RE.fullmatch(line.text.strip()))
+    return in_margin and line.size < 1.5 * body and bool(_PAGE_NUMBER_RE.fullmatch(line.text.strip()))
 
 
 # "7", "Page 7", "p. 7", "Pág. 7", "7 / 31", "7 of 31", "7 sur 31", "— 7 —"
@@ -1687,7 +1707,7 @@ def words_to_layout(pages_words: list[PageWords], page_count: int) -> DocumentLa
     for pno, width, height, lines, boxes in pages:
         kept, dropped = [], []
         for ln in lines:
-            if _is_page_number(ln, height) or _furniture_key(ln, height) in furniture:
+            if _is_page_number(ln, height, body) or _furniture_key(ln, height) in furniture:
                 removed += 1
                 dropped.append(ln)
                 continue
