@@ -48,3 +48,23 @@ def test_key_figures_period_numbers_and_labels() -> None:
 def test_key_figure_label_above_its_number() -> None:
     lines = [L("From 1 January to 30 April", 58, 94, 11, True), L("people engaged", 58, 120, 11.5, width=90), L("+1,380", 58, 140, 40, True, width=120)]
     assert parse_key_figures(lines, BODY, EN) == ("From 1 January to 30 April", [KeyFigure(text="+1,380", value=1380, label="people engaged")])
+
+
+def test_number_label_table_with_a_row_read_as_one_line() -> None:
+    # a word processor's Number | Label table: one row's cells joined into one line
+    # (the number in bold before its label), the other row's read apart
+    lines = [
+        L("Du 1er janvier au 31 mars", 70, 293.1, 8.5, True, width=100),
+        L("+1 380 personnes engagées dans des événements organisés ou coorganisés par Metropolis", 70, 307.3, 8.5, width=330).model_copy(
+            update={"runs": [("+1 380", True), ("personnes engagées dans des événements organisés ou coorganisés par Metropolis", False)]}
+        ),
+        L("119", 70, 325.9, 8.5, True, width=14),
+        L("collaborations avec des spécialistes", 100.9, 325.9, 8.5, width=140),
+    ]
+    assert parse_key_figures(lines, BODY, FR) == (
+        "Du 1er janvier au 31 mars",
+        [
+            KeyFigure(text="+1 380", value=1380, label="personnes engagées dans des événements organisés ou coorganisés par Metropolis"),
+            KeyFigure(text="119", value=119, label="collaborations avec des spécialistes"),
+        ],
+    )

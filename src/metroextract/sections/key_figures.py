@@ -74,6 +74,18 @@ def runin_figure(ln: Line) -> tuple[str, str] | None:
     return None
 
 
+def _runin_parts(ln: Line) -> list[Line]:
+    """A figure run in before its label, as a number line and a label line beside it
+    (where each starts estimated from the characters before it)."""
+    fig = runin_figure(ln)
+    if fig is None:
+        return [ln]
+    number, label = fig
+    per_char = (ln.x1 - ln.x0) / max(len(ln.text), 1)
+    cut = ln.x0 + per_char * (len(ln.text) - len(label))
+    return [ln.model_copy(update={"text": number, "x1": cut - per_char, "runs": []}), ln.model_copy(update={"text": label, "x0": cut, "runs": []})]
+
+
 def _has_month(text: str, vocab: Vocabulary) -> bool:
     months = {fold(k) for k in vocab.months}
     return any(w in months for w in fold(text).split())
@@ -162,6 +174,9 @@ def parse_key_figures(lines: list[Line], body: float, vocab: Vocabulary, lexicon
     without number lines, figures run in before their labels."""
     lines = [ln for ln in lines if not (is_heading(ln, body) and not is_number_line(ln.text))]
     lines = [part for ln in lines for part in (split_across(ln, lines) if is_number_line(ln.text) else [ln])]
+    if any(is_number_line(ln.text) for ln in lines):
+        # a table whose number and label cells were read as one line in some rows
+        lines = [part for ln in lines for part in _runin_parts(ln)]
     nums = [k for k, ln in enumerate(lines) if is_number_line(ln.text)]
     display = [k for k in nums if lines[k].size >= 1.25 * body]
     nums = display or nums  # figures are set in display type when any are
