@@ -13,6 +13,7 @@ from metroextract.models import (
     Activity,
     BilateralMeeting,
     Challenge,
+    Contact,
     KeyFigure,
     Line,
     MediaMention,
@@ -325,6 +326,15 @@ def test_contact_printed_but_not_read():
     assert sc.check_contact_read(_report(), lines[:1]) == []
 
 
+def test_a_contact_read_in_part():
+    cut = _report(contact=Contact(address=None, phone="+34 93 342 94 60", email="metropolis@metropolis.org", website="metropolis.org"))
+    (r,) = sc.check_contact_complete(cut, 14)
+    assert (r.code, r.message, r.page) == ("contact_incomplete", "the contact was read without its address", 14)
+    assert _codes(sc.check_contact_complete(_report(contact=Contact(address="Avinyó, 15. 08002 Barcelona", phone=None, email=None, website=None)))) == ["contact_incomplete"]
+    whole = _report(contact=Contact(address="Avinyó, 15. 08002 Barcelona", phone=None, email="metropolis@metropolis.org", website=None))
+    assert sc.check_contact_complete(whole) == [] and sc.check_contact_complete(_report()) == []
+
+
 def test_a_member_in_no_region_list_blames_the_activity_when_it_resolves_to_nothing():
     glued = _activity(2, members=[MemberRef(name="Teherán Bogotá", method="unresolved"), MemberRef(name="Lima", method="unresolved")])
     known = _activity(3, members=[MemberRef(name="Douala", member_id="douala", method="exact")])
@@ -435,8 +445,12 @@ def test_activity_fields_read_into_another_section():
 def test_activity_titles_that_are_another_field():
     report = _report(activities=[_activity(1), _activity(2, title="L2A2D5 · L3A3D3 ·")])
     (r,) = sc.check_activity_titles(report)
-    assert (r.code, r.message) == ("title_misread", "1 activity titles hold codes or end at a separator: 'L2A2D5 · L3A3D3 ·'")
+    assert (r.code, r.message) == ("title_misread", "1 activity titles hold codes, end at a separator or are a month: 'L2A2D5 · L3A3D3 ·'")
     assert sc.check_activity_titles(_report()) == []
+    # a month heading of the media list read as a title
+    (r,) = sc.check_activity_titles(_report(activities=[_activity(1), _activity(2, title="August")]))
+    assert r.message == "1 activity titles hold codes, end at a separator or are a month: 'August'"
+    assert sc.check_activity_titles(_report(activities=[_activity(1, title="August meeting of the board")])) == []
 
 
 def test_staff_lines_no_staff_member_holds():

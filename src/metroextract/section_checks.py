@@ -20,7 +20,8 @@ The checks are general — never tuned to one design:
   header is printed but whose field the rows leave empty (`column_unread`), month names
   printed that no item carries (`month_unread`), values cut at a break (`truncated_value`)
   or holding another field (`misfiled_value`, `title_misread`), boards out of rank
-  (`out_of_order`), a signatory that is no name (`signatory_unread`);
+  (`out_of_order`), a signatory that is no name (`signatory_unread`), a contact read in
+  part (`contact_incomplete`);
 - what the report says elsewhere: a section the contents page lists that came out empty
   (`listed_but_empty`), a section missing from a report that prints most of the others
   (`section_expected`), list cells under a parent heading no section read
@@ -398,6 +399,18 @@ def check_contact_read(report: Report, lines: list[Line]) -> Reasons:
     if printed:
         return [_reason("contact_not_read", f"contact details are printed ({printed[0].text!r}) but no contact was read", printed[0].page)]
     return []
+
+
+def check_contact_complete(report: Report, page: int | None = None) -> Reasons:
+    """A contact read in part: a phone, an e-mail or a site without the postal address the
+    box opens with, or an address with none of them (a box cut across columns or pages,
+    its other part read into another section)."""
+    c = report.contact
+    if c is None:
+        return []
+    reached = [f for f in ("phone", "email", "website") if getattr(c, f)]
+    missing = ["address"] if reached and not c.address else (["phone, e-mail and site"] if not reached else [])
+    return [_reason("contact_incomplete", f"the contact was read without its {missing[0]}", page)] if missing else []
 
 
 def check_toc_lines(report: Report, lines: list[Line], lang: str) -> Reasons:
@@ -785,14 +798,16 @@ def check_activities(report: Report) -> Reasons:
 
 
 def check_activity_titles(report: Report) -> Reasons:
-    """Activity titles that are another field: deliverable codes, or a line cut at a
-    separator ("L2A2D5 · L3A3D3 ·")."""
-    bad = [a for a in report.activities if a.title and (_DELIVERABLE_RE.search(a.title) or dangling_end(a.title))]
+    """Activity titles that are another field: deliverable codes, a line cut at a
+    separator ("L2A2D5 · L3A3D3 ·"), or a month name alone (another section's month
+    heading read as the title)."""
+    months = {fold(m) for m in all_vocabularies()[report.language].months} if report.language in all_vocabularies() else set()
+    bad = [a for a in report.activities if a.title and (_DELIVERABLE_RE.search(a.title) or dangling_end(a.title) or fold(a.title.strip(" .:")) in months)]
     if bad:
         return [
             _reason(
                 "title_misread",
-                f"{len(bad)} activity titles hold codes or end at a separator: {', '.join(repr(a.title[:60]) for a in bad[:3])}",
+                f"{len(bad)} activity titles hold codes, end at a separator or are a month: {', '.join(repr(a.title[:60]) for a in bad[:3])}",
                 bad[0].provenance.pages[0] if bad[0].provenance.pages else None,
             )
         ]
@@ -895,6 +910,8 @@ def structure_reasons(report: Report, name: str, lines: list[Line], count_names:
         out += check_columns(items, lines, report.language, page)
     if name == "secretary_general_note":
         out += check_note(report, page)
+    if name == "contact":
+        out += check_contact_complete(report, page)
     if name == "regions":
         out += check_board_order(report, page)
         out += check_member_order(report, page)
