@@ -191,3 +191,26 @@ def test_a_label_set_apart_by_weight_alone_runs_into_its_value() -> None:
     (a,) = seg.activities
     assert {k: [ln.text for ln in v] for k, v in a.fields.items()} == {"members": ["Bruxelles – La Paz – Rabat"], "results": ["L1A2D2 – L1A3D1"]}
     assert [ln.text for ln in a.description_lines][-1] == "Le guide a été présenté à Rabat."
+
+
+def test_labels_centred_beside_their_values_take_the_lines_above_them() -> None:
+    # a word processor's Label | Value table, cells centred vertically: each value's first
+    # line sits higher than its label and is read before it
+    lines = [L("ACTIVIDADES", 60, 24, True), L("3 de febrero", 100, 10, True), L("LANZAMIENTO DE LA GUÍA", 115, 14, True), L("La guía fue lanzada por la red.", 135)]
+    lines += [
+        L("Barcelona (área metropolitana) ·", 211.0, 8.5, x0=148.7),
+        L("Miembros activados", 217.1, 8.5, True, x0=45),
+        L("Turín", 223.3, 8.5, x0=148.7),
+        L("L1A2D2 ·", 238.5, 8.5, x0=148.7),
+        L("Resultados asociados", 244.6, 8.5, True, x0=45),
+        L("L1A3D3", 250.7, 8.5, x0=148.7),
+        L("Socios", 265.9, 8.5, True, x0=45),
+        L("Unión Europea", 265.9, 8.5, x0=148.7),
+    ]
+    seg = layout_to_segments(_doc(lines), "es")
+    (a,) = seg.activities
+    assert {k: [ln.text for ln in v] for k, v in a.fields.items()} == {
+        "members": ["Barcelona (área metropolitana) ·", "Turín"],
+        "results": ["L1A2D2 ·", "L1A3D3"],
+        "alliances": ["Unión Europea"],
+    }

@@ -415,6 +415,7 @@ def read_report_look(layout: DocumentLayout, lang: str | None = None) -> ReportL
         lang, _ = detect_language(texts, vocabs)
     lines = join_label_column(join_wrapped_labels(lines, lang), lang)
     texts = [ln.text for ln in lines]
+    lines, tags = values_after_centred_labels(lines, tag_bold_leads(lines, tag_lines(texts, lang), lang))
     body = layout.body_size
     colours = Counter(ln.color for ln in lines if is_body(ln, body) for _ in range(len(ln.text)))
     # An OCR text layer has one invisible font and noisy sizes: style says nothing there,
@@ -423,7 +424,7 @@ def read_report_look(layout: DocumentLayout, lang: str | None = None) -> ReportL
     period_text, period_lines = _cover_period(lines, list(vocabs.values()))
     look = ReportLook(
         lines=lines,
-        tags=tag_bold_leads(lines, tag_lines(texts, lang), lang),
+        tags=tags,
         lang=lang,
         vocab=vocabs[lang],
         body=body,
@@ -472,6 +473,64 @@ def join_wrapped_labels(lines: list[Line], lang: str) -> list[Line]:
             out.append(ln.model_copy(update={"text": text, "x1": max(x.x1 for x in part), "bottom": part[-1].bottom}))
         elif i not in used:
             out.append(ln)
+    return out
+
+
+def values_after_centred_labels(lines: list[Line], tags: list[LineTags]) -> tuple[list[Line], list[LineTags]]:
+    """A label set beside the middle of its value (a word processor's table, its cells
+    centred vertically): the value's first lines sit higher than the label and are read
+    before it. They move after the label: the lines right of it, set tight one over the
+    next and over the first line read after the label, starting above the label, as many
+    as centre the value on the label at one leading (a wider gap parts two cells)."""
+    order = list(range(len(lines)))
+    for k, (lab, tg) in enumerate(zip(lines, tags)):
+        if _field_tag(tg) is None or tg.runin is not None:
+            continue
+        pos = order.index(k)
+        under = _tight_chain(lines, [order[m] for m in range(pos + 1, len(order))], lab, tags)
+        if not under:
+            continue
+        above = _tight_chain(lines, [order[m] for m in range(pos - 1, -1, -1)], lab, tags, lines[under[0]])
+        above = [j for j in above if lines[j].top < lab.top]
+        # as many of them as centre the value on the label
+        above = next((above[:n] for n in range(len(above), 0, -1) if _centred_on(lab, cell := sorted((lines[j] for j in above[:n] + under), key=lambda ln: ln.top)) and _even_leading(cell)), [])
+        if above:
+            order = [j for j in order if j not in above]
+            at = order.index(k) + 1
+            order[at:at] = sorted(above, key=lambda j: lines[j].top)
+    return [lines[j] for j in order], [tags[j] for j in order]
+
+
+def _even_leading(cell: list[Line]) -> bool:
+    """The lines of one cell stand at one leading: a wider gap parts two cells."""
+    gaps = [b.top - a.bottom for a, b in zip(cell, cell[1:])]
+    return not gaps or max(gaps) - min(gaps) <= 1.0
+
+
+def _centred_on(label: Line, cell: list[Line]) -> bool:
+    """The cell's lines are centred on the label's line (within a little over half a line)."""
+    middle = (min(ln.top for ln in cell) + max(ln.bottom for ln in cell)) / 2
+    return abs(middle - (label.top + label.bottom) / 2) < 0.6 * label.size
+
+
+def _tight_chain(lines: list[Line], seq: list[int], label: Line, tags: list[LineTags], start: Line | None = None) -> list[int]:
+    """The lines of `seq` (read on from the label, or back from it) in the value column
+    right of the label, each set tight against the one before in the chain (below it when
+    read on, above it when read back from `start`)."""
+    out: list[int] = []
+    prev = start
+    for j in seq[:12]:
+        ln = lines[j]
+        if ln.page != label.page or ln.x0 < label.x1 - 1.0 or _field_tag(tags[j]) is not None:
+            break
+        if prev is not None:
+            gap = prev.top - ln.bottom if start is not None else ln.top - prev.bottom
+            if not 0 <= gap < 0.6 * ln.size:
+                break
+        elif abs(ln.top - label.top) > 1.5 * label.size:
+            break  # the first line after the label is level with it or just under
+        out.append(j)
+        prev = ln
     return out
 
 
