@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from metroextract.fields import parse_challenges, parse_dates, parse_int, parse_period, parse_results, split_names
+from metroextract.fields import join_lines, parse_challenges, parse_dates, parse_int, parse_period, parse_results, split_names
 from metroextract.models import Challenge
 from metroextract.vocab import all_vocabularies, load_vocabulary
 
@@ -100,3 +100,10 @@ def test_names_keep_parentheses_and_wrapped_names() -> None:
 
 def test_parse_int() -> None:
     assert [parse_int(x) for x in ("+1 380", "+1,380", "+1.380", "119", "1\u202f380", "—")] == [1380, 1380, 1380, 119, 1380, None]
+
+
+def test_a_compound_hyphen_at_a_line_end_is_kept_when_the_report_prints_both_words() -> None:
+    lexicon = {"bourgmestre", "gouverneur", "de", "berlin", "développement"}
+    assert join_lines(["Bourgmestre-", "gouverneur de Berlin"], lexicon) == "Bourgmestre-gouverneur de Berlin"
+    assert join_lines(["Bourgmestre-", "gouverneur de Berlin"]) == "Bourgmestregouverneur de Berlin"  # nothing to tell by
+    assert join_lines(["Chargée de dévelop-", "pement"], lexicon) == "Chargée de développement"

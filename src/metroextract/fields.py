@@ -256,8 +256,10 @@ def parse_challenges(lines: list[str]) -> list[Challenge]:
     return out
 
 
-def join_lines(lines: list[str]) -> str:
-    """Join wrapped lines of a field: hyphens kept before capitals and digits.
+def join_lines(lines: list[str], lexicon: set[str] | None = None) -> str:
+    """Join wrapped lines of a field: hyphens kept before capitals and digits, in the
+    vocabulary's compounds, and, given the report's own words (`lexicon`), between two
+    words it prints whole when it never prints them as one ("Bourgmestre-" / "gouverneur").
 
     >>> join_lines(["Barcelone (aire", "métropolitaine), Addis-", "Abeba"])
     'Barcelone (aire métropolitaine), Addis-Abeba'
@@ -274,12 +276,29 @@ def join_lines(lines: list[str]) -> str:
         if not out:
             out = ln
         elif out.endswith("-") and len(out) > 1 and out[-2].isalpha():
-            out = out + ln if not ln[:1].islower() or _compound_at_break(out, ln) else out[:-1] + ln
+            out = out + ln if not ln[:1].islower() or _compound_at_break(out, ln) or _words_apart(out, ln, lexicon) else out[:-1] + ln
         elif out.endswith("/") and not out[-2:-1].isspace():
             out += ln  # "A/" / "B": a slash set without spaces joins its words
         else:
             out += " " + ln
     return out
+
+
+def _words_apart(left: str, right: str, lexicon: set[str] | None) -> bool:
+    """The parts around a line-end hyphen are words the report prints on their own, and
+    the report never prints them joined: a compound's hyphen, not a word's break.
+
+    >>> _words_apart("Bourgmestre-", "gouverneur de Berlin", {"bourgmestre", "gouverneur"})
+    True
+    >>> _words_apart("dévelop-", "pement", {"développement", "pement"})
+    False
+    """
+    head = re.search(r"([^\W\d_]{3,})-$", left)
+    tail = re.match(r"[^\W\d_]{3,}", right)
+    if not (lexicon and head and tail):
+        return False
+    h, t = head.group(1).lower(), tail.group(0).lower()
+    return h in lexicon and t in lexicon and h + t not in lexicon
 
 
 def _compound_at_break(left: str, right: str) -> bool:

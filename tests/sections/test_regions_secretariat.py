@@ -250,3 +250,17 @@ def test_secretariat_under_its_display_heading_right_after_focal_points() -> Non
     parts = sections_to_parts(seg, P2021, set(), [])
     assert [(f.name, f.place) for f in parts["regions"][0].focal_points] == [("Mariana Flores", "Ville de Mexico")]
     assert [(s.name, s.position) for s in parts["secretariat"]] == [("Octavi de la Varga", "Secrétaire général"), ("Xavier Bermejo", "Responsable de la communication")]
+
+
+def test_a_grid_filled_by_row_goes_on_in_the_next_page_column() -> None:
+    # two columns of names filled row by row, flowing from the middle page column into
+    # the right one (whose part starts higher up, at the page column's head)
+    names = ["Ahvaz", "Amman", "Bagdad", "Bandar", "Bangkok", "Beijing", "Beyrouth", "Bhopal", "Bogor", "Busan", "Changchun", "Changsha"]
+    parts = [(313.5, 424.4, 317.9), (553.4, 664.3, 73.2)]
+    lines = []
+    for p, (x_left, x_right, top) in enumerate(parts):
+        for r in range(3):
+            for c, x in enumerate((x_left, x_right)):
+                lines.append(L(names[6 * p + 2 * r + c], x, top + 17.9 * r, 9.5))
+    read = sorted(lines, key=lambda ln: (ln.x0, ln.top))  # the layout's reading order: column by column
+    assert [ln.text for ln in grid_order(read)] == names

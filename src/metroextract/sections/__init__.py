@@ -99,7 +99,7 @@ def sections_to_parts(seg: SegmentedReport, period: Period, lexicon: set[str], w
         # without a role after a board
         pool = secs["who"] if staff_table else [*secs["who"], *staff_lines]  # both in reading order
         staff_from = None if staff_table else len(secs["who"])
-        who = run("who", "regions", parse_who, pool, body, vocab, seg.language, staff_from, _opened_by_display_heading(seg, "secretariat"), items=lambda v: v[0])
+        who = run("who", "regions", parse_who, pool, body, vocab, seg.language, staff_from, _opened_by_display_heading(seg, "secretariat"), lexicon, items=lambda v: v[0])
         if who is not None:
             parts["regions"], extra = who
             staff_lines = extra + staff_lines if staff_table else extra

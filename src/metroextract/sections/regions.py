@@ -56,8 +56,9 @@ def grid_order(lines: list[Line]) -> list[Line]:
     member lists are alphabetical, so the direction with fewer names out of order wins
     (ties keep the reading order). A grid filled by column that breaks across pages goes
     on with each column on the next page (the first column's names on both pages come
-    before the second's): that is a third way. Lines that are not a grid come back
-    unchanged.
+    before the second's): that is a third way. A grid filled by row that flows on into
+    the next page column is read row by row in each page column's part: a fourth.
+    Lines that are not a grid come back unchanged.
     """
     if len(lines) < 4 or any(re.search(r"[,;·•]", ln.text) for ln in lines):
         return lines
@@ -67,11 +68,37 @@ def grid_order(lines: list[Line]) -> list[Line]:
     by_rows = sorted(lines, key=lambda ln: (ln.page, round(ln.top / (0.5 * ln.size)), col[id(ln)]))
     by_cols = sorted(lines, key=lambda ln: (ln.page, col[id(ln)], ln.top))
     ways = [(_disorder(lines), 0, lines), (_disorder(by_rows), 1, by_rows), (_disorder(by_cols), 2, by_cols)]
+    part = _flow_parts(lines, col)
+    if len(set(part.values())) > len({ln.page for ln in lines}):
+        # a grid filled by row that flows on into the next page column: row by row in
+        # each page column's part of it
+        by_parts = sorted(lines, key=lambda ln: (ln.page, part[id(ln)], round(ln.top / (0.5 * ln.size)), col[id(ln)]))
+        ways.append((_disorder(by_parts), 4, by_parts))
     columns_per_page = {pno: {col[id(ln)] for ln in lines if ln.page == pno} for pno in {ln.page for ln in lines}}
     if len(columns_per_page) > 1 and len({len(c) for c in columns_per_page.values()}) == 1:
         across = sorted(lines, key=lambda ln: (col[id(ln)], ln.page, ln.top))
         ways.append((_disorder(across), 3, across))
     return min(ways, key=lambda t: (t[0], t[1]))[2]
+
+
+def _flow_parts(lines: list[Line], col: dict[int, int]) -> dict[int, int]:
+    """Each line's part of the grid: on a page, neighbouring columns whose first names
+    stand level make one part; a column starting elsewhere (the head of the next page
+    column) opens the next part."""
+    out: dict[int, int] = {}
+    n = 0
+    for pno in sorted({ln.page for ln in lines}):
+        on_page = [ln for ln in lines if ln.page == pno]
+        firsts = {c: min(ln.top for ln in on_page if col[id(ln)] == c) for c in sorted({col[id(ln)] for ln in on_page})}
+        part, prev = {}, None
+        for c, top in firsts.items():
+            if prev is not None and abs(top - prev) > on_page[0].size:
+                n += 1
+            part[c], prev = n, top
+        for ln in on_page:
+            out[id(ln)] = part[col[id(ln)]]
+        n += 1
+    return out
 
 
 def _grid_columns(lines: list[Line]) -> dict[int, int]:
@@ -175,8 +202,10 @@ def _cards_of(r: dict[str, Any], vocab: Vocabulary) -> tuple[dict[str, list[dict
     return {"focal": focal, "board": board, "tables": tables}, rest
 
 
-def _region_of(r: dict[str, Any], cards: dict[str, Any]) -> Region | None:
-    """One region's parts as a Region (None for a region only named, on a divider page)."""
+def _region_of(r: dict[str, Any], cards: dict[str, Any], lexicon: set[str] | None = None) -> Region | None:
+    """One region's parts as a Region (None for a region only named, on a divider page).
+    `lexicon`: the report's own words, telling a compound's hyphen at a line end
+    ("Bourgmestre-" / "gouverneur") from a word's ("dévelop-" / "pement")."""
     p = r["parts"]
     focal, board = cards["tables"]["focal"] + cards["focal"], cards["tables"]["board"] + cards["board"]
     if not (p["members"] or p["honorary"] or focal or board):
@@ -186,12 +215,12 @@ def _region_of(r: dict[str, Any], cards: dict[str, Any]) -> Region | None:
         # a grid's cells set close share a line: cut at its seams before reading the grid
         members=[MemberRef(name=n) for n in names_of(grid_order([piece for ln in p["members"] for piece in cell_pieces(ln)]))],
         honorary_members=[MemberRef(name=n) for n in names_of(p["honorary"])],
-        focal_points=[FocalPoint(role=c["role"] or "", name=c["name"], place=join_lines(c["detail"]) or None) for c in focal if c["name"]],
-        board=[BoardMember(role=c["role"] or "", name=c["name"], position=join_lines(c["detail"]) or None) for c in board if c["name"]],
+        focal_points=[FocalPoint(role=c["role"] or "", name=c["name"], place=join_lines(c["detail"], lexicon) or None) for c in focal if c["name"]],
+        board=[BoardMember(role=c["role"] or "", name=c["name"], position=join_lines(c["detail"], lexicon) or None) for c in board if c["name"]],
     )
 
 
-def _regions_of(regions: list[dict[str, Any]], vocab: Vocabulary) -> tuple[list[Region], list[Line]]:
+def _regions_of(regions: list[dict[str, Any]], vocab: Vocabulary, lexicon: set[str] | None = None) -> tuple[list[Region], list[Line]]:
     """Every region, card roles taken from the cards' first details when the cards of
     that kind across all regions read so (a role column repeats from region to region)."""
     found = [_cards_of(r, vocab) for r in regions]
@@ -199,7 +228,7 @@ def _regions_of(regions: list[dict[str, Any]], vocab: Vocabulary) -> tuple[list[
         split = roles_in_details([c for cards, _ in found for c in cards[kind]])
         for cards, _ in found:
             cards[kind] = with_roles(cards[kind]) if split else cards[kind]
-    out = [region for r, (cards, _) in zip(regions, found) if (region := _region_of(r, cards)) is not None]
+    out = [region for r, (cards, _) in zip(regions, found) if (region := _region_of(r, cards, lexicon)) is not None]
     return out, (found[-1][1] if found else [])
 
 
@@ -235,7 +264,9 @@ def _before_heading(ln: Line, regions: list[dict[str, Any]]) -> bool:
     return True
 
 
-def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str, staff_from: int | None = None, staff_heading: bool = False) -> tuple[list[Region], list[Line]]:
+def parse_who(
+    lines: list[Line], body: float, vocab: Vocabulary, lang: str, staff_from: int | None = None, staff_heading: bool = False, lexicon: set[str] | None = None
+) -> tuple[list[Region], list[Line]]:
     """Region headings → members (one per line or comma-separated) → honorary members →
     focal-point cards → board cards. Returns the regions and the lines of the secretariat
     found after them (a secretariat heading, or the first card without a role).
@@ -308,5 +339,5 @@ def parse_who(lines: list[Line], body: float, vocab: Vocabulary, lang: str, staf
             parts[mode].append(ln)
             if mode == "honorary":
                 honorary_prev = ln
-    out, rest = _regions_of(regions, vocab)
+    out, rest = _regions_of(regions, vocab, lexicon)
     return out, rest + staff
