@@ -162,3 +162,36 @@ def test_a_key_figure_at_the_head_of_a_page_is_no_page_number(tmp_path: Path) ->
     layout = pdf_to_layout(_figure_at_page_head_pdf(tmp_path / "figure.pdf"))
     assert [ln.text for ln in layout.pages[0].lines] == ["+1.380", "119", "personnes engagées dans des événements", "collaborations avec des spécialistes"]
     assert [ln.text for ln in layout.pages[0].furniture] == ["7"]
+
+
+def _filled_header_table_pdf(path: Path) -> Path:
+    """A word processor's table: a filled header row of touching cells, columns set 5.5 pt
+    apart (under 0.6 em) at their widest, rules between rows only, empty cells."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    rows = [["Date", "Format", "Membres", "Alliances"], ["Janvier", "Hybride", "", "Regions4"], ["Mars", "Présentiel", "Chengdu · Sarajevo", ""]]
+    widths = [max(stringWidth(r[c], "Helvetica", 10.5) for r in rows) + 5.5 for c in range(4)]
+    starts = [36 + sum(widths[:c]) for c in range(4)]
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    _, h = A4
+    c.setFillColorRGB(0.95, 0.88, 0.9)
+    for x, w in zip(starts, widths):
+        c.rect(x - 0.1, h - 110, w, 18, stroke=0, fill=1)
+    c.setFillColorRGB(0, 0, 0)
+    for r, row in enumerate(rows):
+        c.setFont("Helvetica-Bold" if r == 0 else "Helvetica", 10.5)
+        for x, text in zip(starts, row):
+            c.drawString(x, h - 105 - 21.6 * r, text)
+        c.line(36, h - 110 - 21.6 * r, starts[-1] + widths[-1], h - 110 - 21.6 * r)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_a_filled_header_row_gives_a_tight_table_its_columns(tmp_path: Path) -> None:
+    layout = pdf_to_layout(_filled_header_table_pdf(tmp_path / "table.pdf"))
+    # two rows, a cell empty in each: too few rows to tell the columns by their edges
+    cells = ["Date", "Format", "Membres", "Alliances", "Janvier", "Hybride", "Regions4", "Mars", "Présentiel", "Chengdu · Sarajevo"]
+    assert sorted(ln.text for ln in layout.pages[0].lines) == sorted(cells)

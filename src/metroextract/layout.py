@@ -54,6 +54,7 @@ class Word:
     color: str
     cell: tuple[int, int, int] | None = None  # (table, row, column) inside a ruled table
     pill: int | None = None  # the filled box (a tag, a pill) the word is printed on
+    opens_cell: bool = False  # the first word of a filled header cell (not the row's first)
 
 
 def fix_text(text: str) -> str:
@@ -239,6 +240,29 @@ def assign_pills(words: list[Word], page: pdfplumber.page.Page) -> None:
                 break
 
 
+def mark_header_cells(words: list[Word], page: pdfplumber.page.Page) -> None:
+    """A table's filled header row: three filled boxes or more side by side, touching, on
+    one line's height, each holding whole words. Each box's first word (the row's first
+    box aside) opens a column: the columns of a word processor's table set too tight to
+    tell from the gaps, whatever rules it has below."""
+    boxes = sorted(
+        (tuple(float(o[k]) for k in ("x0", "top", "x1", "bottom")) for o in page.rects if o.get("fill") and 8 <= float(o["bottom"]) - float(o["top"]) <= 40),
+        key=lambda b: (round(b[1]), b[0]),
+    )
+    rows: list[list[tuple[float, ...]]] = []
+    for box in boxes:
+        last = rows[-1][-1] if rows else None
+        if last is not None and abs(last[1] - box[1]) < 1 and abs(last[3] - box[3]) < 1 and -1 <= box[0] - last[2] <= 1:
+            rows[-1].append(box)
+        else:
+            rows.append([box])
+    for row in (r for r in rows if len(r) >= 3):
+        inside = [[w for w in words if x0 - 0.5 <= w.x0 and w.x1 <= x1 + 0.5 and top <= (w.top + w.bottom) / 2 <= bottom] for x0, top, x1, bottom in row]
+        if all(inside):
+            for cell in inside[1:]:
+                min(cell, key=lambda w: w.x0).opens_cell = True
+
+
 def _touching_boxes(boxes: list[tuple[float, float, float, float]]) -> list[int]:
     """One pill number per box; boxes side by side that touch are one pill (a word
     processor highlights a name run by run, each run its own box)."""
@@ -343,7 +367,8 @@ def _at_column_edge(words: list[Word], gap: tuple[float, float], edges: tuple[fl
 
 
 def _word_space(words: list[Word]) -> float:
-    """The median space between two words of one row (gaps under half an em), or an em."""
+    """The median space between two words of one row (gaps under half an em), or a
+    quarter em (a font's usual word space) where no row has two words that close."""
     rows: dict[int, list[Word]] = {}
     for w in words:
         rows.setdefault(round(w.top), []).append(w)
@@ -351,7 +376,7 @@ def _word_space(words: list[Word]) -> float:
     for row in rows.values():
         row.sort(key=lambda w: w.x0)
         spaces += [b.x0 - a.x1 for a, b in zip(row, row[1:]) if 0 < b.x0 - a.x1 < 0.5 * b.size]
-    return statistics.median(spaces) if spaces else max((w.size for w in words), default=0.0)
+    return statistics.median(spaces) if spaces else 0.25 * max((w.size for w in words), default=0.0)
 
 
 def _marks_left_of(words: list[Word], gap: tuple[float, float]) -> bool:
@@ -376,8 +401,11 @@ def _column_edges(words: list[Word]) -> tuple[float, ...]:
     for w in words:
         lo, hi = spans.get(round(w.top), (w.x0, w.x1))
         spans[round(w.top)] = (min(lo, w.x0), max(hi, w.x1))
-    edges = []
+    # a filled header row's cells open columns, however few rows the table has
+    edges = sorted({round(w.x0, 2) for w in words if w.opens_cell and w.x0 > left + 0.5})
     for x, tops in rows.items():
+        if any(abs(x - e) < 0.5 for e in edges):
+            continue
         # rows of another edge within an em of x are the same column set a little off
         # (another activity's sidebar indented 3 pt more), not rows running across it
         size = max((w.size for w in words if abs(w.x0 - x) < 0.5), default=0.0)
@@ -1597,6 +1625,7 @@ def _read_page(page: pdfplumber.page.Page, pno: int, fallback: _FallbackReader) 
         boxes = page_image_boxes(page)
         assign_cells(words, ruled_tables(page))
         assign_pills(words, page)
+        mark_header_cells(words, page)
         problem = lost
     except Exception as exc:  # noqa: BLE001 - pdfminer raises anything on a broken stream
         problem = _reason(exc)
