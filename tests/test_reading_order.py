@@ -420,3 +420,20 @@ def test_table_cells_set_tighter_than_half_an_em_stay_apart() -> None:
     # the months' column is cells of its own, not the head of each row's line
     assert [t for t in got if t.split()[0] in ("Marzo", "Abril")] == ["Marzo", "Marzo", "Abril"]
     assert got[0].startswith("Metropolis") and got[-1].startswith("Le texte")
+
+
+def test_spaced_capitals_over_a_grid_edge_stay_one_heading() -> None:
+    # "SECRETARIAT GENERAL" spelt out in pieces of one or two letters (as a typesetter
+    # prints tracked capitals), its word gap (7.2 pt, half an em) right over the start of
+    # the staff cards' second column
+    pieces = [("S", 56.0, 63.7), ("E", 65.7, 74.9), ("C", 76.9, 86.8), ("R", 88.8, 98.8), ("E", 100.8, 109.9), ("TA", 111.9, 132.1), ("R", 134.1, 144.0), ("I", 146.0, 151.4), ("AT", 153.4, 173.5),
+              ("G", 180.7, 191.4), ("E", 193.4, 202.6), ("N", 204.6, 214.6), ("E", 216.6, 225.8), ("R", 227.8, 237.7), ("A", 239.7, 249.7), ("L", 251.7, 260.8)]  # fmt: skip
+    heading = [Word(t, x0, x1, 521.0, 534.8, 13.8, BOLD, "#7a1f3d") for t, x0, x1 in pieces]
+    cards = [
+        W("Octavi de la Varga", 62.0, 543.3, 9.5, width=96.6), W("Oscar Chamat", 180.5, 543.3, 9.5, width=75.1),
+        W("Secretary General", 62.0, 557.1, 9.5, width=88.2), W("Research and Policy", 180.5, 557.1, 9.5, width=97.3),
+        W("Officer and Regional", 180.5, 569.1, 9.5, width=99.4),
+        W("Officer for Latin", 180.5, 581.1, 9.5, width=77.8),
+    ]  # fmt: skip
+    board = W("Member: Ricardo Nunes, Mayor of São Paulo", 56.0, 504.5, 9.5, width=200)  # the region's last line, across
+    assert read(board, heading, *cards)[:2] == ["Member: Ricardo Nunes, Mayor of São Paulo", "SECRETARIAT GENERAL"]

@@ -361,9 +361,12 @@ def _at_column_edge(words: list[Word], gap: tuple[float, float], edges: tuple[fl
         return False
     beside = [w.size for w in words if abs(w.x1 - gap[0]) < 0.5 or abs(w.x0 - gap[1]) < 0.5]
     # cells set tighter than 0.6 em (a word processor's table, its padding thin) still
-    # stand well apart of the rows' own word spaces
-    least = min(0.6 * max(beside, default=0.0), 1.4 * _word_space(words))
-    return gap[1] - gap[0] >= max(least, 0.35 * max(beside, default=0.0)) + 2 * _letter_spacing_at(words, *gap)
+    # stand well apart of the rows' own word spaces; letters spaced out one by one (a
+    # display heading) and a heading set larger than the block's text keep the em rule
+    size = max(beside, default=0.0)
+    spelt = all(len(w.text) >= 3 for w in words if abs(w.x1 - gap[0]) < 0.5 or abs(w.x0 - gap[1]) < 0.5)
+    least = min(0.6 * size, 1.4 * _word_space(words)) if spelt and size <= 1.15 * _median_word_size(words) else 0.6 * size
+    return gap[1] - gap[0] >= max(least, 0.35 * size) + 2 * _letter_spacing_at(words, *gap)
 
 
 def _word_space(words: list[Word]) -> float:
