@@ -437,3 +437,23 @@ def test_spaced_capitals_over_a_grid_edge_stay_one_heading() -> None:
     ]  # fmt: skip
     board = W("Member: Ricardo Nunes, Mayor of São Paulo", 56.0, 504.5, 9.5, width=200)  # the region's last line, across
     assert read(board, heading, *cards)[:2] == ["Member: Ricardo Nunes, Mayor of São Paulo", "SECRETARIAT GENERAL"]
+
+
+def _stretched(words: list[str], x1: float, top: float, space: float) -> list[Word]:
+    """A justified line set right to left from x1: its word spaces stretched to `space`."""
+    out, x = [], x1
+    for text in reversed(words):
+        w = 5.0 * len(text)
+        out.append(Word(text, x - w, x, top, top + 10.5, 10.5, PLAIN, "#1f2433"))
+        x -= w + space
+    return out[::-1]
+
+
+def test_a_justified_line_s_stretched_spaces_are_no_table_gaps() -> None:
+    # three justified lines whose last word starts at one x, their spaces stretched to
+    # 4.9 pt where the paragraph's other lines space words at 2.6 pt
+    plain = [W("Notre Plan d'action stratégique a été validé et publié en fin d'année", 56, 100 + 13 * k, 10.5, width=415) for k in range(3)]
+    words = ["aussi", "à", "trouver", "des", "opportunités", "pour", "bâtir", "plus", "prospères.", "Pour"]
+    stretched = [_stretched([*words, "cela,"], 471.0, 139 + 13 * k, 4.9) for k in range(3)]
+    got = read(*plain, *stretched)
+    assert got[3:] == ["aussi à trouver des opportunités pour bâtir plus prospères. Pour cela,"] * 3

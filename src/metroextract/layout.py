@@ -365,21 +365,27 @@ def _at_column_edge(words: list[Word], gap: tuple[float, float], edges: tuple[fl
     # display heading) and a heading set larger than the block's text keep the em rule
     size = max(beside, default=0.0)
     spelt = all(len(w.text) >= 3 for w in words if abs(w.x1 - gap[0]) < 0.5 or abs(w.x0 - gap[1]) < 0.5)
-    least = min(0.6 * size, 1.4 * _word_space(words)) if spelt and size <= 1.15 * _median_word_size(words) else 0.6 * size
+    least = min(0.6 * size, 1.4 * _word_space(words, gap)) if spelt and size <= 1.15 * _median_word_size(words) else 0.6 * size
     return gap[1] - gap[0] >= max(least, 0.35 * size) + 2 * _letter_spacing_at(words, *gap)
 
 
-def _word_space(words: list[Word]) -> float:
-    """The median space between two words of one row (gaps under half an em), or a
-    quarter em (a font's usual word space) where no row has two words that close."""
+def _word_space(words: list[Word], gap: tuple[float, float]) -> float:
+    """The word space of the rows the gap parts (the median of their other spaces under
+    0.6 em: a justified line's stretched spaces are its own), else of the block, else a
+    quarter em (a font's usual word space)."""
     rows: dict[int, list[Word]] = {}
     for w in words:
         rows.setdefault(round(w.top), []).append(w)
-    spaces = []
-    for row in rows.values():
+    at = {round(w.top) for w in words if abs(w.x1 - gap[0]) < 0.5 or abs(w.x0 - gap[1]) < 0.5}
+    own, spaces = [], []
+    for top, row in rows.items():
         row.sort(key=lambda w: w.x0)
-        spaces += [b.x0 - a.x1 for a, b in zip(row, row[1:]) if 0 < b.x0 - a.x1 < 0.5 * b.size]
-    return statistics.median(spaces) if spaces else 0.25 * max((w.size for w in words), default=0.0)
+        found = [b.x0 - a.x1 for a, b in zip(row, row[1:]) if 0 < b.x0 - a.x1 < 0.6 * b.size and abs(a.x1 - gap[0]) >= 0.5]
+        spaces += found
+        own += found if top in at else []
+    if own or spaces:
+        return statistics.median(own or spaces)
+    return 0.25 * max((w.size for w in words), default=0.0)
 
 
 def _marks_left_of(words: list[Word], gap: tuple[float, float]) -> bool:
