@@ -21,7 +21,7 @@ from typing import Any
 import pdfplumber
 
 from .errors import CorruptPdf, EncryptedPdf, LimitExceeded, NotAPdf, WarningCode
-from .models import DocumentLayout, Line, PageLayout, Warning_
+from .models import BBox, DocumentLayout, Line, PageLayout, Warning_
 from .repair import repair_text
 from .text import cased_letters, strip_marks
 
@@ -221,17 +221,34 @@ def assign_cells(words: list[Word], tables: list[list[list[tuple[float, float, f
                         w.cell = (t, r, c)
 
 
+def _filled_boxes(objects: list[dict], tallest: float, shortest: float) -> list[BBox]:
+    """The filled shapes between `shortest` and `tallest` points high, as (x0, top, x1, bottom)."""
+    boxes = [tuple(float(o[k]) for k in ("x0", "top", "x1", "bottom")) for o in objects if o.get("fill")]
+    return [b for b in boxes if shortest <= b[3] - b[1] <= tallest]
+
+
+def _touching_runs(boxes: list[BBox]) -> list[list[int]]:
+    """Boxes side by side on one line that touch, as runs of indices left to right: a word
+    processor fills a name run by run, and a table's header row cell by cell."""
+    runs: list[list[int]] = []
+    for n in sorted(range(len(boxes)), key=lambda n: (round(boxes[n][1]), boxes[n][0])):
+        last = boxes[runs[-1][-1]] if runs else None
+        box = boxes[n]
+        if last is not None and abs(last[1] - box[1]) < 1 and abs(last[3] - box[3]) < 1 and -1 <= box[0] - last[2] <= 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
+
+
 def assign_pills(words: list[Word], page: pdfplumber.page.Page) -> None:
     """Mark words printed on a small filled box of about one line's height (a pill, a tag):
-    names set as pills side by side are a list whose separator is the box."""
-    boxes = []
-    for obj in [*page.rects, *page.curves]:
-        x0, top, x1, bottom = (float(obj[k]) for k in ("x0", "top", "x1", "bottom"))
-        if obj.get("fill") and 4 <= bottom - top <= 24 and 6 <= x1 - x0 <= 400:
-            boxes.append((x0, top, x1, bottom))
+    names set as pills side by side are a list whose separator is the box; touching boxes
+    are one pill."""
+    boxes = [b for b in _filled_boxes([*page.rects, *page.curves], 24, 4) if 6 <= b[2] - b[0] <= 400]
     if not boxes:
         return
-    pill_of = _touching_boxes(boxes)
+    pill_of = {n: run[0] for run in _touching_runs(boxes) for n in run}
     for w in words:
         cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
         for n, (x0, top, x1, bottom) in enumerate(boxes):
@@ -245,34 +262,13 @@ def mark_header_cells(words: list[Word], page: pdfplumber.page.Page) -> None:
     one line's height, each holding whole words. Each box's first word (the row's first
     box aside) opens a column: the columns of a word processor's table set too tight to
     tell from the gaps, whatever rules it has below."""
-    boxes = sorted(
-        (tuple(float(o[k]) for k in ("x0", "top", "x1", "bottom")) for o in page.rects if o.get("fill") and 8 <= float(o["bottom"]) - float(o["top"]) <= 40),
-        key=lambda b: (round(b[1]), b[0]),
-    )
-    rows: list[list[tuple[float, ...]]] = []
-    for box in boxes:
-        last = rows[-1][-1] if rows else None
-        if last is not None and abs(last[1] - box[1]) < 1 and abs(last[3] - box[3]) < 1 and -1 <= box[0] - last[2] <= 1:
-            rows[-1].append(box)
-        else:
-            rows.append([box])
-    for row in (r for r in rows if len(r) >= 3):
+    boxes = _filled_boxes(page.rects, 40, 8)
+    for run in (r for r in _touching_runs(boxes) if len(r) >= 3):
+        row = [boxes[n] for n in run]
         inside = [[w for w in words if x0 - 0.5 <= w.x0 and w.x1 <= x1 + 0.5 and top <= (w.top + w.bottom) / 2 <= bottom] for x0, top, x1, bottom in row]
         if all(inside):
             for cell in inside[1:]:
                 min(cell, key=lambda w: w.x0).opens_cell = True
-
-
-def _touching_boxes(boxes: list[tuple[float, float, float, float]]) -> list[int]:
-    """One pill number per box; boxes side by side that touch are one pill (a word
-    processor highlights a name run by run, each run its own box)."""
-    pill_of = list(range(len(boxes)))
-    order = sorted(range(len(boxes)), key=lambda n: (round(boxes[n][1]), boxes[n][0]))
-    for a, b in zip(order, order[1:]):
-        (_, atop, ax1, abottom), (bx0, btop, _, bbottom) = boxes[a], boxes[b]
-        if abs(atop - btop) < 1 and abs(abottom - bbottom) < 1 and -1 <= bx0 - ax1 <= 1:
-            pill_of[b] = pill_of[a]
-    return pill_of
 
 
 def _drawn_pictures(page: pdfplumber.page.Page) -> list[tuple[float, float, float, float]]:
