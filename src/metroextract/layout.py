@@ -369,16 +369,12 @@ def _word_space(words: list[Word], gap: tuple[float, float]) -> float:
     """The word space of the rows the gap parts (the median of their other spaces under
     0.6 em: a justified line's stretched spaces are its own), else of the block, else a
     quarter em (a font's usual word space)."""
-    rows: dict[int, list[Word]] = {}
-    for w in words:
-        rows.setdefault(round(w.top), []).append(w)
-    at = {round(w.top) for w in words if abs(w.x1 - gap[0]) < 0.5 or abs(w.x0 - gap[1]) < 0.5}
     own, spaces = [], []
-    for top, row in rows.items():
-        row.sort(key=lambda w: w.x0)
+    for row in _group_rows(words):
         found = [b.x0 - a.x1 for a, b in zip(row, row[1:]) if 0 < b.x0 - a.x1 < 0.6 * b.size and abs(a.x1 - gap[0]) >= 0.5]
         spaces += found
-        own += found if top in at else []
+        if any(abs(w.x1 - gap[0]) < 0.5 or abs(w.x0 - gap[1]) < 0.5 for w in row):
+            own += found
     if own or spaces:
         return statistics.median(own or spaces)
     return 0.25 * max((w.size for w in words), default=0.0)
@@ -452,13 +448,10 @@ def _run_left_of(words: list[Word], x: float, top: int) -> float | None:
     that starts at x (the line overlapping it most: the two columns' leadings differ)."""
     at = [w for w in words if round(w.top) == top and abs(w.x0 - x) < 0.5]
     lo, hi = min(w.top for w in at), max(w.bottom for w in at)
-    lines: dict[int, list[Word]] = {}
-    for w in words:
-        if w.x1 <= x - 0.5 and w.top < hi and w.bottom > lo:
-            lines.setdefault(round(w.top), []).append(w)
+    lines = _group_rows([w for w in words if w.x1 <= x - 0.5 and w.top < hi and w.bottom > lo])
     if not lines:
         return None
-    line = max(lines.values(), key=lambda ws: min(hi, ws[0].bottom) - max(lo, ws[0].top))
+    line = max(lines, key=lambda ws: min(hi, ws[0].bottom) - max(lo, ws[0].top))
     row = sorted(line, key=lambda w: w.x1, reverse=True)
     start = row[0].x0
     for nxt, w in zip(row, row[1:]):
@@ -759,14 +752,20 @@ def _row_break_beside(column: list[Word], a: float, b: float, join_gap: float) -
 
 
 def _heads_at_margin(column: list[Word], lines: list[Word], above: float, size: float) -> bool:
-    """Lines set left of the column's text above them (its line ending at `above`), one
-    of them in a heading's weight or size: the next activity's title and date at the
-    margin, its description indented. They head the row below, as display type does."""
+    """Lines set left of the column's text above them (its line ending at `above`): the
+    next activity's title and date at the margin. They head the row below, as display
+    type does."""
     near = [w for w in column if abs(w.bottom - above) < 1.0]
-    if not lines or not near:
-        return False
-    heading = any(is_bold(w.font) or w.size >= 1.08 * size for w in lines)
-    return heading and max(min(w.x0 for w in ln) for ln in _group_rows(lines)) < min(w.x0 for w in near) - 0.4 * size
+    return bool(lines and near) and _outdented_heading(lines, min(w.x0 for w in near), size)
+
+
+def _outdented_heading(lines: list[Word], text_left: float, size: float) -> bool:
+    """Lines starting more than 0.4 em left of the text they sit beside, one row of them
+    wholly in a heading's weight or size: a title at the margin over an indented
+    description heads what follows it."""
+    rows = _group_rows(lines)
+    heading = any(all(is_bold(w.font) or w.size >= 1.08 * size for w in row) for row in rows)
+    return heading and max(min(w.x0 for w in row) for row in rows) < text_left - 0.4 * size
 
 
 def _median_word_size(words: list[Word]) -> float:
@@ -888,15 +887,14 @@ def _ends_region(bands: list[list[Word]], i: int, j: int, gut: list[tuple[float,
 
 
 def _heading_outdented(region: list[Word], band: list[Word], gut: list[tuple[float, float]]) -> bool:
-    """A band in a heading's style (bold, or set larger), in the first column alone, over
-    it but starting left of it (the next activity's title at the margin, its description
-    and sidebar indented): it heads what follows, not the columns above."""
+    """A heading band in the first column alone, over it but starting left of it (the next
+    activity's title at the margin, its description and sidebar indented): it heads what
+    follows, not the columns above."""
     size = _median_word_size(region)
     left = min(w.x0 for w in region)
-    heading = all(is_bold(w.font) or w.size >= 1.08 * size for w in band)
     # over the column, not in a label column of its own further left
     over = max(w.x1 for w in band) > left + 2 * size
-    return heading and over and all(w.x1 <= gut[0][0] + 0.5 for w in band) and min(w.x0 for w in band) < left - 0.4 * size
+    return over and all(w.x1 <= gut[0][0] + 0.5 for w in band) and _outdented_heading(band, left, size)
 
 
 def _heading_under_grid(region: list[Word], band: list[Word], gut: list[tuple[float, float]], after: list[Word]) -> bool:
@@ -1270,10 +1268,7 @@ def _group_rows(words: list[Word]) -> list[list[Word]]:
             last = rows[-1]
             ref = max(last, key=lambda x: x.size)
             tol = max(1.5, 0.35 * min(ref.size, w.size))
-            if abs(last[-1].bottom - w.bottom) <= tol or (
-                # a lone oversized letter (drop cap) shares the first text row
-                False
-            ):
+            if abs(last[-1].bottom - w.bottom) <= tol:
                 last.append(w)
                 continue
         rows.append([w])
