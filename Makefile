@@ -64,11 +64,16 @@ run: install
 	cp -n fixtures/*.pdf fixtures/ar/*.pdf output/inbox/ 2>/dev/null || true
 	$(VENV)/bin/metroextract ingest output/inbox --output output
 
+# The suite runs on every core (pytest-xdist; at most 4 workers: each starts its own Prefect
+# test server), idle workers stealing tests from busy ones.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+XDIST := -n $(TEST_WORKERS) --dist worksteal
+
 test: install lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(XDIST)
 
 test-fast: install
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q $(XDIST) -m "not slow"
 
 # ruff's rules and its format check (configured in pyproject.toml), and no function in
 # src/ or flows/ longer than 80 lines; `make test` runs it first.

@@ -28,6 +28,16 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _shared_extractions(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> None:
+    """Under pytest-xdist, the workers extract each committed fixture once between them:
+    the run's temporary folder (each worker's is inside it) holds the extractions."""
+    from . import _fixtures
+
+    if worker_id != "master":
+        _fixtures.SHARED = tmp_path_factory.getbasetemp().parent / "extractions"
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """Prefect against a temporary database for the whole session; yields the API URL."""
