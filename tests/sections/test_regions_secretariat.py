@@ -264,3 +264,37 @@ def test_a_grid_filled_by_row_goes_on_in_the_next_page_column() -> None:
                 lines.append(L(names[6 * p + 2 * r + c], x, top + 17.9 * r, 9.5))
     read = sorted(lines, key=lambda ln: (ln.x0, ln.top))  # the layout's reading order: column by column
     assert [ln.text for ln in grid_order(read)] == names
+
+
+BOARD_GRID = [  # three cards a row, in the order the board lists them (by rank)
+    ("Présidence", "Wen Guohui", "Maire de Guangzhou"),
+    ("Coprésidente", "Pirouz Hanachi", "Maire de Téhéran"),
+    ("Vice-présidente régionale", "Mohammad Reza Kalaei", "Maire de Machhad"),
+    ("Membre", "Wang Fengchao", "Maire de Chengdu"),
+    ("Membre", "You Mengjun", "Maire de Fuzhou"),
+    ("Membre", "Liu Xin", "Maire de Hangzhou"),
+]
+
+
+@pytest.mark.parametrize("filled", ["row", "column"])
+def test_board_cards_in_a_grid_keep_the_order_of_their_ranks(filled: str) -> None:
+    # a grid of cards says nothing of the way it was filled; a board lists its people by
+    # rank, and the layout reads the grid the other way (column by column for a grid of
+    # boxes, row by row for a ruled table of them)
+    def cell(k: int) -> tuple[int, int]:  # (row, column) of the k-th card
+        return divmod(k, 3) if filled == "row" else (k % 2, k // 2)
+
+    cards = []
+    for k, (role, name, position) in enumerate(BOARD_GRID):
+        row, col = cell(k)
+        x, top = 58 + 170 * col, 240 + 52 * row
+        cards.append(
+            (
+                (col, row) if filled == "row" else (row, col),
+                [L(role, x, top, 7.2, True, color="#00a19a", width=90), L(name, x, top + 11.6, 9.5, True, width=90), L(position, x, top + 23.6, 8.6, width=90)],
+            )
+        )
+    read = [ln for _, lines in sorted(cards, key=lambda c: c[0]) for ln in lines]
+    lines = [L("ASIE-PACIFIQUE", 58, 61, 22, True, width=250), L("- Ahvaz", 58, 98), L("Membres du Conseil d'administration", 58, 216.2, 11, True, width=180), *read]
+    (region,), _ = parse_who(lines, BODY, FR, "fr")
+    assert [(b.role, b.name, b.position) for b in region.board] == BOARD_GRID

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..fields import join_lines
@@ -49,12 +50,13 @@ def _honorary_runin(text: str, vocab: Vocabulary) -> str | None:
     return None
 
 
-def grid_order(lines: list[Line]) -> list[Line]:
+def grid_order(lines: list[Line], rank: Callable[[Line], Any] | None = None) -> list[Line]:
     """A grid of names (one per cell, several columns) in the order it was listed.
 
     Nothing on the page says whether a grid is filled row by row or column by column;
-    member lists are alphabetical, so the direction with fewer names out of order wins
-    (ties keep the reading order). A grid filled by column that breaks across pages goes
+    member lists are alphabetical (`rank`, when given, is the order the list keeps
+    instead: None for a line it does not place), so the direction with fewer names out
+    of order wins (ties keep the reading order). A grid filled by column that breaks across pages goes
     on with each column on the next page (the first column's names on both pages come
     before the second's): that is a third way. A grid filled by row that flows on into
     the next page column is read row by row in each page column's part: a fourth.
@@ -67,17 +69,21 @@ def grid_order(lines: list[Line]) -> list[Line]:
         return lines
     by_rows = sorted(lines, key=lambda ln: (ln.page, round(ln.top / (0.5 * ln.size)), col[id(ln)]))
     by_cols = sorted(lines, key=lambda ln: (ln.page, col[id(ln)], ln.top))
-    ways = [(_disorder(lines), 0, lines), (_disorder(by_rows), 1, by_rows), (_disorder(by_cols), 2, by_cols)]
+
+    def disorder(seq: list[Line]) -> int:
+        return _pairs_out_of_order([(rank or _alphabetical)(ln) for ln in seq])
+
+    ways = [(disorder(lines), 0, lines), (disorder(by_rows), 1, by_rows), (disorder(by_cols), 2, by_cols)]
     part = _flow_parts(lines, col)
     if len(set(part.values())) > len({ln.page for ln in lines}):
         # a grid filled by row that flows on into the next page column: row by row in
         # each page column's part of it
         by_parts = sorted(lines, key=lambda ln: (ln.page, part[id(ln)], round(ln.top / (0.5 * ln.size)), col[id(ln)]))
-        ways.append((_disorder(by_parts), 4, by_parts))
+        ways.append((disorder(by_parts), 4, by_parts))
     columns_per_page = {pno: {col[id(ln)] for ln in lines if ln.page == pno} for pno in {ln.page for ln in lines}}
     if len(columns_per_page) > 1 and len({len(c) for c in columns_per_page.values()}) == 1:
         across = sorted(lines, key=lambda ln: (col[id(ln)], ln.page, ln.top))
-        ways.append((_disorder(across), 3, across))
+        ways.append((disorder(across), 3, across))
     return min(ways, key=lambda t: (t[0], t[1]))[2]
 
 
@@ -115,10 +121,41 @@ def _grid_columns(lines: list[Line]) -> dict[int, int]:
     return out
 
 
-def _disorder(seq: list[Line]) -> int:
-    """Pairs out of alphabetical order (a sorted list with one slip stays close to 0)."""
-    keys = [fold(ln.text) for ln in seq]
-    return sum(a > b for i, a in enumerate(keys) for b in keys[i + 1 :])
+def _alphabetical(ln: Line) -> str:
+    return fold(ln.text)
+
+
+def _pairs_out_of_order(keys: list[Any]) -> int:
+    """Pairs out of order, keys of None left out (a sorted list with one slip stays
+    close to 0)."""
+    known = [k for k in keys if k is not None]
+    return sum(a > b for i, a in enumerate(known) for b in known[i + 1 :])
+
+
+def _board_in_rank_order(cards: list[dict[str, Any]], vocab: Vocabulary) -> list[dict[str, Any]]:
+    """Board cards set as a grid, in the order they were listed: a board lists its
+    people by rank (presidency, co-presidency, vice-presidencies, treasurer, members:
+    the language file's `board_roles`), so the way through the grid that keeps the
+    ranks in order is the way it was filled, by row or by column."""
+    heads = [c["head"] for c in cards if c.get("head") is not None]
+    if len(heads) != len(cards):
+        return cards
+    ranks = {id(c["head"]): _role_rank(c["role"], vocab) for c in cards}
+    order = grid_order(heads, rank=lambda ln: ranks[id(ln)])
+    by_head = {id(c["head"]): c for c in cards}
+    return [by_head[id(h)] for h in order]
+
+
+def _role_rank(role: str | None, vocab: Vocabulary) -> int | None:
+    """A board role's place in the language's ranks (None for a role not listed there)."""
+    folded = fold(role or "")
+    ranks = [fold(r) for r in vocab.board_roles]
+    exact = [k for k, r in enumerate(ranks) if r == folded]
+    if exact:
+        return exact[0]
+    # "Regional Vice-president for Africa": the longest listed role it starts with
+    starts = sorted((len(r), k) for k, r in enumerate(ranks) if r and folded.startswith(r))
+    return starts[-1][1] if starts else None
 
 
 def _tag(tg: Any, prefix: str) -> str | None:
@@ -202,12 +239,12 @@ def _cards_of(r: dict[str, Any], vocab: Vocabulary) -> tuple[dict[str, list[dict
     return {"focal": focal, "board": board, "tables": tables}, rest
 
 
-def _region_of(r: dict[str, Any], cards: dict[str, Any], lexicon: set[str] | None = None) -> Region | None:
+def _region_of(r: dict[str, Any], cards: dict[str, Any], vocab: Vocabulary, lexicon: set[str] | None = None) -> Region | None:
     """One region's parts as a Region (None for a region only named, on a divider page).
     `lexicon`: the report's own words, telling a compound's hyphen at a line end
     ("Bourgmestre-" / "gouverneur") from a word's ("dévelop-" / "pement")."""
     p = r["parts"]
-    focal, board = cards["tables"]["focal"] + cards["focal"], cards["tables"]["board"] + cards["board"]
+    focal, board = cards["tables"]["focal"] + cards["focal"], cards["tables"]["board"] + _board_in_rank_order(cards["board"], vocab)
     if not (p["members"] or p["honorary"] or focal or board):
         return None
     return Region(
@@ -228,7 +265,7 @@ def _regions_of(regions: list[dict[str, Any]], vocab: Vocabulary, lexicon: set[s
         split = roles_in_details([c for cards, _ in found for c in cards[kind]])
         for cards, _ in found:
             cards[kind] = with_roles(cards[kind]) if split else cards[kind]
-    out = [region for r, (cards, _) in zip(regions, found) if (region := _region_of(r, cards, lexicon)) is not None]
+    out = [region for r, (cards, _) in zip(regions, found) if (region := _region_of(r, cards, vocab, lexicon)) is not None]
     return out, (found[-1][1] if found else [])
 
 
