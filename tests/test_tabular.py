@@ -321,3 +321,19 @@ def test_cards_under_a_heading_at_the_next_page_head_do_not_continue_a_table():
     ]
     (table,) = find_tables(lines, EN, ("role", "name", "position", "place"), required=("role", "name"))
     assert cells(table) == [{"role": "Regional Secretary", "name": "Hugo França", "place": "Belo Horizonte"}]
+
+
+def test_names_level_with_the_header_in_the_next_page_column_are_no_header_cells():
+    # a member grid in the middle page column, the board table in the right one: the
+    # grid's names share the header's baseline and every row's
+    grid = [L(name, x, 100 + 18 * r) for r, pair in enumerate([("Gwangju", "Téhéran"), ("Gyeonggi", "Tianjin"), ("Haikou", "Ulsan")]) for name, x in zip(pair, (250, 330))]
+    table = [
+        *(L(h, x, 100, bold=True) for h, x in (("Rôle", 460), ("Personne", 560), ("Titre", 660))),
+        *(L(t, x, 118) for t, x in (("Présidence", 460), ("Wen Guohui", 560), ("Maire de Guangzhou", 660))),
+        *(L(t, x, 136) for t, x in (("Coprésidente", 460), ("Pirouz Hanachi", 560), ("Maire de Téhéran", 660))),
+    ]
+    (t,) = find_tables(sorted(grid + table, key=lambda ln: (ln.top, ln.x0)), FR, ("role", "name", "position"), required=("role", "name"))
+    assert (t.keys, cells(t)) == (
+        ["role", "name", "position"],
+        [{"role": "Présidence", "name": "Wen Guohui", "position": "Maire de Guangzhou"}, {"role": "Coprésidente", "name": "Pirouz Hanachi", "position": "Maire de Téhéran"}],
+    )

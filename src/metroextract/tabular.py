@@ -341,6 +341,18 @@ def _next_page_head(bands: list[list[Line]], k: int, walk: _Walk, source: dict[i
     return None
 
 
+def _own_header_cells(band: list[Line], vocab: Vocabulary, keys: tuple[str, ...]) -> list[Line]:
+    """A band's lines that can be header cells: beside the cells naming columns, a line
+    in another type (a grid of names set level with the table in the next page column)
+    is not one of them; a line between two of them is."""
+    named = [ln for ln in band if header_key(ln.text, vocab, keys)]
+    if len(named) < 2:
+        return band
+    styles = {(round(ln.size, 1), ln.bold) for ln in named}
+    first, last = min(ln.x0 for ln in named), max(ln.x0 for ln in named)
+    return [ln for ln in band if first <= ln.x0 <= last or (round(ln.size, 1), ln.bold) in styles]
+
+
 def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> list[Table]:
     """Tables found from a header row of known column headers, without rules.
 
@@ -362,6 +374,7 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
     out: list[Table] = []
     k = 0
     while k < len(bands):
+        bands[k] = _own_header_cells(bands[k], vocab, keys)
         band, header, k = _header_band(bands, k, vocab, keys)
         hk = [header_key(ln.text, vocab, keys) for ln in band]
         if len(band) < 2 or sum(h is not None for h in hk) < 2 or len(set(h for h in hk if h)) < 2 or not set(required) <= set(hk):
