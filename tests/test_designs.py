@@ -116,3 +116,15 @@ def test_region_entries_count_each_member_and_person_in_any_order() -> None:
     # 3 of 4 entries right (order aside), one joined name wrong: F1 = 2·3 / (4 + 4)
     assert region_entries_f1(truth, found) == 0.75
     assert region_entries_f1([], []) == 1.0
+
+
+def test_board_cards_in_boxes_set_as_a_grid_are_read_card_by_card(tmp_path):
+    """Seed 1246 (Typst): board cards in filled boxes, three a row, their lines level
+    with one another; read as text, a row's names made one ("David Makhura Robert
+    Beugré Mambe Soham El Wardini"). The truth is the generator's."""
+    from metroextract.pipeline import extract_report
+
+    pdf, t = render(generate(1246), "typst", tmp_path)
+    got = {r.name: [(b.role, b.name, b.position) for b in r.board] for r in extract_report(pdf).regions}
+    want = {r["name"]: [(b["role"], b["name"], b["position"]) for b in r["board"]] for r in t["regions"]}
+    assert got["África"] == want["África"]

@@ -55,6 +55,7 @@ class Word:
     cell: tuple[int, int, int] | None = None  # (table, row, column) inside a ruled table
     pill: int | None = None  # the filled box (a tag, a pill) the word is printed on
     opens_cell: bool = False  # the first word of a filled header cell (not the row's first)
+    card: bool = False  # its cell is a card in a grid of boxes, read on its own
 
 
 def fix_text(text: str) -> str:
@@ -208,6 +209,74 @@ def ruled_tables(page: pdfplumber.page.Page) -> list[list[list[tuple[float, floa
     return out
 
 
+def card_grids(page: pdfplumber.page.Page, words: list[Word]) -> list[list[list[BBox | None]]]:
+    """Cards set side by side in boxes (filled or outlined, apart from one another, a few
+    lines each): rows of card boxes, in the shape of `ruled_tables`, so each card is read
+    whole, card after card, like a table's cells. Cards set closer than a column gap
+    would otherwise share their lines ("David Makhura Robert Beugré Mambe")."""
+    width, height = float(page.width), float(page.height)
+    boxes = [b for b in _drawn_boxes(page) if 40 <= b[2] - b[0] <= 0.6 * width and 20 <= b[3] - b[1] <= 0.5 * height]
+    boxes = [b for b in boxes if not any(o != b and b[0] - 1 <= o[0] and o[2] <= b[2] + 1 and b[1] - 1 <= o[1] and o[3] <= b[3] + 1 for o in boxes)]
+    grids: list[list[list[BBox]]] = []
+    for row in _box_rows(boxes):
+        grid = next((g for g in grids if _continues_grid(g, row, words)), None)
+        if grid is not None:
+            grid.append(row)
+        elif len(row) >= 2 and all(2 <= b[0] - a[2] <= 40 for a, b in zip(row, row[1:])):
+            grids.append([row])
+    out = []
+    for grid in grids:
+        if _cards_of_lines(grid, words):
+            columns = sorted({round(b[0]) for row in grid for b in row})
+            out.append([[next((b for b in row if abs(b[0] - x) <= 2), None) for x in columns] for row in grid])
+    return out
+
+
+def _drawn_boxes(page: pdfplumber.page.Page) -> list[BBox]:
+    """Rectangles drawn filled or outlined, once each."""
+    return sorted({tuple(round(float(r[k]), 1) for k in ("x0", "top", "x1", "bottom")) for r in page.rects if r.get("fill") or r.get("stroke")})
+
+
+def _box_rows(boxes: list[BBox]) -> list[list[BBox]]:
+    """Boxes whose tops stand level, left to right, rows top to bottom; a row is cut
+    where its boxes stand further apart than twice their closest gap (two grids side by
+    side, one in each page column)."""
+    level: list[list[BBox]] = []
+    for b in sorted(boxes, key=lambda b: (b[1], b[0])):
+        if level and abs(level[-1][0][1] - b[1]) <= 1.5:
+            level[-1].append(b)
+        else:
+            level.append([b])
+    rows = []
+    for row in (sorted(r) for r in level):
+        closest = min((b[0] - a[2] for a, b in zip(row, row[1:])), default=0.0)
+        rows.append([row[0]])
+        for a, b in zip(row, row[1:]):
+            if b[0] - a[2] > 2 * max(closest, 2.0):
+                rows.append([])
+            rows[-1].append(b)
+    return rows
+
+
+def _continues_grid(grid: list[list[BBox]], row: list[BBox], words: list[Word]) -> bool:
+    """The next row of boxes goes on the grid: right under it, nothing printed between
+    (a heading there opens another list of cards), each box the width of the grid's and
+    standing at one of its columns."""
+    first, last = grid[0], grid[-1]
+    gap = (max(b[3] for b in last), row[0][1])
+    below = 0 <= gap[1] - gap[0] <= 40 and not any(gap[0] < (w.top + w.bottom) / 2 < gap[1] and first[0][0] <= w.x1 and w.x0 <= first[-1][2] for w in words)
+    width = first[0][2] - first[0][0]
+    return below and all(abs(b[2] - b[0] - width) <= 2 and any(abs(b[0] - a[0]) <= 2 for r in grid for a in r) for b in row)
+
+
+def _cards_of_lines(grid: list[list[BBox]], words: list[Word]) -> bool:
+    """Most of the boxes holding text hold two lines or more: cards, not a table's filled
+    one-line cells."""
+    baselines = [{round(w.bottom) for w in words if b[0] <= (w.x0 + w.x1) / 2 <= b[2] and b[1] <= (w.top + w.bottom) / 2 <= b[3]} for row in grid for b in row]
+    filled = [n for n in map(len, baselines) if n]
+    return len(filled) >= 2 and sum(n >= 2 for n in filled) * 2 >= len(filled)
+
+
 def assign_cells(words: list[Word], tables: list[list[list[tuple[float, float, float, float] | None]]]) -> None:
     """Mark each word lying in a ruled table's cell with (table, row, column)."""
     for t, rows in enumerate(tables):
@@ -219,6 +288,16 @@ def assign_cells(words: list[Word], tables: list[list[list[tuple[float, float, f
                 for w in words:
                     if w.cell is None and x0 - 0.5 <= (w.x0 + w.x1) / 2 <= x1 + 0.5 and top - 0.5 <= (w.top + w.bottom) / 2 <= bottom + 0.5:
                         w.cell = (t, r, c)
+
+
+def assign_cards(words: list[Word], grids: list[list[list[BBox | None]]], first: int) -> None:
+    """Mark each word in a card of a grid of boxes with (grid, row, column), the grids
+    numbered on from the page's ruled tables (`first`), and as a card's."""
+    loose = [w for w in words if w.cell is None]
+    assign_cells(loose, grids)
+    for w in loose:
+        if w.cell is not None:
+            w.cell, w.card = (first + w.cell[0], w.cell[1], w.cell[2]), True
 
 
 def _filled_boxes(objects: list[dict], tallest: float, shortest: float) -> list[BBox]:
@@ -1212,14 +1291,15 @@ def reading_blocks(words: list[Word], boxes: list, width: float, height: float, 
     """
     pictures = [Word(_PICTURE, x0, x1, top, bottom, 0.0, "", "") for x0, top, x1, bottom in boxes if 20 <= x1 - x0 <= 0.6 * width and 20 <= bottom - top <= 0.6 * height]
     # A ruled table is one block, read row by row: its words stand in the cut as one box.
+    # (Cards of a grid of boxes are cut as words: the cut reads them as it reads text.)
     tables: dict[int, list[Word]] = {}
     for w in words:
-        if w.cell is not None:
+        if w.cell is not None and not w.card:
             tables.setdefault(w.cell[0], []).append(w)
     stand_ins = [Word(f"{_PICTURE}{t}", min(w.x0 for w in ws), max(w.x1 for w in ws), min(w.top for w in ws), max(w.bottom for w in ws), 0.0, "", "") for t, ws in tables.items()]
     if not pictures and not stand_ins:
-        return xy_cut(words, col_gap)
-    loose = [w for w in words if w.cell is None]
+        return [part for block in xy_cut(words, col_gap) for part in _cards_apart(block)]
+    loose = [w for w in words if w.cell is None or w.card]
     blocks = []
     for block in xy_cut(loose + pictures + stand_ins, col_gap):
         plain = [w for w in block if not w.text.startswith(_PICTURE)]
@@ -1228,17 +1308,33 @@ def reading_blocks(words: list[Word], boxes: list, width: float, height: float, 
         for w in sorted((w for w in block if w.text.startswith(_PICTURE) and w.text != _PICTURE), key=lambda w: w.top):
             above = [x for x in plain if x.bottom <= w.top + 1.0]
             if above:
-                blocks.append(above)
+                blocks.extend(_cards_apart(above))
             plain = [x for x in plain if x.bottom > w.top + 1.0]
             blocks.append(tables[int(w.text[len(_PICTURE) :])])
         if plain:
-            blocks.append(plain)
+            blocks.extend(_cards_apart(plain))
     return blocks
+
+
+def _cards_apart(block: list[Word]) -> list[list[Word]]:
+    """A block holding cards of a grid of boxes set closer than a column gap: the text
+    above the first card, then each card whole, row by row, then the rest (two cards'
+    lines never make one line)."""
+    cards: dict[tuple[int, int, int], list[Word]] = {}
+    for w in block:
+        if w.card and w.cell is not None:
+            cards.setdefault(w.cell, []).append(w)
+    if len(cards) < 2:
+        return [block]
+    first = min(w.top for ws in cards.values() for w in ws)
+    above = [w for w in block if not w.card and w.bottom <= first + 1.0]
+    rest = [w for w in block if not w.card and w.bottom > first + 1.0]
+    return [part for part in (above, *(cards[k] for k in sorted(cards)), rest) if part]
 
 
 def block_rows(block: list[Word]) -> list[list[Word]]:
     """Rows of words of one block: a table's cell by cell (row-major), else top to bottom."""
-    if block[0].cell is None:
+    if any(w.cell is None for w in block):  # (a card's words among text: read as text)
         return [piece for row in _group_rows(block) for piece in _split_at_type_change(row)]
     cells: dict[tuple[int, int, int], list[Word]] = {}
     for w in block:
@@ -1623,7 +1719,9 @@ def _read_page(page: pdfplumber.page.Page, pno: int, fallback: _FallbackReader) 
     try:
         words = page_to_words(page)
         boxes = page_image_boxes(page)
-        assign_cells(words, ruled_tables(page))
+        tables = ruled_tables(page)
+        assign_cells(words, tables)
+        assign_cards(words, card_grids(page, words), len(tables))
         assign_pills(words, page)
         mark_header_cells(words, page)
         problem = lost
