@@ -34,6 +34,20 @@ def test_taxonomy_codes_apart_bullets_and_wrapped_labels() -> None:
     ]
 
 
+def test_taxonomy_grid_filled_by_column_read_across_its_rows() -> None:
+    # two columns of items; the layout read each row as one line (its seam a wide gap),
+    # so a wrapped label's next line comes after the item beside it
+    first = L("1.1 Lutter contre les inégalités 2.3 Résilience climatique", 60, 218, 11, width=420)
+    first = first.model_copy(update={"breaks": [(32, 220.0, 300.0)]})
+    lines = [first, L("et la ségrégation", 60, 231, 11, width=85), L("1.2 Accès au logement", 60, 248, 11, width=110), L("2.4 Résilience économique", 300, 248, 11, width=130)]
+    assert parse_taxonomy(lines, BODY) == [
+        Challenge(code="1.1", label="Lutter contre les inégalités et la ségrégation"),
+        Challenge(code="1.2", label="Accès au logement"),
+        Challenge(code="2.3", label="Résilience climatique"),
+        Challenge(code="2.4", label="Résilience économique"),
+    ]
+
+
 @pytest.mark.parametrize("code,level,parent", [("L1", "line", None), ("L12", "line", None), ("L1A2", "axis", "L1"), ("L1A2D3", "deliverable", "L1A2"), ("L3A10D11", "deliverable", "L3A10")])
 def test_plan_levels(code: str, level: str, parent: str | None) -> None:
     assert plan_level(code) == (level, parent)

@@ -10,6 +10,7 @@ from ..models import (
     Challenge,
     Line,
 )
+from ..tabular import cell_pieces
 from .lines import continues, is_heading
 from .plan import join_cut_codes, pair_key_column, unbullet
 
@@ -19,18 +20,22 @@ _CUT_TAX_RE = re.compile(r"^\d{1,2}\.$")
 
 
 def parse_taxonomy(lines: list[Line], body: float) -> list[Challenge]:
-    """'1.1 label' items (code and label may be printed apart), wrapped labels rejoined."""
+    """'1.1 label' items (code and label may be printed apart), wrapped labels rejoined.
+
+    Items set as a grid share their rows: a row is cut at its seams, and a wrapped label's
+    next line goes on the item it sits under, not the one read last (a grid filled by
+    column puts "2.3 Résilience climatique" between "1.1 Lutter contre les inégalités"
+    and its "et la ségrégation"). The taxonomy is listed in the order of its codes."""
     lines = pair_key_column(join_cut_codes(lines, _CUT_TAX_RE), r"\d{1,2}\.\d{1,2}\.?")
-    lines = [ln for ln in lines if unbullet(ln.text)]  # a bullet alone in its gutter
+    lines = [piece for ln in lines if unbullet(ln.text) for piece in cell_pieces(ln)]  # a bullet alone in its gutter
     items: list[dict[str, Any]] = []
-    prev: Line | None = None
     for ln in lines:
         text = unbullet(ln.text)
         m = _TAX_RE.match(text)
         if m:
-            items.append({"code": m.group(1), "label": [m.group(2) or ""], "first": ln})
-            prev = ln
-        elif items and prev is not None and continues(prev, ln, 0.8) and not is_heading(ln, body):
-            items[-1]["label"].append(text)
-            prev = ln
-    return [Challenge(code=i["code"], label=join_lines(i["label"])) for i in items if join_lines(i["label"])]
+            items.append({"code": m.group(1), "label": [m.group(2) or ""], "last": ln})
+        elif not is_heading(ln, body) and (item := next((i for i in reversed(items[-3:]) if continues(i["last"], ln, 0.8)), None)) is not None:
+            item["label"].append(text)
+            item["last"] = ln
+    found = [Challenge(code=i["code"], label=join_lines(i["label"])) for i in items if join_lines(i["label"])]
+    return sorted(found, key=lambda c: tuple(int(n) for n in c.code.split(".")))
