@@ -341,16 +341,19 @@ def _next_page_head(bands: list[list[Line]], k: int, walk: _Walk, source: dict[i
     return None
 
 
-def _own_header_cells(band: list[Line], vocab: Vocabulary, keys: tuple[str, ...]) -> list[Line]:
-    """A band's lines that can be header cells: beside the cells naming columns, a line
-    in another type (a grid of names set level with the table in the next page column)
-    is not one of them; a line between two of them is."""
+def _own_header_cells(band: list[Line], vocab: Vocabulary, keys: tuple[str, ...]) -> tuple[list[Line], float]:
+    """A band's lines that can be header cells, and the table's right edge: beside the
+    cells naming columns, a line in another type (a grid of names, a contact box, set
+    level with the table in the next page column) is not one of them, and the table's
+    rows stop short of it; a line between two of them is one."""
     named = [ln for ln in band if header_key(ln.text, vocab, keys)]
     if len(named) < 2:
-        return band
+        return band, float("inf")
     styles = {(round(ln.size, 1), ln.bold) for ln in named}
     first, last = min(ln.x0 for ln in named), max(ln.x0 for ln in named)
-    return [ln for ln in band if first <= ln.x0 <= last or (round(ln.size, 1), ln.bold) in styles]
+    own = [ln for ln in band if first <= ln.x0 <= last or (round(ln.size, 1), ln.bold) in styles]
+    right = min((ln.x0 for ln in band if ln.x0 > last and ln not in own), default=float("inf"))
+    return own, right
 
 
 def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> list[Table]:
@@ -374,13 +377,13 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
     out: list[Table] = []
     k = 0
     while k < len(bands):
-        bands[k] = _own_header_cells(bands[k], vocab, keys)
+        bands[k], right = _own_header_cells(bands[k], vocab, keys)
         band, header, k = _header_band(bands, k, vocab, keys)
         hk = [header_key(ln.text, vocab, keys) for ln in band]
         if len(band) < 2 or sum(h is not None for h in hk) < 2 or len(set(h for h in hk if h)) < 2 or not set(required) <= set(hk):
             k += 1
             continue
-        walk = _Walk(starts=[ln.x0 for ln in band], size=band[0].size, page=band[0].page, prev_bottom=band[0].bottom, taken=list(header))
+        walk = _Walk(starts=[ln.x0 for ln in band], size=band[0].size, page=band[0].page, prev_bottom=band[0].bottom, right=right, taken=list(header))
         k += 1
         if k < len(bands) and bands[k][0].page != walk.page and (moved := _moved_to_next_page(bands[k], walk.page, walk.starts, source)) is not None:
             walk.starts, walk.right = moved
