@@ -34,8 +34,22 @@ def parse_taxonomy(lines: list[Line], body: float) -> list[Challenge]:
         m = _TAX_RE.match(text)
         if m:
             items.append({"code": m.group(1), "label": [m.group(2) or ""], "last": ln})
-        elif not is_heading(ln, body) and (item := next((i for i in reversed(items[-3:]) if continues(i["last"], ln, 0.8)), None)) is not None:
+        elif not is_heading(ln, body) and (item := _continued(items, ln)) is not None:
             item["label"].append(text)
             item["last"] = ln
     found = [Challenge(code=i["code"], label=join_lines(i["label"])) for i in items if join_lines(i["label"])]
     return sorted(found, key=lambda c: tuple(int(n) for n in c.code.split(".")))
+
+
+def _continued(items: list[dict[str, Any]], ln: Line) -> dict[str, Any] | None:
+    """The item `ln` carries on: the last one read, or, in a grid, one beside it on its
+    row that `ln` sits right under (its label's wrapped words, in lower case)."""
+    if not items:
+        return None
+    last = items[-1]["last"]
+    if continues(last, ln, 0.8):
+        return items[-1]
+    if not ln.text[:1].islower():
+        return None
+    beside = [i for i in items[-3:-1] if abs(i["last"].top - last.top) < 1.0]
+    return next((i for i in reversed(beside) if continues(i["last"], ln, 0.8)), None)
