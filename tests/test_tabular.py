@@ -337,3 +337,16 @@ def test_names_level_with_the_header_in_the_next_page_column_are_no_header_cells
         ["role", "name", "position"],
         [{"role": "Présidence", "name": "Wen Guohui", "position": "Maire de Guangzhou"}, {"role": "Coprésidente", "name": "Pirouz Hanachi", "position": "Maire de Téhéran"}],
     )
+
+
+def test_a_contact_box_level_with_the_header_in_the_next_page_column_stays_out_of_the_rows():
+    # the secretariat's table in the left page column, the contact box in the right one
+    contact = [L(t, 400, 100 + 18 * n) for n, t in enumerate(["Tél. +34 93 342 94 60", "metropolis@metropolis.org", "metropolis.org"])]
+    table = [
+        *(L(h, 75, 100, bold=True) for h in ["Nom complet"]),
+        L("Position", 235, 100, bold=True),
+        *(L(t, x, 118) for t, x in (("Octavi de la Varga", 75), ("Secrétaire général", 235))),
+        *(L(t, x, 136) for t, x in (("Xavier Bermejo", 75), ("Responsable", 235))),
+    ]
+    (t,) = find_tables(sorted(table + contact, key=lambda ln: (ln.top, ln.x0)), FR, ("name", "position"), required=("name",))
+    assert cells(t) == [{"name": "Octavi de la Varga", "position": "Secrétaire général"}, {"name": "Xavier Bermejo", "position": "Responsable"}]
