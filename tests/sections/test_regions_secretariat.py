@@ -298,3 +298,12 @@ def test_board_cards_in_a_grid_keep_the_order_of_their_ranks(filled: str) -> Non
     lines = [L("ASIE-PACIFIQUE", 58, 61, 22, True, width=250), L("- Ahvaz", 58, 98), L("Membres du Conseil d'administration", 58, 216.2, 11, True, width=180), *read]
     (region,), _ = parse_who(lines, BODY, FR, "fr")
     assert [(b.role, b.name, b.position) for b in region.board] == BOARD_GRID
+
+
+def test_a_grid_sorted_on_names_in_another_language_keeps_its_one_slip() -> None:
+    # a French report listing members in the order of their English names: "Ville de
+    # Mexico" where "Mexico City" sorts; two columns filled by row, read column by column
+    names = ["Guadalajara", "Ville de Mexico", "Monterrey", "Montréal", "Puebla", "Tijuana", "Toronto"]
+    lines = [L(name, 58 + 200 * (k % 2), 100 + 18 * (k // 2), 10) for k, name in enumerate(names)]
+    read = sorted(lines, key=lambda ln: (ln.x0, ln.top))
+    assert [ln.text for ln in grid_order(read)] == names

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from typing import Any
@@ -71,7 +72,7 @@ def grid_order(lines: list[Line], rank: Callable[[Line], Any] | None = None) -> 
     by_cols = sorted(lines, key=lambda ln: (ln.page, col[id(ln)], ln.top))
 
     def disorder(seq: list[Line]) -> int:
-        return _pairs_out_of_order([(rank or _alphabetical)(ln) for ln in seq])
+        return _out_of_order([(rank or _alphabetical)(ln) for ln in seq])
 
     ways = [(disorder(lines), 0, lines), (disorder(by_rows), 1, by_rows), (disorder(by_cols), 2, by_cols)]
     part = _flow_parts(lines, col)
@@ -125,11 +126,16 @@ def _alphabetical(ln: Line) -> str:
     return fold(ln.text)
 
 
-def _pairs_out_of_order(keys: list[Any]) -> int:
-    """Pairs out of order, keys of None left out (a sorted list with one slip stays
-    close to 0)."""
+def _out_of_order(keys: list[Any]) -> int:
+    """How many entries stand out of order: all but the longest run kept in order, keys
+    of None left out. A sorted list with one slip counts 1 however far the slip goes
+    ("Ville de Mexico" in a list sorted by the English "Mexico City")."""
     known = [k for k in keys if k is not None]
-    return sum(a > b for i, a in enumerate(known) for b in known[i + 1 :])
+    tails: list[Any] = []  # tails[n]: the least last key of an in-order run of n + 1
+    for k in known:
+        at = bisect.bisect_right(tails, k)
+        tails[at : at + 1] = [k]
+    return len(known) - len(tails)
 
 
 def _board_in_rank_order(cards: list[dict[str, Any]], vocab: Vocabulary) -> list[dict[str, Any]]:
