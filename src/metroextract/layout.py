@@ -233,8 +233,14 @@ def card_grids(page: pdfplumber.page.Page, words: list[Word]) -> list[list[list[
 
 
 def _drawn_boxes(page: pdfplumber.page.Page) -> list[BBox]:
-    """Rectangles drawn filled or outlined, once each."""
-    return sorted({tuple(round(float(r[k]), 1) for k in ("x0", "top", "x1", "bottom")) for r in page.rects if r.get("fill") or r.get("stroke")})
+    """Rectangles drawn filled or outlined, once each (a producer fills and outlines a
+    box in two strokes)."""
+    return sorted(set(_boxes_of(page.rects, outlined=True)))
+
+
+def _boxes_of(objects: list[dict], outlined: bool = False) -> list[BBox]:
+    """The filled shapes (and with `outlined` the outlined ones) as (x0, top, x1, bottom)."""
+    return [tuple(float(o[k]) for k in ("x0", "top", "x1", "bottom")) for o in objects if o.get("fill") or (outlined and o.get("stroke"))]
 
 
 def _box_rows(boxes: list[BBox]) -> list[list[BBox]]:
@@ -302,8 +308,7 @@ def assign_cards(words: list[Word], grids: list[list[list[BBox | None]]], first:
 
 def _filled_boxes(objects: list[dict], tallest: float, shortest: float) -> list[BBox]:
     """The filled shapes between `shortest` and `tallest` points high, as (x0, top, x1, bottom)."""
-    boxes = [tuple(float(o[k]) for k in ("x0", "top", "x1", "bottom")) for o in objects if o.get("fill")]
-    return [b for b in boxes if shortest <= b[3] - b[1] <= tallest]
+    return [b for b in _boxes_of(objects) if shortest <= b[3] - b[1] <= tallest]
 
 
 def _touching_runs(boxes: list[BBox]) -> list[list[int]]:

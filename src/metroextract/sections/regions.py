@@ -57,9 +57,9 @@ def grid_order(lines: list[Line], rank: Callable[[Line], Any] | None = None) -> 
     Nothing on the page says whether a grid is filled row by row or column by column;
     member lists are alphabetical (`rank`, when given, is the order the list keeps
     instead: None for a line it does not place), so the direction with fewer names out
-    of order wins (ties keep the reading order). A grid filled by column that breaks across pages goes
-    on with each column on the next page (the first column's names on both pages come
-    before the second's): that is a third way. A grid filled by row that flows on into
+    of place wins (ties keep the reading order). A grid filled by column that breaks
+    across pages goes on with each column on the next page (the first column's names on
+    both pages come before the second's): that is a third way. A grid filled by row that flows on into
     the next page column is read row by row in each page column's part: a fourth.
     Lines that are not a grid come back unchanged.
     """

@@ -27,7 +27,8 @@ def parse_taxonomy(lines: list[Line], body: float) -> list[Challenge]:
     column puts "2.3 Résilience climatique" between "1.1 Lutter contre les inégalités"
     and its "et la ségrégation"). The taxonomy is listed in the order of its codes."""
     lines = pair_key_column(join_cut_codes(lines, _CUT_TAX_RE), r"\d{1,2}\.\d{1,2}\.?")
-    lines = [piece for ln in lines if unbullet(ln.text) for piece in cell_pieces(ln)]  # a bullet alone in its gutter
+    # a bullet alone in its gutter goes; a grid's row read as one line is cut at its seams
+    lines = [piece for ln in lines if unbullet(ln.text) for piece in cell_pieces(ln)]
     items: list[dict[str, Any]] = []
     for ln in lines:
         text = unbullet(ln.text)
