@@ -128,3 +128,36 @@ def test_board_cards_in_boxes_set_as_a_grid_are_read_card_by_card(tmp_path):
     got = {r.name: [(b.role, b.name, b.position) for b in r.board] for r in extract_report(pdf).regions}
     want = {r["name"]: [(b["role"], b["name"], b["position"]) for b in r["board"]] for r in t["regions"]}
     assert got["África"] == want["África"]
+
+
+def test_an_activity_text_box_beside_its_sidebar_box_is_no_grid_of_cards(tmp_path):
+    """Seed 1267 (Typst): each activity's text and its fields sit in two filled boxes side
+    by side, a wide one and a narrow one. Taken for a row of cards, the boxes were read
+    apart from the headings between them, and the next activity's text went on this one."""
+    from metroextract.pipeline import extract_report
+
+    pdf, t = render(generate(1267), "typst", tmp_path)
+    got = {a.title: (a.description, [m.name for m in a.members]) for a in extract_report(pdf).activities}
+    for title in ("FORUM ON CLIMATE ACTION", "PUBLIC SPACE, MENTAL HEALTH AND CULTURE"):
+        want = next(a for a in t["activities"] if a["title"] == title)
+        assert got[title] == (want["description"], want["members"])
+
+
+def test_a_word_level_with_lines_far_up_the_page_is_no_cell_seam(tmp_path):
+    """Seed 1263 (Chromium): in a grid of challenges, "derechos" starts level with a key
+    figure's wrapped line 200 pt higher; cut there, "4.1 Promover los derechos" lost its
+    wrapped "digitales"."""
+    from metroextract.pipeline import extract_report
+
+    pdf, t = render(generate(1263), "chromium", tmp_path)
+    assert [(c.code, c.label) for c in extract_report(pdf).challenge_taxonomy] == [(c["code"], c["label"]) for c in t["challenge_taxonomy"]]
+
+
+def test_a_heading_in_a_column_of_its_own_centred_on_its_list_heads_all_of_it(tmp_path):
+    """Seed 1286 (WeasyPrint): "ENGAGEMENT / DES MEMBRES" set in a left column, the list
+    beside it centred on it (its first line above the heading's). Read row by row, the
+    list's first line fell in the section before and the heading was parted by the next."""
+    from metroextract.pipeline import extract_report
+
+    pdf, t = render(generate(1286), "weasyprint", tmp_path)
+    assert [m.name for m in extract_report(pdf).member_engagement] == t["member_engagement"]

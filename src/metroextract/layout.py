@@ -214,15 +214,12 @@ def card_grids(page: pdfplumber.page.Page, words: list[Word]) -> list[list[list[
     lines each): rows of card boxes, in the shape of `ruled_tables`, so each card is read
     whole, card after card, like a table's cells. Cards set closer than a column gap
     would otherwise share their lines ("David Makhura Robert Beugré Mambe")."""
-    width, height = float(page.width), float(page.height)
-    boxes = [b for b in _drawn_boxes(page) if 40 <= b[2] - b[0] <= 0.6 * width and 20 <= b[3] - b[1] <= 0.5 * height]
-    boxes = [b for b in boxes if not any(o != b and b[0] - 1 <= o[0] and o[2] <= b[2] + 1 and b[1] - 1 <= o[1] and o[3] <= b[3] + 1 for o in boxes)]
     grids: list[list[list[BBox]]] = []
-    for row in _box_rows(boxes):
+    for row in _box_rows(_text_boxes(page)):
         grid = next((g for g in grids if _continues_grid(g, row, words)), None)
         if grid is not None:
             grid.append(row)
-        elif len(row) >= 2 and all(2 <= b[0] - a[2] <= 40 for a, b in zip(row, row[1:])):
+        elif len(row) >= 2 and _equal_widths(row) and all(2 <= b[0] - a[2] <= 40 for a, b in zip(row, row[1:])):
             grids.append([row])
     out = []
     for grid in grids:
@@ -262,6 +259,35 @@ def _box_rows(boxes: list[BBox]) -> list[list[BBox]]:
                 rows.append([])
             rows[-1].append(b)
     return rows
+
+
+def boxed_rows(page: pdfplumber.page.Page, words: list[Word]) -> list[list[list[BBox | None]]]:
+    """Boxes of different widths side by side, level at top and foot, a few lines in each
+    (an activity's text box beside its narrower box of fields): one-row tables, in the
+    shape of `ruled_tables`. A row of boxes is read box after box before what is under it;
+    cut as text, the narrow boxes of several such rows made one column read after all
+    the wide ones."""
+    out = []
+    for row in _box_rows(_text_boxes(page)):
+        level = len(row) >= 2 and all(abs(b[3] - row[0][3]) <= 1.5 for b in row) and all(2 <= b[0] - a[2] <= 40 for a, b in zip(row, row[1:]))
+        if level and not _equal_widths(row) and _cards_of_lines([row], words):
+            out.append([list(row)])
+    return out
+
+
+def _text_boxes(page: pdfplumber.page.Page) -> list[BBox]:
+    """Drawn boxes that can hold a few lines of text (not a rule, not a page background),
+    the outermost of boxes drawn one inside another."""
+    width, height = float(page.width), float(page.height)
+    boxes = [b for b in _drawn_boxes(page) if 40 <= b[2] - b[0] <= 0.6 * width and 20 <= b[3] - b[1] <= 0.5 * height]
+    return [b for b in boxes if not any(o != b and b[0] - 1 <= o[0] and o[2] <= b[2] + 1 and b[1] - 1 <= o[1] and o[3] <= b[3] + 1 for o in boxes)]
+
+
+def _equal_widths(row: list[BBox]) -> bool:
+    """The boxes of a row of cards share one width (a grid's columns are equal): a text box
+    beside a narrower sidebar box is an activity's two columns, not two cards."""
+    widths = [b[2] - b[0] for b in row]
+    return max(widths) - min(widths) <= max(2.0, 0.05 * max(widths))
 
 
 def _continues_grid(grid: list[list[BBox]], row: list[BBox], words: list[Word]) -> bool:
@@ -920,6 +946,7 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
             plain.extend(group)  # one column here, or wide word spaces of one justified line
             i += 1
             continue
+        plain, group = _clear_lines_above(bands, i, gut, plain, group)
         if plain:
             out.append(plain)
             plain = []
@@ -952,6 +979,24 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
     if plain:
         out.append(plain)
     return out
+
+
+def _clear_lines_above(bands: list[list[Word]], i: int, gut: list[tuple[float, float]], plain: list[Word], region: list[Word]) -> tuple[list[Word], list[Word]]:
+    """The bands right above the multi-column region that starts at band i (`region`),
+    still unread at the end of `plain`, that stand wholly right of its first gutter, set
+    tight over it and closer to it than to what is above them, go on the region: the first lines of a later column (a list centred
+    beside the heading that names it in a column of its own starts above that heading).
+    Returns `plain` and `region` so mended."""
+    lead: list[Word] = []
+    k = i - 1
+    while k >= 0 and all(w.x0 >= gut[0][1] - 0.5 for w in bands[k]) and _band_gap(bands[k], bands[k + 1]) < 0.8 * max(w.size for w in bands[k]):
+        if k > 0 and _band_gap(bands[k - 1], bands[k]) <= _band_gap(bands[k], bands[k + 1]):
+            break  # set closer to the line above: its end ("basiques" under a grid's row read whole)
+        lead = bands[k] + lead
+        k -= 1
+    if not lead or len(lead) > len(plain) or not all(a is b for a, b in zip(lead, plain[-len(lead) :])):
+        return plain, region
+    return plain[: -len(lead)], lead + region
 
 
 def _ends_region(bands: list[list[Word]], i: int, j: int, gut: list[tuple[float, float]], common: list[tuple[float, float]], region: list[Word], col_gap: float) -> bool:
@@ -1164,13 +1209,23 @@ def _keys_rows_of(left: list[Word], right: list[Word]) -> bool:
     width with words in the same style as its neighbour. A key may wrap (`_wrapped_keys`)."""
     key_rows = _group_rows(left)
     style_l, style_r = _style_of(left), _style_of(right)
-    if style_l == style_r or any(len(k) > 3 for k in key_rows):
+    if style_l == style_r or any(len(k) > 3 for k in key_rows) or _heading_beside(key_rows, right):
         return False
     # labels (all bold, the values' size) beside plain values may take most of a narrow
     # column's width; cards side by side mix bold names and plain positions, and a
     # heading set in a left column is larger than the list beside it
     labels = all(is_bold(w.font) for w in left) and not style_r[1] and style_l[0] == style_r[0]
     return _rows_beside(left, right, widest=0.8 if labels else 0.5, key_rows=key_rows)
+
+
+def _heading_beside(rows: list[list[Word]], right: list[Word]) -> bool:
+    """`rows` are one heading set in a column of its own beside what it heads: larger type
+    than the text beside it, its lines set tight ("ENGAGEMENT" / "DES MEMBRES"). Centred
+    on a list, a heading has list lines above its first line: read as keys of rows, those
+    lines came before it and its lines were parted by the list's."""
+    if min(w.size for row in rows for w in row) < 1.2 * _median_word_size(right) or not all(any(c.isalpha() for w in row for c in w.text) for row in rows):
+        return False  # (codes in display type beside their labels are keys)
+    return all(0 <= min(w.top for w in b) - max(w.bottom for w in a) < 0.5 * min(w.size for w in b) for a, b in zip(rows, rows[1:]))
 
 
 def _rows_beside(left: list[Word], right: list[Word], widest: float = 0.5, key_rows: list[list[Word]] | None = None) -> bool:
@@ -1322,19 +1377,29 @@ def reading_blocks(words: list[Word], boxes: list, width: float, height: float, 
 
 
 def _cards_apart(block: list[Word]) -> list[list[Word]]:
-    """A block holding cards of a grid of boxes set closer than a column gap: the text
-    above the first card, then each card whole, row by row, then the rest (two cards'
-    lines never make one line)."""
+    """A block holding cards of a grid of boxes set closer than a column gap: each card
+    whole, row of cards by row of cards, and the text around them where it stands (above
+    the first row, between rows, after the last): two cards' lines never make one line."""
     cards: dict[tuple[int, int, int], list[Word]] = {}
     for w in block:
         if w.card and w.cell is not None:
             cards.setdefault(w.cell, []).append(w)
     if len(cards) < 2:
         return [block]
-    first = min(w.top for ws in cards.values() for w in ws)
-    above = [w for w in block if not w.card and w.bottom <= first + 1.0]
-    rest = [w for w in block if not w.card and w.bottom > first + 1.0]
-    return [part for part in (above, *(cards[k] for k in sorted(cards)), rest) if part]
+    rows: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+    for key in sorted(cards):
+        rows.setdefault(key[:2], []).append(key)
+    tops = sorted((min(w.top for k in keys for w in cards[k]), keys) for keys in rows.values())
+    # the text under k rows' tops is read after those k rows of cards
+    around: list[list[Word]] = [[] for _ in range(len(tops) + 1)]
+    for w in block:
+        if not w.card:
+            around[sum(top < w.bottom - 1.0 for top, _ in tops)].append(w)
+    out = [around[0]]
+    for (_, keys), text in zip(tops, around[1:]):
+        out.extend(cards[k] for k in keys)
+        out.append(text)
+    return [part for part in out if part]
 
 
 def block_rows(block: list[Word]) -> list[list[Word]]:
@@ -1464,10 +1529,25 @@ def _row_to_line(row: list[Word], page: int, block: int, edges: list[float] | No
 CELL_GAP_EM = 0.7
 
 
-def _left_edges(rows: list[list[Word]]) -> list[float]:
-    """Left edges that two rows or more of a page start at (text columns, table columns)."""
-    starts = Counter(round(min(w.x0 for w in row)) for row in rows if row)
-    return sorted(x for x, n in starts.items() if n >= 2)
+def _left_edges(rows: list[list[Word]]) -> list[list[float]]:
+    """For each row, the left edges that two rows or more near it start at (text columns,
+    table columns). Near: a word that happens to start level with lines far up or down
+    the page (a wrapped key figure over a grid of challenges) stands at no seam."""
+    starts = [(min(w.x0 for w in row), min(w.top for w in row)) for row in rows if row]
+    out = []
+    for row in rows:
+        if not row:
+            out.append([])
+            continue
+        top, reach = min(w.top for w in row), EDGE_REACH_EM * max(w.size for w in row)
+        near = Counter(round(x) for x, t in starts if abs(t - top) <= reach)
+        out.append(sorted(x for x, n in near.items() if n >= 2))
+    return out
+
+
+# How far up or down the page (in ems of the row's type) rows are looked at for the left
+# edges a row's words may start a cell at: a table's worth of rows.
+EDGE_REACH_EM = 12.0
 
 
 def _wide_gaps(row: list[Word], text: str, edges: list[float]) -> list[tuple[int, float, float]]:
@@ -1724,7 +1804,7 @@ def _read_page(page: pdfplumber.page.Page, pno: int, fallback: _FallbackReader) 
     try:
         words = page_to_words(page)
         boxes = page_image_boxes(page)
-        tables = ruled_tables(page)
+        tables = ruled_tables(page) + boxed_rows(page, words)
         assign_cells(words, tables)
         assign_cards(words, card_grids(page, words), len(tables))
         assign_pills(words, page)
@@ -1820,7 +1900,7 @@ def words_to_layout(pages_words: list[PageWords], page_count: int) -> DocumentLa
             lines: list[Line] = []
             rows = [(b, row) for b, block in enumerate(reading_blocks(hang_list_marks(words), boxes, width, height, col_gap)) for row in block_rows(block)]
             edges = _left_edges([row for _, row in rows])
-            lines.extend(_row_to_line(row, pno, b, edges) for b, row in rows)
+            lines.extend(_row_to_line(row, pno, b, near) for (b, row), near in zip(rows, edges))
             lines = _merge_drop_caps(lines, body)
         except Exception as exc:  # noqa: BLE001 - one odd page must not lose the report
             warnings.append(Warning_(page=pno, code=WarningCode.PAGE_UNREADABLE, message=f"page {pno} skipped: its layout failed ({_reason(exc)})"))
