@@ -251,6 +251,31 @@ def test_unruled_table_runs_on_at_the_head_of_the_next_page_column():
     ]
 
 
+def test_unruled_table_runs_on_at_the_next_page_column_head_its_last_row_cut():
+    # the header and two rows end the middle page column; the second row's position is
+    # printed at the head of the right column, above the rows that go on there
+    lines = [
+        L("Personne", 354, 416, bold=True),
+        L("Fonction", 459, 416, bold=True),
+        L("Octavi de la Varga", 354, 436),
+        L("Secrétaire général", 459, 436),
+        L("Guillaume Berret", 354, 457),
+        L("Chargé de recherche et", 738, 72),
+        L("projets pilotes", 738, 83),
+        L("Xavier Borrell", 634, 103),
+        L("Chargé de services partagés", 738, 103),
+        L("Marta Briones", 634, 123),
+        L("Chargée de communication", 738, 123),
+    ]
+    (table,) = find_tables(lines, FR, ("name", "position"), required=("name",))
+    assert cells(table) == [
+        {"name": "Octavi de la Varga", "position": "Secrétaire général"},
+        {"name": "Guillaume Berret", "position": "Chargé de recherche et projets pilotes"},
+        {"name": "Xavier Borrell", "position": "Chargé de services partagés"},
+        {"name": "Marta Briones", "position": "Chargée de communication"},
+    ]
+
+
 def test_unruled_table_runs_on_at_the_next_page_head_in_another_page_column_its_last_row_cut():
     # the table fills the right page column's foot; the next page goes on in its left
     # column, the last row's position first (cut by the page break), no header repeated;

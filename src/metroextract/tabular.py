@@ -308,8 +308,24 @@ def _next_column_head(bands: list[list[Line]], walk: _Walk, order: dict[int, int
     later = [band for band in later if band]
     if not later or min(ln.top for ln in later[0]) >= walk.prev_bottom:
         return None  # nothing read next higher up: no page column turned
-    moved = _moved_columns(later[0], walk.starts, source)
-    return (moved[0], moved[1], later) if moved is not None else None
+    for j in range(min(8, len(later))):
+        if (moved := _moved_columns(later[j], walk.starts, source)) is not None:
+            return (moved[0], moved[1], later[j:]) if _ends_cut_row(walk, later[:j], *moved) else None
+    return None
+
+
+def _ends_cut_row(walk: _Walk, above: list[list[Line]], starts: list[float], right: float) -> bool:
+    """The lines at the head of the page column a table goes on in, above its first row
+    there, are the rest of its last row (a row cut by the column or page break: a name at
+    the foot, its position at the head): put them in that row's cells. False when one of
+    them starts left of the table (a heading or text over the columns)."""
+    lines = [ln for band in above for ln in band if ln.x0 < right and ln.x1 > starts[0]]
+    if any(ln.x0 < starts[0] - 0.6 * ln.size for ln in lines):
+        return False
+    for ln in lines:
+        walk.rows[-1][_column_of(ln, starts)].append(ln)
+        walk.taken.append(ln)
+    return True
 
 
 def _next_page_head(bands: list[list[Line]], k: int, walk: _Walk, source: dict[int, Line]) -> int | None:
@@ -326,14 +342,8 @@ def _next_page_head(bands: list[list[Line]], k: int, walk: _Walk, source: dict[i
         if (moved := _moved_columns(bands[j], walk.starts, source)) is None:
             continue
         starts, right = moved
-        above = [ln for band in bands[k:j] for ln in band if ln.x0 < right and ln.x1 > starts[0]]
-        if any(ln.x0 < starts[0] - 0.6 * ln.size for ln in above):
+        if not _ends_cut_row(walk, bands[k:j], starts, right):
             return None  # a heading or text over the columns: something else starts there
-        for band in bands[k:j]:  # the rest of the last row, at the page head
-            for ln in band:
-                if starts[0] - 0.6 * ln.size <= ln.x0 < right:
-                    walk.rows[-1][_column_of(ln, starts)].append(ln)
-                    walk.taken.append(ln)
         walk.starts, walk.right, walk.page = starts, right, walk.page + 1
         walk.prev_bottom = min(ln.top for ln in bands[j])
         walk.rows.append([[] for _ in starts])  # the page turned: a new row
