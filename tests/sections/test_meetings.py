@@ -6,7 +6,7 @@ from metroextract.sections import (
     parse_meetings,
 )
 
-from ._lines import BODY, ES, FR, P2021, L
+from ._lines import BODY, EN, ES, FR, P2021, L
 
 
 def test_meetings_transposed_table_with_row_headers_centred_on_their_rows() -> None:
@@ -74,4 +74,58 @@ def test_a_line_elsewhere_after_a_run_in_value_is_no_part_of_it() -> None:
     got = parse_meetings(lines, BODY, FR, P2021.model_copy(update={"start": "2021-07", "end": "2021-10", "text": "Juillet —> octobre 2021"}))
     assert [(m.month, m.format, [x.name for x in m.members], [x.name for x in m.alliances]) for m in got] == [
         ("2021-09", "Présentiel", ["Aburrá Valley", "Hangzhou"], ["Paradiplomacia", "UN-Habitat", "Prix de Guangzhou"]),
+    ]
+
+
+def test_meeting_cards_side_by_side_read_across_each_line_to_the_card_it_stands_in() -> None:
+    # two cards in a row, read across (a word processor's table of cards): both months,
+    # then both formats, then both member lists
+    lines = [
+        L("August", 43, 204, 11, True, width=44), L("September", 185, 204, 11, True, width=68),
+        L("Format: In person", 43, 223, 11, width=104), L("Type: Hybrid", 185, 223, 11, width=74),
+        L("Members: Porto Alegre", 43, 242, 11, width=134), L("Members: Addis Ababa; Cotonou; Seoul", 185, 242, 11, width=230),
+    ]  # fmt: skip
+    period = P2021.model_copy(update={"start": "2022-06", "end": "2022-09", "text": "June → September 2022"})
+    got = parse_meetings(lines, BODY, EN, period)
+    assert [(m.month, m.format, [x.name for x in m.members], [x.name for x in m.alliances]) for m in got] == [
+        ("2022-08", "In person", ["Porto Alegre"], []),
+        ("2022-09", "Hybrid", ["Addis Ababa", "Cotonou", "Seoul"], []),
+    ]
+
+
+def test_a_transposed_table_goes_on_over_a_page_break() -> None:
+    # the months and the formats at the foot of one page, the members and alliances at the
+    # top of the next, the header row not printed again; a row of pills read as one line
+    period = P2021.model_copy(update={"start": "2024-07", "end": "2024-09", "text": "Juillet —> septembre 2024"})
+    lines = [
+        L("Juillet", 121, 444, 11, True, width=40), L("Août", 217, 444, 11, True, width=26), L("Septembre", 363, 444, 11, True, width=62),
+        L("Format", 56, 463, 11, True, width=40), L("Hybride", 121, 463, 11, width=45), L("Présentiel", 217, 463, 11, width=60), L("En ligne", 363, 463, 11, width=48),
+        L("Membres", 56, 55, 11, True, page=2, width=50), L("Ramallah", 121, 55, 11, page=2, width=50),
+        L("Tunis · Bhopal Harare Kunming · New Taipei ·", 177, 55, 11, page=2, width=250).model_copy(update={"breaks": [(8, 208.0, 217.0), (32, 352.8, 363.0)]}),
+        L("Alliances", 56, 74, 11, True, page=2, width=50), L("EUROCITIES", 121, 74, 11, page=2, width=62),
+    ]  # fmt: skip
+    got = parse_meetings(lines, BODY, FR, period)
+    assert [(m.month, m.format, [x.name for x in m.members], [x.name for x in m.alliances]) for m in got] == [
+        ("2024-07", "Hybride", ["Ramallah", "Tunis"], ["EUROCITIES"]),
+        ("2024-08", "Présentiel", ["Bhopal", "Harare", "Kunming"], []),
+        ("2024-09", "En ligne", ["New Taipei"], []),
+    ]
+
+
+def test_a_month_ending_its_page_heads_the_rows_at_the_head_of_the_next() -> None:
+    # one month per band, row headers down the left; the last month's name is the last
+    # line of its page, its rows open the next page
+    period = P2021.model_copy(update={"start": "2022-09", "end": "2022-11", "text": "Septiembre —> noviembre 2022"})
+    lines = [
+        L("Octubre", 126, 392, 11, True, width=50),
+        L("Tipo", 56, 411, 11, True, width=27), L("Híbrido", 126, 411, 11, width=42),
+        L("Miembros", 56, 430, 11, True, width=62), L("La Paz · Toronto", 126, 430, 11, width=90),
+        L("Noviembre", 126, 468, 11, True, width=67),
+        L("Formato", 56, 78, 11, True, page=2, width=52), L("En línea", 126, 78, 11, page=2, width=42),
+        L("Miembros", 56, 100, 11, True, page=2, width=62), L("Acra · Wuhan", 126, 100, 11, page=2, width=70),
+    ]  # fmt: skip
+    got = parse_meetings(lines, BODY, ES, period)
+    assert [(m.month, m.format, [x.name for x in m.members]) for m in got] == [
+        ("2022-10", "Híbrido", ["La Paz", "Toronto"]),
+        ("2022-11", "En línea", ["Acra", "Wuhan"]),
     ]

@@ -3,6 +3,7 @@ table with the months as rows or as columns."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..fields import RUNIN_LABEL_RE, join_lines
@@ -14,7 +15,7 @@ from ..models import (
     Period,
 )
 from ..registry import load_registry
-from ..tabular import centred_rows, find_tables
+from ..tabular import cell_pieces, centred_rows, find_tables
 from ..text import fold
 from ..vocab import Vocabulary
 from .lines import cell_text, is_heading, month_heading, names_of, squash, without_tables
@@ -110,35 +111,44 @@ def _transposed(lines: list[Line], labels: dict[str, str], vocab: Vocabulary, pe
 
     def row_header_of(m: Line) -> bool:
         """A row header left of every month of the page (cards put theirs under the month),
-        with a value level with it in the month's column."""
+        with a value level with it in the month's column: under the month, or at the head
+        of the next page when the month ends its page (a table going on over the break)."""
         left = min(o.x0 for o, _ in months if o.page == m.page)
-        return any(
-            k.page == m.page and k.x1 <= left + 1 and k.top >= m.top - 1 and any(v.page == k.page and abs(v.top - k.top) < 0.5 * k.size and v.x0 >= m.x0 - k.size for v in values_at) for k, _ in keys
-        )
+        last_on_page = not any(o.page == m.page and o.top > m.top + 0.5 * m.size for o, _ in months)
+        next_top = min((o.top for o, _ in months if o.page == m.page + 1), default=float("inf"))
+
+        def under(k: Line) -> bool:
+            return (k.page == m.page and k.top >= m.top - 1) or (last_on_page and k.page == m.page + 1 and k.top < next_top)
+
+        return any(under(k) and k.x1 <= left + 1 and any(v.page == k.page and abs(v.top - k.top) < 0.5 * k.size and v.x0 >= m.x0 - k.size for v in values_at) for k, _ in keys)
 
     heads = [(m, mh) for m, mh in months if row_header_of(m)]
     if not heads or not keys:
         return [], set()
     key_ids = {id(k) for k, _ in keys}
     used = {id(m) for m, _ in heads} | {id(ln) for ln in lines if any(ln.page == k.page and abs(ln.top - k.top) < 0.5 and ln.x0 == k.x0 for k, _ in keyed)}
-    values = [ln for ln in [*lines, *extra] if id(ln) not in used and id(ln) not in key_ids and not month_heading(ln, vocab, period)]
+    # a row of values the layout read as one line is cut at its seams (each month's cell)
+    pieces = [(piece, ln) for ln in [*lines, *extra] if id(ln) not in used and id(ln) not in key_ids and not month_heading(ln, vocab, period) for piece in cell_pieces(ln)]
+    values, source = [piece for piece, _ in pieces], {id(piece): ln for piece, ln in pieces}
     out: list[BilateralMeeting] = []
     names = _registry_keys()
     for m, mh in heads:
         row = sorted((o for o, _ in heads if o.page == m.page and abs(o.top - m.top) < 0.5 * m.size), key=lambda o: o.x0)
         right = next((o.x0 for o in row if o.x0 > m.x0 + 1), float("inf"))
-        below = [o.top for o, _ in heads if o.page == m.page and o.top > m.top + 0.5 * m.size]
-        bottom = min(below, default=float("inf"))
-        band_keys = sorted(((k, f) for k, f in keys if k.page == m.page and m.top - 1 <= k.top < bottom and k.x1 <= m.x0 + 1), key=lambda kf: kf[0].top)
+        band = _band_of(m, [o for o, _ in heads], lines)
+        band_keys = sorted(((k, f) for k, f in keys if band(k, m.top - 1) and k.x1 <= m.x0 + 1), key=lambda kf: (kf[0].page, kf[0].top))
         cells: dict[str, list[Line]] = {"format": [], "members": [], "alliances": []}
-        column = [v for v in values if v.page == m.page and m.top + 0.5 * m.size < v.top < bottom and m.x0 - m.size <= v.x0 < right - 0.5 * m.size]
-        centred = centred_cells(band_keys, column, m.size)
+        column = [v for v in values if band(v, m.top + 0.5 * m.size) and m.x0 - m.size <= v.x0 < right - 0.5 * m.size]
+        # (row headers centred on their rows: only within one page)
+        centred = centred_cells(band_keys, column, m.size) if len({k.page for k, _ in band_keys}) == 1 else None
+        if centred is not None and any(id(v) not in centred for v in column):
+            centred = None  # a value in no row: the headers are not centred on rows of cells
         for v in column:
-            above = [f for k, f in band_keys if k.top <= v.top + 0.5 * v.size]
+            above = [f for k, f in band_keys if (k.page, k.top) <= (v.page, v.top + 0.5 * v.size)]
             field = centred.get(id(v)) if centred is not None else (above[-1] if above else None)
             if field in cells:
                 cells[field].append(v)
-                used.add(id(v))
+                used.add(id(source[id(v)]))
         fmt = cell_text(cells["format"]) or None
         out.append(
             BilateralMeeting(
@@ -146,6 +156,24 @@ def _transposed(lines: list[Line], labels: dict[str, str], vocab: Vocabulary, pe
             )
         )
     return out, used | key_ids
+
+
+def _band_of(m: Line, heads: list[Line], lines: list[Line]) -> Callable[[Line, float], bool]:
+    """Whether a line stands in the band of rows under the month header `m` (below `from_top`
+    on its page, above the next header row): down to the foot of the page when no header
+    row follows, and then on, at the top of the next page, down to its first header row or
+    its end (a table going on over a page break, its header row not printed again)."""
+    below = [o.top for o in heads if o.page == m.page and o.top > m.top + 0.5 * m.size]
+    bottom = min(below, default=float("inf"))
+    next_page = m.page + 1 if not below and any(ln.page == m.page + 1 for ln in lines) else None
+    next_bottom = min((o.top for o in heads if o.page == next_page), default=float("inf"))
+
+    def inside(ln: Line, from_top: float) -> bool:
+        if ln.page == m.page:
+            return from_top <= ln.top < bottom
+        return ln.page == next_page and ln.top < next_bottom
+
+    return inside
 
 
 def centred_cells(keys: list[tuple[Line, str]], column: list[Line], size: float) -> dict[int, str] | None:
@@ -191,47 +219,8 @@ def parse_meetings(lines: list[Line], body: float, vocab: Vocabulary, period: Pe
                 )
             )
     lines = [ln for ln in without_tables(lines, tables) if not (is_heading(ln, body) and month_heading(ln, vocab, period) is None)]
-    cards: list[dict[str, Any]] = []
-    field: str | None = None
-    run_on = False
-    for ln in lines:
-        text = squash(ln.text)
-        mh = month_heading(ln, vocab, period)
-        if mh is not None:
-            cards.append({"month": mh, "format": None, "members": [], "alliances": []})
-            field = None
-            continue
-        if not cards:
-            continue
-        card = cards[-1]
-        if fold(text) in labels:
-            field, run_on = labels[fold(text)], False
-            continue
-        ri = _runin(text, labels)
-        if ri and ri[0] == "format":
-            card["format"], field = ri[1].strip() or None, None
-            continue
-        if ri:
-            field = ri[0]
-            run_on = bool(ri[1].strip())
-            if run_on:
-                card[field].append(ln.model_copy(update={"text": ri[1]}))
-            continue
-        if field in (None, "format"):
-            if card["format"] is None:
-                card["format"] = text
-            field = None
-            continue
-        if run_on and card[field]:
-            # a value run in after its label wraps like running text ("Alliances : Prix de" /
-            # "Guangzhou"): its separators part the names, not its line ends
-            last = card[field][-1]
-            if not _wraps_under(last, ln):
-                continue  # a line elsewhere (a code in the next page's margin): no part of it
-            card[field][-1] = last.model_copy(update={"text": join_lines([last.text, text])})  # "Bruxelles-" / "Capitale"
-            continue
-        card[field].append(ln)
-    return (
+    cards = _read_cards(lines, labels, vocab, period)
+    found = (
         transposed
         + from_tables
         + [
@@ -244,3 +233,60 @@ def parse_meetings(lines: list[Line], body: float, vocab: Vocabulary, period: Pe
             for c in cards
         ]
     )
+    # Meetings are listed month by month. Cards side by side need not stand level (a word
+    # processor centres each in its cell): the month, not the height, gives their order.
+    return sorted(found, key=lambda m: m.month) if all(m.month for m in found) else found
+
+
+def _read_cards(lines: list[Line], labels: dict[str, str], vocab: Vocabulary, period: Period) -> list[dict[str, Any]]:
+    """Month heading → format (a plain line or run in, "Type : En ligne") → labelled
+    member and alliance lists; each line goes on the card it stands in (`_card_of`)."""
+    cards: list[dict[str, Any]] = []
+    for ln in lines:
+        mh = month_heading(ln, vocab, period)
+        if mh is not None:
+            cards.append({"month": mh, "head": ln, "format": None, "members": [], "alliances": [], "field": None, "run_on": False})
+        elif cards:
+            _read_card_line(_card_of(cards, ln), ln, labels)
+    return cards
+
+
+def _card_of(cards: list[dict[str, Any]], ln: Line) -> dict[str, Any]:
+    """The card a line stands in: the nearest month heading above it on its page that starts
+    where it starts (cards side by side are read across, row by row: "Format: In person"
+    comes after both months), else the card read last (a card going on over a column or a
+    page, a centred month)."""
+    above = [c for c in cards if c["head"].page == ln.page and c["head"].top < ln.top and abs(c["head"].x0 - ln.x0) <= 2 * ln.size]
+    return max(above, key=lambda c: c["head"].top) if above else cards[-1]
+
+
+def _read_card_line(card: dict[str, Any], ln: Line, labels: dict[str, str]) -> None:
+    """One line of a card: a label opening a list, a run-in field, the format, or a value of
+    the list open."""
+    text = squash(ln.text)
+    if fold(text) in labels:
+        card["field"], card["run_on"] = labels[fold(text)], False
+        return
+    ri = _runin(text, labels)
+    if ri and ri[0] == "format":
+        card["format"], card["field"] = ri[1].strip() or None, None
+        return
+    if ri:
+        card["field"], card["run_on"] = ri[0], bool(ri[1].strip())
+        if card["run_on"]:
+            card[ri[0]].append(ln.model_copy(update={"text": ri[1]}))
+        return
+    field = card["field"]
+    if field in (None, "format"):
+        if card["format"] is None:
+            card["format"] = text
+        card["field"] = None
+        return
+    if card["run_on"] and card[field]:
+        # a value run in after its label wraps like running text ("Alliances : Prix de" /
+        # "Guangzhou"): its separators part the names, not its line ends
+        last = card[field][-1]
+        if _wraps_under(last, ln):  # (else a line elsewhere, a code in the next page's margin)
+            card[field][-1] = last.model_copy(update={"text": join_lines([last.text, text])})  # "Bruxelles-" / "Capitale"
+        return
+    card[field].append(ln)
