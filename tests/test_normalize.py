@@ -638,3 +638,14 @@ def test_a_name_split_at_its_own_dash_is_one_name_again() -> None:
     # two names that each stand alone stay two, even next to each other
     two = [MemberRef(name="Dakar"), MemberRef(name="Lima")]
     assert [r.name for r in normalize.rejoin_split_names(two, REGISTRY, "member")] == ["Dakar", "Lima"]
+
+
+def test_a_name_rejoined_keeps_its_printed_spelling() -> None:
+    # "Valle de" / "Aburra" wrapped in a French grid: the registry spells it with an
+    # accent in English and Spanish, without one in French; the printed one is kept
+    from metroextract.models import MemberRef
+    from metroextract.normalize import rejoin_split_names
+    from metroextract.registry import load_registry
+
+    refs = [MemberRef(name="Rio de Janeiro"), MemberRef(name="Valle de"), MemberRef(name="Aburra")]
+    assert [r.name for r in rejoin_split_names(refs, load_registry(), "member")] == ["Rio de Janeiro", "Valle de Aburra"]

@@ -483,8 +483,12 @@ def rejoin_split_names(refs: list[Ref], registry: Registry, kind: Kind) -> list[
         key = PROCESSOR(f"{out[-1].name} {ref.name}") if out else ""
         hit = registry.lookup(kind, key) if key else None
         if hit is not None and (registry.lookup(kind, PROCESSOR(out[-1].name)) is None or registry.lookup(kind, PROCESSOR(ref.name)) is None):
-            # the separator the split took out, as the registry spells the name
-            name = next((s for s, _ in hit[0].spellings() if PROCESSOR(s) == key), f"{out[-1].name} {ref.name}")
+            # the separator the split took out, as the registry spells the name: the
+            # spelling with the printed letters, accents and capitals ("Valle de Aburra"
+            # printed in French, not the Spanish "Aburrá")
+            printed = f"{out[-1].name} {ref.name}"
+            spelled = [s for s, _ in hit[0].spellings() if PROCESSOR(s) == key]
+            name = next((s for s in spelled if [c for c in s if c.isalnum()] == [c for c in printed if c.isalnum()]), spelled[0] if spelled else printed)
             out[-1] = out[-1].model_copy(update={"name": name})
             continue
         out.append(ref)
