@@ -39,15 +39,37 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
 def lexicon_of(seg: SegmentedReport) -> set[str]:
-    """Lower-cased words printed whole somewhere in the report (not split at a line end)."""
+    """Lower-cased words printed whole somewhere in the report (not split at a line end),
+    and the compounds its lines break at their hyphen (`_compounds_broken`)."""
     words: set[str] = set()
-    for lines in seg.sections.values():
+    runs = [*seg.sections.values(), *(a.description_lines for a in seg.activities)]
+    for lines in runs:
         for ln in lines:
             words.update(w.lower() for w in _WORD_RE.findall(ln.text.rstrip("-")))
-    for a in seg.activities:
-        for ln in a.description_lines:
-            words.update(w.lower() for w in _WORD_RE.findall(ln.text.rstrip("-")))
-    return words
+    return words | _compounds_broken(runs, words, seg.language)
+
+
+_HEAD_RE = re.compile(r"([^\W\d_]{3,})-$")
+_TAIL_RE = re.compile(r"^([^\W\d_]+)")
+
+
+def _compounds_broken(runs: list[list[Line]], printed: set[str], lang: str) -> set[str]:
+    """ "head-tail" for a line ending on "head-" over one opening with "tail" when the
+    language's dictionary knows both words and not the two run together: a compound broken
+    at its own hyphen ("Bourgmestre-" / "gouverneur de Berlin"), whose hyphen stays; a word
+    the layout hyphenated ("métho-" / "dologies") has no such halves."""
+    from .ocr_words import dictionary_words  # tesseract's word lists (empty without them)
+
+    dictionary = dictionary_words(lang)
+    out: set[str] = set()
+    for lines in runs:
+        for a, b in zip(lines, lines[1:]):
+            head, tail = _HEAD_RE.search(a.text.rstrip()), _TAIL_RE.match(b.text.strip())
+            if head and tail and tail.group(1)[:1].islower():
+                h, t = head.group(1).lower(), tail.group(1)
+                if h in dictionary and t in dictionary and h + t not in dictionary and h + t not in printed:
+                    out.add(f"{h}-{t}")
+    return out
 
 
 def join_title(lines: list[str], lexicon: set[str]) -> str:
