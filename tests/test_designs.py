@@ -161,3 +161,13 @@ def test_a_heading_in_a_column_of_its_own_centred_on_its_list_heads_all_of_it(tm
 
     pdf, t = render(generate(1286), "weasyprint", tmp_path)
     assert [m.name for m in extract_report(pdf).member_engagement] == t["member_engagement"]
+
+
+def test_the_end_of_a_grid_row_read_whole_stays_under_it(tmp_path):
+    """Seed 1304 (ReportLab): a grid of challenges filled by row; "basiques", the end of
+    "1.4 Infrastructures et services", stands under its row, right of the gutter and
+    tight over the next rows: it is the row's, not the first line of the right column."""
+    from metroextract.pipeline import extract_report
+
+    pdf, t = render(generate(1304), "reportlab", tmp_path)
+    assert [(c.code, c.label) for c in extract_report(pdf).challenge_taxonomy] == [(c["code"], c["label"]) for c in t["challenge_taxonomy"]]

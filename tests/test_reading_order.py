@@ -457,3 +457,14 @@ def test_a_justified_line_s_stretched_spaces_are_no_table_gaps() -> None:
     stretched = [_stretched([*words, "cela,"], 471.0, 139 + 13 * k, 4.9) for k in range(3)]
     got = read(*plain, *stretched)
     assert got[3:] == ["aussi à trouver des opportunités pour bâtir plus prospères. Pour cela,"] * 3
+
+
+def test_a_heading_in_a_column_of_its_own_is_read_before_the_list_centred_on_it() -> None:
+    # "ENGAGEMENT / DES MEMBRES" in a left column, in display type; the list beside it
+    # is centred on it, so its first line stands above the heading's first
+    assert read(
+        W("ÉCOUTE ACTIVE", 36, 53, 18.8, True, width=166),
+        W("Abidjan / Alejandría / Beirut", 191, 83, 11, width=140),
+        W("ENGAGEMENT", 40, 94.3, 14.4, True, width=112), W("Harbin / Incheon / Jember", 191, 97, 11, width=120),
+        W("DES MEMBRES", 40, 112.2, 14.4, True, width=118), W("Victoria", 191, 110.8, 11, width=37),
+    ) == ["ÉCOUTE ACTIVE", "ENGAGEMENT", "DES MEMBRES", "Abidjan / Alejandría / Beirut", "Harbin / Incheon / Jember", "Victoria"]  # fmt: skip
