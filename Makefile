@@ -70,7 +70,7 @@ TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4;
 XDIST := -n $(TEST_WORKERS) --dist worksteal
 
 test: install lint
-	$(PY) -m pytest -q $(XDIST)
+	$(PY) -m pytest -q $(XDIST) --durations=15
 
 test-fast: install
 	$(PY) -m pytest -q $(XDIST) -m "not slow"
