@@ -269,7 +269,7 @@ def join_lines(lines: list[str], lexicon: set[str] | None = None) -> str:
     >>> join_lines(["Regional Vice-", "president"]), join_lines(["métho-", "dologies"])
     ('Regional Vice-president', 'méthodologies')
     """
-    out = ""
+    out = prev = ""
     for ln in lines:
         ln = ln.strip()
         if not ln:
@@ -280,9 +280,28 @@ def join_lines(lines: list[str], lexicon: set[str] | None = None) -> str:
             out = out + ln if not ln[:1].islower() or _compound_at_break(out, ln) or _words_apart(out, ln, lexicon) else out[:-1] + ln
         elif out.endswith("/") and not out[-2:-1].isspace():
             out += ln  # "A/" / "B": a slash set without spaces joins its words
+        elif _word_broken(prev, ln):
+            out += ln  # "Hybri" / "de": a word longer than its narrow cell, broken without a hyphen
         else:
             out += " " + ln
+        prev = ln
     return out
+
+
+def _word_broken(line: str, nxt: str) -> bool:
+    """A line of one word the dictionaries do not know, over a line opening in lower case
+    with the rest of a word they do know: a narrow cell broke the word where it ran out
+    of room, without a hyphen ("Hybri" / "de", "Avr" / "il"; "Santiago" / "de Chile" is two
+    words).
+
+    >>> _word_broken("Hybri", "de"), _word_broken("Santiago", "de Chile"), _word_broken("Vice", "president")
+    (True, False, False)
+    """
+    tail = re.match(r"[^\W\d_]+", nxt)
+    if " " in line or not line[-1:].isalpha() or not tail or not nxt[:1].islower():
+        return False
+    known = dictionary_words(None)
+    return line.lower() not in known and (line + tail.group(0)).lower() in known
 
 
 def _words_apart(left: str, right: str, lexicon: set[str] | None) -> bool:

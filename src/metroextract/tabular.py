@@ -81,12 +81,18 @@ def _text(cell: list[Line]) -> str:
     return " ".join(ln.text.strip() for ln in cell)
 
 
+def _header_key_of(cell: list[Line], vocab: Vocabulary, keys: tuple[str, ...]) -> str | None:
+    """The column a header cell names, its lines read with spaces or, for a header word a
+    narrow cell broke without a hyphen ("Form" / "at"), run together."""
+    return header_key(_text(cell), vocab, keys) or (header_key("".join(ln.text.strip() for ln in cell), vocab, keys) if len(cell) > 1 else None)
+
+
 def _oriented(grid: list[list[list[Line]]], vocab: Vocabulary, keys: tuple[str, ...]) -> Table | None:
     """A grid as a Table: header keys across the top, or down the first column."""
-    top = [header_key(_text(c), vocab, keys) for c in grid[0]]
+    top = [_header_key_of(c, vocab, keys) for c in grid[0]]
     if sum(k is not None for k in top) >= 2 or (len(grid[0]) == 1 and top[0]):
         return Table(keys=[k or "" for k in top], rows=[r for r in grid[1:] if any(r)], header=[ln for c in grid[0] for ln in c])
-    left = [header_key(_text(r[0]), vocab, keys) if r else None for r in grid]
+    left = [_header_key_of(r[0], vocab, keys) if r else None for r in grid]
     if len({k for k in left if k is not None}) >= 2:  # one key down a column is a column's values ("Member")
         # transposed: each column after the first is one record; a top row of months
         # (or any unlabelled first row) names the records

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from metroextract.models import Line
 from metroextract.sections import (
     parse_meetings,
 )
@@ -129,3 +130,17 @@ def test_a_month_ending_its_page_heads_the_rows_at_the_head_of_the_next() -> Non
         ("2022-10", "Híbrido", ["La Paz", "Toronto"]),
         ("2022-11", "En línea", ["Acra", "Wuhan"]),
     ]
+
+
+def test_words_a_narrow_ruled_cell_broke_without_a_hyphen_are_read_whole() -> None:
+    # ReportLab breaks a word longer than its cell where it runs out of room: the
+    # header "Form" / "at", the format "Hybri" / "de"
+    def C(text: str, x0: float, top: float, cell: tuple[int, int, int], bold: bool = False) -> Line:
+        return L(text, x0, top, 8, bold).model_copy(update={"cell": cell})
+
+    lines = [
+        C("Date", 315, 95, (0, 0, 0), True), C("Form", 350, 95, (0, 0, 1), True), C("at", 350, 106, (0, 0, 1), True), C("Membres", 386, 95, (0, 0, 2), True),
+        C("Juin", 315, 123, (0, 1, 0)), C("Hybri", 350, 123, (0, 1, 1)), C("de", 350, 134, (0, 1, 1)), C("Wuxi", 386, 123, (0, 1, 2)),
+    ]  # fmt: skip
+    got = parse_meetings(lines, BODY, FR, P2021.model_copy(update={"start": "2021-06", "end": "2021-08", "text": "Juin —> août 2021"}))
+    assert [(m.month, m.format, [x.name for x in m.members]) for m in got] == [("2021-06", "Hybride", ["Wuxi"])]
