@@ -209,13 +209,14 @@ def ruled_tables(page: pdfplumber.page.Page) -> list[list[list[tuple[float, floa
     return out
 
 
-def card_grids(page: pdfplumber.page.Page, words: list[Word]) -> list[list[list[BBox | None]]]:
+def card_grids(box_rows: list[list[BBox]], words: list[Word]) -> list[list[list[BBox | None]]]:
     """Cards set side by side in boxes (filled or outlined, apart from one another, a few
     lines each): rows of card boxes, in the shape of `ruled_tables`, so each card is read
     whole, card after card, like a table's cells. Cards set closer than a column gap
-    would otherwise share their lines ("David Makhura Robert Beugré Mambe")."""
+    would otherwise share their lines ("David Makhura Robert Beugré Mambe"). `box_rows`:
+    the page's text boxes in rows (`_box_rows(_text_boxes(page))`)."""
     grids: list[list[list[BBox]]] = []
-    for row in _box_rows(_text_boxes(page)):
+    for row in box_rows:
         grid = next((g for g in grids if _continues_grid(g, row, words)), None)
         if grid is not None:
             grid.append(row)
@@ -261,14 +262,14 @@ def _box_rows(boxes: list[BBox]) -> list[list[BBox]]:
     return rows
 
 
-def boxed_rows(page: pdfplumber.page.Page, words: list[Word]) -> list[list[list[BBox | None]]]:
+def boxed_rows(box_rows: list[list[BBox]], words: list[Word]) -> list[list[list[BBox | None]]]:
     """Boxes of different widths side by side, level at top and foot, a few lines in each
     (an activity's text box beside its narrower box of fields): one-row tables, in the
     shape of `ruled_tables`. A row of boxes is read box after box before what is under it;
     cut as text, the narrow boxes of several such rows made one column read after all
     the wide ones."""
     out = []
-    for row in _box_rows(_text_boxes(page)):
+    for row in box_rows:
         level = len(row) >= 2 and all(abs(b[3] - row[0][3]) <= 1.5 for b in row) and all(2 <= b[0] - a[2] <= 40 for a, b in zip(row, row[1:]))
         if level and not _equal_widths(row) and _cards_of_lines([row], words):
             out.append([list(row)])
@@ -1804,9 +1805,10 @@ def _read_page(page: pdfplumber.page.Page, pno: int, fallback: _FallbackReader) 
     try:
         words = page_to_words(page)
         boxes = page_image_boxes(page)
-        tables = ruled_tables(page) + boxed_rows(page, words)
+        box_rows = _box_rows(_text_boxes(page))  # (read once: boxed rows and card grids)
+        tables = ruled_tables(page) + boxed_rows(box_rows, words)
         assign_cells(words, tables)
-        assign_cards(words, card_grids(page, words), len(tables))
+        assign_cards(words, card_grids(box_rows, words), len(tables))
         assign_pills(words, page)
         mark_header_cells(words, page)
         problem = lost
