@@ -468,3 +468,24 @@ def test_a_heading_in_a_column_of_its_own_is_read_before_the_list_centred_on_it(
         W("ENGAGEMENT", 40, 94.3, 14.4, True, width=112), W("Harbin / Incheon / Jember", 191, 97, 11, width=120),
         W("DES MEMBRES", 40, 112.2, 14.4, True, width=118), W("Victoria", 191, 110.8, 11, width=37),
     ) == ["ÉCOUTE ACTIVE", "ENGAGEMENT", "DES MEMBRES", "Abidjan / Alejandría / Beirut", "Harbin / Incheon / Jember", "Victoria"]  # fmt: skip
+
+
+def test_a_margin_column_beside_the_text_is_read_apart_though_its_lines_fall_level() -> None:
+    # a word processor's fields column left of each activity's date, title and text (seed
+    # 1374, LibreOffice): no gutter a column finder trusts (the label's dash ends 3 pt
+    # before the title, the longest fields line 11 pt before the date), but no line of the
+    # column shares a baseline with a line beside it, as words of one line would
+    assert read(
+        W("Participating members —", 36.1, 322.2, 10.5, width=126.5),
+        W("Belo Horizonte; Cairo;", 36.1, 337.3, 10.5, width=102.6), W("6 September", 170.3, 341.6, 10.5, width=60),
+        W("Greater Paris; Havana;", 36.1, 352.4, 10.5, width=107.3), W("DIALOGUE ON MOBILITY", 170.3, 359.6, 11.6, True, width=140),
+        W("Kuala Lumpur", 36.1, 367.5, 10.5, width=65.3),
+        W("Metropolitan challenges —", 36.1, 383.2, 10.5, width=133.5), W("MEETING ON PUBLIC SPACE", 172.6, 387.4, 11.6, True, width=162.3),
+        W("1.3 Advancing mobility", 36.1, 398.3, 10.5, width=110), W("Dozens of people took part in the webinar", 172.6, 407.1, 10.5, width=380),
+        W("Climate resilience", 36.1, 413.4, 10.5, width=90), W("co-organised by Tehran Municipality", 172.6, 422.2, 10.5, width=380),
+    ) == [
+        "Participating members —", "Belo Horizonte; Cairo;", "Greater Paris; Havana;", "Kuala Lumpur",
+        "6 September", "DIALOGUE ON MOBILITY",
+        "Metropolitan challenges —", "1.3 Advancing mobility", "Climate resilience",
+        "MEETING ON PUBLIC SPACE", "Dozens of people took part in the webinar", "co-organised by Tehran Municipality",
+    ]  # fmt: skip

@@ -283,3 +283,37 @@ def test_contents_and_note_printed_on_the_cover_page() -> None:
     assert [ln.text for ln in seg.title_lines] == ["METROPOLIS RAPPORT DE PROGRÈS"]
     assert [ln.text for ln in seg.sections["toc"]] == ["Note du secrétaire général 2", "Activités 8"]
     assert [ln.text for ln in seg.sections["note"]] == ["Notre Plan d'action stratégique a été validé et publié en fin d'année 2020."]
+
+
+def test_margin_fields_of_the_next_activity_set_close_under_the_last_ones() -> None:
+    # A margin column of fields left of each activity's date, title and text. The third
+    # activity prints no members, and its column runs on past its text: the reading order
+    # gives its fields, then the fourth's (set as close under them as they are under each
+    # other, naming a field the third has not), then both activities' main columns. The
+    # fourth's first label stands on its date's line: it opens the fourth's group.
+    lines = [L("ACTIVITÉS", 60, 24, True)]
+    margins, mains = [], []
+    top = 100.0
+    for date, title, fields in [
+        ("2 février", "RÉUNION DU CONSEIL", [("Membres activés —", "Lisbonne"), ("Résultats associés —", "L1A1D1"), ("Partenaires —", "ONU-Habitat")]),
+        ("3 février", "LANCEMENT DU GUIDE", [("Membres activés —", "Berlin; Bogotá"), ("Résultats associés —", "L1A2D4")]),
+        ("8 mars", "JOURNÉE DES FEMMES", [("Résultats associés —", "L1A3D1"), ("Partenaires — ONU-Habitat;", "Cités et gouvernements locaux")]),
+        ("9 avril", "SÉMINAIRE SUR LA MOBILITÉ", [("Membres activés —", "Quito; Lima"), ("Résultats associés —", "L2A2D6")]),
+    ]:
+        y = top
+        margins.append([])
+        for label, value in fields:
+            margins[-1] += [L(label, y, column=1), L(value, y + 15, column=1)]
+            y += 30
+        mains.append([L(date, top + 10, 10, True, x0=190, column=2), L(title, top + 28, 11, True, x0=190, column=2)])
+        mains[-1].append(L("Metropolis a organisé la rencontre avec ses membres.", top + 46, x0=190, column=2))
+        top = y + 7.5
+    lines += margins[0] + mains[0] + margins[1] + mains[1] + margins[2] + margins[3] + mains[2] + mains[3]
+    seg = layout_to_segments(_doc(lines), "fr")
+    got = [(a.date_line.text, {k: [ln.text for ln in v] for k, v in a.fields.items()}) for a in seg.activities]
+    assert got == [
+        ("2 février", {"members": ["Lisbonne"], "results": ["L1A1D1"], "alliances": ["ONU-Habitat"]}),
+        ("3 février", {"members": ["Berlin; Bogotá"], "results": ["L1A2D4"]}),
+        ("8 mars", {"results": ["L1A3D1"], "alliances": ["ONU-Habitat;", "Cités et gouvernements locaux"]}),
+        ("9 avril", {"members": ["Quito; Lima"], "results": ["L2A2D6"]}),
+    ]

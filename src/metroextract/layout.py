@@ -444,6 +444,7 @@ def _vgaps(words: list[Word], col_gap: float, edges: tuple[float, ...] = ()) -> 
     # words or in the block around them (one row of a grid set tight).
     narrow = [g for g in _gaps([(w.x0, w.x1) for w in words], 0.6 * col_gap) if _aligned_edge(words, g[1])]
     narrow += [g for g in _gaps([(w.x0, w.x1) for w in words], 0.3 * col_gap) if g not in narrow and _at_column_edge(words, g, edges)]
+    narrow += [g for g in _gaps([(w.x0, w.x1) for w in words], 0.25 * col_gap) if g not in narrow and _sides_off_baseline(words, g, 0.2 if g[1] - g[0] >= 0.6 * col_gap else 0.35)]
     if narrow:
         gaps = sorted(set(gaps + narrow))
     if not gaps:
@@ -458,6 +459,24 @@ def _vgaps(words: list[Word], col_gap: float, edges: tuple[float, ...] = ()) -> 
         if b - a >= max(col_gap, 1.2 * (near[len(near) // 2] if near else 0.0)) + 2 * _letter_spacing_at(words, a, b):
             out.append((a, b))
     return out
+
+
+def _sides_off_baseline(words: list[Word], gap: tuple[float, float], least: float = 0.2) -> bool:
+    """The words left and right of a gap, of about one size, share no baseline: two
+    columns whose lines fall level by chance (a margin column of fields beside the
+    description, cells of a word processor's table), not a word space: one line keeps its
+    baseline. (Sizes further apart, a figure beside its label, may be centred on each
+    other: no evidence either way.) `least`: the smallest offset, in ems, that counts
+    (more across a gap no wider than a word space: a label's dash set close to the title)."""
+    left = [w for w in words if w.x1 <= gap[0] + 0.5]
+    right = [w for w in words if w.x0 >= gap[1] - 0.5]
+    if not left or not right:
+        return False
+    sizes = [w.size for w in left + right]
+    if max(sizes) > 1.25 * min(sizes):
+        return False
+    tolerance = least * min(sizes)
+    return not any(abs(a.bottom - b.bottom) <= tolerance for a in left for b in right)
 
 
 def _at_column_edge(words: list[Word], gap: tuple[float, float], edges: tuple[float, ...]) -> bool:
@@ -962,7 +981,7 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
             common = _compatible(gut, _vgaps(candidate, col_gap, edges))
             if len(common) < len(gut) and (kept := _keeps_column_edges(gut, bands[j], col_gap)) and all(_aligned_edge(candidate, g1) for _, g1 in kept):
                 common = kept  # a long name running close to the next column's edge
-            if not common or _ends_region(bands, i, j, gut, common, group, col_gap):
+            if not common or _line_from_gutter(bands[j], gut, common, col_gap) or _ends_region(bands, i, j, gut, common, group, col_gap):
                 break
             group = candidate
             gut = common
@@ -1282,6 +1301,18 @@ def _keyed_rows(left: list[Word], right: list[Word], col_gap: float, join_gap: f
     return out
 
 
+def _line_from_gutter(band: list[Word], gut: list[tuple[float, float]], common: list[tuple[float, float]], col_gap: float) -> bool:
+    """The band starts a line inside the region's gutter, leaving of it only a word space
+    at the right column's edge (an activity's date set out of the text's column): a
+    line across the gutter, which ends the region, not a narrower gutter."""
+    for g0, g1 in gut:
+        for c0, c1 in common:
+            if g0 - 0.5 <= c0 and c1 <= g1 + 0.5 and c1 - c0 < min(0.6 * col_gap, 0.5 * (g1 - g0)):
+                if any(g0 - 0.5 <= w.x0 and w.x1 <= c0 + 0.5 for w in band):
+                    return True
+    return False
+
+
 def _justified_line(bands: list[list[Word]], i: int, gut: list[tuple[float, float]]) -> bool:
     """A lone row whose "gutters" the row right above it runs across, set at the same size
     and leading: a justified line with wide word spaces (a list of names). The row below
@@ -1294,6 +1325,8 @@ def _justified_line(bands: list[list[Word]], i: int, gut: list[tuple[float, floa
     size = max(w.size for w in row)
     if _band_gap(above, row) >= 0.6 * size or abs(max(w.size for w in above) - size) >= 0.5 or not _crosses(above, gut):
         return False
+    if any(g1 - g0 >= 2.5 * size and _sides_off_baseline(row, (g0, g1)) for g0, g1 in gut):
+        return False  # two baselines across a gap wider than any stretched space: two columns
     flush = abs(min(w.x0 for w in row) - min(w.x0 for w in above)) < 1.0 and abs(max(w.x1 for w in row) - max(w.x1 for w in above)) < 1.0
     if below is None or _band_gap(row, below) >= 0.6 * size or abs(max(w.size for w in below) - size) >= 0.5:
         return flush

@@ -391,6 +391,12 @@ class ReportLook:
     def next_evidence(self, j: int) -> int | None:
         return next((k for k in self.evidenced if k > j), None)
 
+    def level_with(self, i: int, j: int) -> bool:
+        """Line i starts on line j's line, give or take its height (a margin column's first
+        label beside the date or title it belongs to: cells of one row rarely align)."""
+        a, b = self.lines[i], self.lines[j]
+        return a.page == b.page and abs(a.top - b.top) <= max(a.size, b.size)
+
     def owner_beside(self, i: int, waiting: set[int] | frozenset[int] = frozenset()) -> int | None:
         """The activity start that field line i is printed beside: in a margin column, the
         fields come first in the reading order, level with the date and title on their
@@ -1080,8 +1086,8 @@ class Segmenter:
             return
         if self.cur is not None and not self.cur.fields and not any(self.cur is b for b in self.ahead.values()):
             return  # the current activity's own fields
-        if self.cur is not None and self.continues_fields(i, _field_tag(tg) or tg.runin):
-            return
+        if self.cur is not None and self.continues_fields(i, _field_tag(tg) or tg.runin) and not self.look.level_with(i, j):
+            return  # set close under the group's last field, and not on the line of j's date
         self.close_action_label()
         self.close_activity()
         self.cur = self.ahead[j] = ActivityBlock(action_line=self.action, date_line=self.look.lines[j])
