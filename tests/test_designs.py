@@ -171,3 +171,18 @@ def test_the_end_of_a_grid_row_read_whole_stays_under_it(tmp_path):
 
     pdf, t = render(generate(1304), "reportlab", tmp_path)
     assert [(c.code, c.label) for c in extract_report(pdf).challenge_taxonomy] == [(c["code"], c["label"]) for c in t["challenge_taxonomy"]]
+
+
+def test_board_cards_in_a_ruled_grid_beside_the_members_keep_their_roles(tmp_path):
+    """Seed 1373 (ReportLab): one page per region, its members down the left column, its
+    board as cards in a ruled grid on the right (name, role, position). A card's line
+    level with a member in the same type is still the card's (it sits in a table cell,
+    the members do not); and the roles are the cards' first paragraphs though some
+    cards' details are cut over a page break."""
+    from metroextract.pipeline import extract_report
+
+    pdf, t = render(generate(1373), "reportlab", tmp_path)
+    report = extract_report(pdf)
+    got = {r.name: ([m.name for m in r.members], [(b.role, b.name, b.position) for b in r.board]) for r in report.regions}
+    want = {r["name"]: (r["members"], [(b["role"], b["name"], b["position"]) for b in r["board"]]) for r in t["regions"]}
+    assert got == want

@@ -271,3 +271,27 @@ def test_a_secretariat_section_opened_before_a_region_heading_does_not_end_the_r
     assert [(r.name, [m.name for m in r.members]) for r in regions] == [("Europe", ["Berlin", "Lisbon"]), ("North America", ["Montréal"])]
     regions, staff = parse_who(lines[:4], 9, EN, "en", staff_from=3)
     assert [(r.name, [m.name for m in r.members]) for r in regions] == [("Europe", ["Berlin"])] and texts(staff) == ["Lisbon"]
+
+
+def test_roles_in_details_when_some_cards_lost_a_paragraph() -> None:
+    # name, then role and position in one style; three of the seven cards come with one
+    # paragraph (their others went to a card read before them): the roles still repeat
+    # from card to card, so the first paragraphs are roles, and a card left with only
+    # one of those roles has that role
+    people = [
+        ("Ada Colau", ["Co-president", "Mayor of Barcelona"]), ("Michael Müller", ["Co-president", "Governing Mayor of Berlin"]),
+        ("Pascal Smet", ["Member", "Secretary of State"]), ("Patrick Ollier", ["Member", "President of Greater Paris"]),
+        ("Wen Guohui", ["Member"]), ("Liu Xin", ["Mayor of Hangzhou"]), ("Sun Zhe", ["Mayor of Harbin"]),
+    ]  # fmt: skip
+    lines, top = [], 60.0
+    for name, details in people:
+        lines.append(L(name, 52, top, 10.5, True))
+        for k, d in enumerate(details):
+            lines.append(L(d, 52, top + 16 * (k + 1), 10.5))
+        top += 16 * (len(details) + 1) + 20
+    cards, _ = parse_cards(lines, "board")
+    assert [(c["role"], c["name"], c["detail"]) for c in cards] == [
+        ("Co-president", "Ada Colau", ["Mayor of Barcelona"]), ("Co-president", "Michael Müller", ["Governing Mayor of Berlin"]),
+        ("Member", "Pascal Smet", ["Secretary of State"]), ("Member", "Patrick Ollier", ["President of Greater Paris"]),
+        ("Member", "Wen Guohui", []), (None, "Liu Xin", ["Mayor of Hangzhou"]), (None, "Sun Zhe", ["Mayor of Harbin"]),
+    ]  # fmt: skip

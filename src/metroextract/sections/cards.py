@@ -81,19 +81,44 @@ def roles_in_details(cards: list[dict[str, Any]]) -> bool:
     tight = _tight(named)
     # a card with no detail at all (its details printed on the next page) tells nothing
     paras = [p for c in named if (p := _paragraphs(c, tight))]
-    # most cards, not all: one card's details may have gone to another, broken over columns
-    if not paras or sum(len(p) >= 2 for p in paras) < 0.8 * len(paras):
+    if not paras:
         return False
-    return len(named) == 1 or max(Counter(p[0] for p in paras).values()) >= 2
+    # most cards, not all: one card's details may have gone to another, broken over columns
+    if sum(len(p) >= 2 for p in paras) >= 0.8 * len(paras):
+        return len(named) == 1 or max(Counter(p[0] for p in paras).values()) >= 2
+    # fewer (a grid read across a page break gave details to the wrong cards): still when
+    # most of the split cards open on a paragraph that other cards open on too
+    split = [p for p in paras if len(p) >= 2]
+    return len(split) >= 0.5 * len(paras) and sum(len(p) >= 2 for p in paras if p[0] in _repeated_firsts(paras)) >= 0.6 * len(split)
 
 
-def with_roles(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The cards with their first detail paragraph as their role."""
+def _repeated_firsts(paras: list[list[str]]) -> set[str]:
+    """First paragraphs that open two cards or more among those printing more than one."""
+    counts = Counter(p[0] for p in paras if len(p) >= 2)
+    return {text for text, n in counts.items() if n >= 2}
+
+
+def detail_roles(cards: list[dict[str, Any]]) -> set[str]:
+    """The roles the cards open their details on (first paragraphs that repeat)."""
     tight = _tight(cards)
+    return _repeated_firsts([_paragraphs(c, tight) for c in cards if c["name"]])
+
+
+def with_roles(cards: list[dict[str, Any]], roles: set[str] | None = None) -> list[dict[str, Any]]:
+    """The cards with their first detail paragraph as their role; a card left with one
+    paragraph, one of the `roles` other cards open on (by default: these cards'), has
+    that role and no detail."""
+    tight = _tight(cards)
+    paras = [_paragraphs(c, tight) if c["name"] else [] for c in cards]
+    roles = _repeated_firsts(paras) if roles is None else roles
     out = []
-    for c in cards:
-        paras = _paragraphs(c, tight) if c["name"] else []
-        out.append({**c, "role": paras[0], "detail": paras[1:]} if len(paras) >= 2 else c)
+    for c, ps in zip(cards, paras):
+        if len(ps) >= 2:
+            out.append({**c, "role": ps[0], "detail": ps[1:]})
+        elif len(ps) == 1 and ps[0] in roles:
+            out.append({**c, "role": ps[0], "detail": []})
+        else:
+            out.append(c)
     return out
 
 

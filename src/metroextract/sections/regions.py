@@ -19,7 +19,7 @@ from ..segment import tag_lines
 from ..tabular import cell_pieces, find_tables
 from ..text import fold
 from ..vocab import Vocabulary
-from .cards import parse_cards, roles_in_details, with_roles
+from .cards import detail_roles, parse_cards, roles_in_details, with_roles
 from .contact import contact_lines
 from .lines import attached, cell_text, is_heading, joined_headers, names_of, squash, style_of
 
@@ -193,8 +193,9 @@ def _placed_beside(ln: Line, parts: dict[str, list[Line]], subheads: list[tuple[
     level with a line of a part, in the same style (the rest of a grid's row, the second
     card of a row of cards), it is that part's; under a sub-heading of its own column
     (a board in a sidebar beside the grid), that sub-heading's."""
+    table = ln.cell[0] if ln.cell else None  # a line in a table's cell is no row's rest outside it
     for part in ("members", "focal", "board"):
-        if any(o.page == ln.page and abs(o.top - ln.top) < 0.5 and style_of(o) == style_of(ln) for o in parts[part]):
+        if any(o.page == ln.page and abs(o.top - ln.top) < 0.5 and style_of(o) == style_of(ln) and (o.cell[0] if o.cell else None) == table for o in parts[part]):
             return part
     above = [(h, m) for h, m in subheads if h.page == ln.page and h.top < ln.top and h.x0 - 2 <= ln.x0 < h.x1]
     return max(above, key=lambda hm: hm[0].top)[1] if above else None
@@ -268,9 +269,11 @@ def _regions_of(regions: list[dict[str, Any]], vocab: Vocabulary, lexicon: set[s
     that kind across all regions read so (a role column repeats from region to region)."""
     found = [_cards_of(r, vocab) for r in regions]
     for kind in ("focal", "board"):
-        split = roles_in_details([c for cards, _ in found for c in cards[kind]])
-        for cards, _ in found:
-            cards[kind] = with_roles(cards[kind]) if split else cards[kind]
+        every = [c for cards, _ in found for c in cards[kind]]
+        if roles_in_details(every):
+            roles = detail_roles(every)
+            for cards, _ in found:
+                cards[kind] = with_roles(cards[kind], roles)
     out = [region for r, (cards, _) in zip(regions, found) if (region := _region_of(r, cards, vocab, lexicon)) is not None]
     return out, (found[-1][1] if found else [])
 
