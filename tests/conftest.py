@@ -31,11 +31,17 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 @pytest.fixture(scope="session", autouse=True)
 def _shared_extractions(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> None:
     """Under pytest-xdist, the workers extract each committed fixture once between them:
-    the run's temporary folder (each worker's is inside it) holds the extractions."""
+    the run's temporary folder (each worker's is inside it) holds the extractions. The
+    run's pages OCR'd are kept there too (`METROEXTRACT_OCR_CACHE`, inherited by the CLI
+    and ingest workers the tests start): a scan's pages are read once per run, whichever
+    test, worker or process needs them (a damaged copy, the eval, an ingest)."""
     from . import _fixtures
 
+    run = tmp_path_factory.getbasetemp()
     if worker_id != "master":
-        _fixtures.SHARED = tmp_path_factory.getbasetemp().parent / "extractions"
+        run = run.parent
+        _fixtures.SHARED = run / "extractions"
+    os.environ["METROEXTRACT_OCR_CACHE"] = str(run / "ocr")
 
 
 @pytest.fixture(scope="session")

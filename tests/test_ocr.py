@@ -290,7 +290,7 @@ def test_ocr_stops_at_the_time_limit(tmp_path: Path) -> None:
         fh.write(b"\n%")
     ocr.clear_cache()
     with pytest.raises(ExtractionTimeout, match="OCR took longer than 0.5 s"):
-        ocr_layout(pdf, Settings(timeout_seconds=0.5))
+        ocr_layout(pdf, Settings(timeout_seconds=0.5, ocr_cache=None))  # its pages not kept either
 
 
 @needs_tesseract
@@ -307,6 +307,29 @@ def test_a_page_read_in_one_file_is_not_read_again_in_another(tmp_path: Path) ->
     (b,) = ocr_pages(second, [1], Settings())
     assert b == a and b.seconds == a.seconds > 0  # not read again: the time it took then
     assert "Berlin" in {w.text for w in b.words}
+
+
+@needs_tesseract
+def test_pages_kept_on_disk_are_not_read_again_in_the_next_run(tmp_path: Path) -> None:
+    """`METROEXTRACT_OCR_CACHE`: a re-run (another process: the memory cache is empty)
+    takes each page's OCR from the folder; a kept file cut short is read again."""
+    from metroextract import ocr
+
+    pdf = make_scanned_pdf(tmp_path / "a.pdf", SCANNED_REPORT_LINES)
+    pdf.write_bytes(pdf.read_bytes() + b"\n%")  # this test's own file: no other run kept it
+    kept = tmp_path / "ocr"
+    ocr.clear_cache()
+    (a,) = ocr_pages(pdf, [1], Settings(ocr_cache=kept))
+    ocr.clear_cache()
+    (b,) = ocr_pages(pdf, [1], Settings(ocr_cache=kept))
+    assert b == a and b.seconds == a.seconds > 0  # not read again: the time it took then
+    files = sorted(kept.rglob("*.pickle"))
+    assert len(files) == 2  # by the file's page and by the page's pixels
+    for f in files:
+        f.write_bytes(f.read_bytes()[:20])
+    ocr.clear_cache()
+    (c,) = ocr_pages(pdf, [1], Settings(ocr_cache=kept))
+    assert c.seconds != a.seconds and [w.text for w in c.words] == [w.text for w in a.words]
 
 
 def test_skew_is_measured() -> None:

@@ -233,9 +233,9 @@ def review_accept(
     """Add NAME as an alias of ID in the registry; re-running extraction then resolves it."""
     import os
 
-    from .registry import _default_path, add_alias
+    from .registry import add_alias, default_registry_path
 
-    path = registry or (Path(os.environ["METROEXTRACT_REGISTRY"]) if os.environ.get("METROEXTRACT_REGISTRY") else _default_path())
+    path = registry or (Path(os.environ["METROEXTRACT_REGISTRY"]) if os.environ.get("METROEXTRACT_REGISTRY") else default_registry_path())
     try:
         add_alias(path, name, entity_id)
     except MetroextractError as exc:

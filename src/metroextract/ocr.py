@@ -31,10 +31,14 @@ The set-up commands (`make install`, `.ci/run`) install tesseract and its langua
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
+import os
+import pickle
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 from collections import Counter, OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -132,24 +136,85 @@ _CACHE: OrderedDict[tuple, Any] = OrderedDict()
 _CACHE_PAGES = 1000  # entries: two per page read
 
 
-def _cache_get(key: tuple) -> Any:
+# Bump when what a page's OCR holds changes (ocr_page's measures, the second looks): the
+# pages kept on disk (`Settings.ocr_cache`) under another value are read again.
+OCR_CACHE_VERSION = "1"
+
+
+def _cache_get(key: tuple, disk: DiskCache | None = None) -> Any:
     hit = _CACHE.get(key)
     if hit is not None:
         _CACHE.move_to_end(key)
+    elif disk is not None and (hit := disk.get(key)) is not None:
+        _cache_put(key, hit)
     return hit
 
 
-def _cache_put(key: tuple, value: Any) -> None:
+def _cache_put(key: tuple, value: Any, disk: DiskCache | None = None) -> None:
     _CACHE[key] = value
     _CACHE.move_to_end(key)
     while len(_CACHE) > _CACHE_PAGES:
         _CACHE.popitem(last=False)
+    if disk is not None:
+        disk.put(key, value)
+
+
+@dataclass(frozen=True)
+class DiskCache:
+    """Pages' OCR kept in a folder across processes and runs, one file per key. Its
+    `salt` holds all a reading depends on besides the key: the cache version, tesseract's
+    version, the registry the readings were checked against. A file that cannot be read
+    back is a miss; writes are atomic (two workers may write one key: same bytes)."""
+
+    folder: Path
+    salt: str
+
+    @classmethod
+    def of(cls, settings: Settings) -> DiskCache | None:
+        if settings.ocr_cache is None:
+            return None
+        from .registry import default_registry_path
+
+        registry = settings.registry or default_registry_path()
+        try:
+            reg = hashlib.blake2b(registry.read_bytes(), digest_size=8).hexdigest()
+        except OSError:
+            reg = "none"
+        return cls(Path(settings.ocr_cache), f"{OCR_CACHE_VERSION}|{_tesseract_version()}|{reg}")
+
+    def _path(self, key: tuple) -> Path:
+        digest = hashlib.blake2b(repr((self.salt, key)).encode(), digest_size=16).hexdigest()
+        return self.folder / digest[:2] / f"{digest}.pickle"
+
+    def get(self, key: tuple) -> Any:
+        try:
+            return pickle.loads(self._path(key).read_bytes())
+        except Exception:  # noqa: BLE001 - missing, cut short or stale: read the page again
+            return None
+
+    def put(self, key: tuple, value: Any) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written costs time, never the extraction
+
+
+@functools.cache
+def _tesseract_version() -> str:
+    try:
+        out = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, timeout=30)
+        return (out.stdout or out.stderr).splitlines()[0].strip()
+    except (OSError, subprocess.SubprocessError, IndexError):
+        return "unknown"
 
 
 def _pixels_key(rgb: Any, width: float, height: float, angle: float, dpi: int, languages: str) -> tuple:
     """The cache key of a rendered page: what tesseract and the measures are given."""
-    import hashlib
-
     digest = hashlib.blake2b(rgb.tobytes(), digest_size=16).hexdigest()
     return ("pixels", digest, rgb.shape, round(width, 2), round(height, 2), round(angle, 3), dpi, languages)
 
@@ -392,6 +457,7 @@ def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_D
     used: dict[int, str] = {}
     pixels: dict[int, tuple] = {}  # cache keys of the pages rendered
     languages = settings.ocr_languages
+    disk = DiskCache.of(settings)
     jobs = ocr_jobs_for(settings)
     lexicon = base_lexicon(settings.ocr_languages, settings.registry)
     try:
@@ -405,7 +471,7 @@ def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_D
                         lang = detect_language([w.text for r in results.values() for w in r.words])
                         languages = languages_first(settings.ocr_languages, lang)
                     used[pno] = languages
-                    hit = _cache_get((sha, pno, dpi, languages))
+                    hit = _cache_get((sha, pno, dpi, languages), disk)
                     if hit is not None:
                         results[pno] = hit
                         continue
@@ -419,7 +485,7 @@ def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_D
                         results[pno] = PageOcr(pno, 0.0, 0.0, [], False, [], 0.0, 0, 0.0, [], failed=f"PDFium cannot render it ({exc})")
                         continue
                     pixels[pno] = _pixels_key(rgb, w, h, angle, dpi, languages)
-                    hit = _cache_get(pixels[pno])
+                    hit = _cache_get(pixels[pno], disk)
                     if hit is not None:
                         results[pno] = replace(hit, pno=pno)
                         continue
@@ -436,9 +502,10 @@ def ocr_pages(path: Path, pages: list[int], settings: Settings, dpi: int = OCR_D
     finally:
         doc.close()
     for pno, res in results.items():
-        _cache_put((sha, pno, dpi, used[pno]), res)
+        keep = None if res.failed else disk  # a page PDFium could not render: nothing to keep
+        _cache_put((sha, pno, dpi, used[pno]), res, keep)
         if pno in pixels:
-            _cache_put(pixels[pno], res)
+            _cache_put(pixels[pno], res, keep)
     return [results[p] for p in pages]
 
 

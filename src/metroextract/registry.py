@@ -172,7 +172,7 @@ class Registry(_Frozen):
         return self._choices[kind]
 
 
-def _default_path() -> Path:
+def default_registry_path() -> Path:
     env = os.environ.get(ENV_VAR)
     return Path(env) if env else PACKAGED_REGISTRY
 
@@ -220,7 +220,7 @@ _LOADED_MAX = 8
 
 def load_registry(path: Path | None = None) -> Registry:
     """Load and validate the registry: `path`, else $METROEXTRACT_REGISTRY, else the packaged file."""
-    path = Path(path) if path is not None else _default_path()
+    path = Path(path) if path is not None else default_registry_path()
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

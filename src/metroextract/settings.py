@@ -29,6 +29,10 @@ class Settings(BaseSettings):
         None,
         description="pages of one file OCR'd side by side (one single-threaded tesseract each); unset: every core of the machine, shared among the files a run extracts at once",
     )
+    ocr_cache: Path | None = Field(
+        None,
+        description="folder keeping each page's OCR between runs (a re-run after a parser change, a copy of a scan, a damaged edition OCR nothing twice); unset: kept in memory for the process only",
+    )
     min_readable_page_share: float = Field(
         0.5,
         description="a damaged PDF is extracted from its readable pages (each page skipped is a warning) unless fewer than this share of its pages can be read: then it is quarantined as corrupt",
