@@ -186,3 +186,19 @@ def test_board_cards_in_a_ruled_grid_beside_the_members_keep_their_roles(tmp_pat
     got = {r.name: ([m.name for m in r.members], [(b.role, b.name, b.position) for b in r.board]) for r in report.regions}
     want = {r["name"]: (r["members"], [(b["role"], b["name"], b["position"]) for b in r["board"]]) for r in t["regions"]}
     assert got == want
+
+
+def test_a_transposed_table_s_value_on_its_row_header_s_line_is_that_row_s(tmp_path):
+    """Seed 1384 (Typst): meetings as a transposed table, the row headers bold and run into
+    their values on one line ("Alliances EUROCITIES, ONU Mujeres"), a month with no
+    members: each value goes to the header on its line, not to the row above it. Seed
+    1348 (Typst): key-figure tiles whose labels wrap to within half an em of the next
+    tile stay two columns (a line going on across the gap is no line starting in it)."""
+    from metroextract.pipeline import extract_report
+
+    pdf, t = render(generate(1384), "typst", tmp_path)
+    got = [(m.month, [x.name for x in m.members], [x.name for x in m.alliances]) for m in extract_report(pdf).bilateral_meetings]
+    want = [(m["month"], m["members"], m["alliances"]) for m in t["bilateral_meetings"]]
+    assert got[:2] == want[:2]  # (the third month's rows go on at the next column's head)
+    pdf, t = render(generate(1348), "typst", tmp_path)
+    assert [(k.value, k.label) for k in extract_report(pdf).key_figures] == [(k["value"], k["label"]) for k in t["key_figures"]]

@@ -1308,9 +1308,14 @@ def _line_from_gutter(band: list[Word], gut: list[tuple[float, float]], common: 
     for g0, g1 in gut:
         for c0, c1 in common:
             if g0 - 0.5 <= c0 and c1 <= g1 + 0.5 and c1 - c0 < min(0.6 * col_gap, 0.5 * (g1 - g0)):
-                if any(g0 - 0.5 <= w.x0 and w.x1 <= c0 + 0.5 for w in band):
+                if any(g0 - 0.5 <= w.x0 and w.x1 <= c0 + 0.5 and not _word_before(w, band) for w in band):
                     return True
     return False
+
+
+def _word_before(w: Word, band: list[Word]) -> bool:
+    """A word of w's line ends within a word space or two left of it (w goes on a line)."""
+    return any(o is not w and abs(o.bottom - w.bottom) < 0.2 * w.size and 0 <= w.x0 - o.x1 < 1.5 * w.size for o in band)
 
 
 def _justified_line(bands: list[list[Word]], i: int, gut: list[tuple[float, float]]) -> bool:

@@ -136,7 +136,9 @@ def _transposed(lines: list[Line], labels: dict[str, str], vocab: Vocabulary, pe
         row = sorted((o for o, _ in heads if o.page == m.page and abs(o.top - m.top) < 0.5 * m.size), key=lambda o: o.x0)
         right = next((o.x0 for o in row if o.x0 > m.x0 + 1), float("inf"))
         band = _band_of(m, [o for o, _ in heads], lines)
-        band_keys = sorted(((k, f) for k, f in keys if band(k, m.top - 1) and k.x1 <= m.x0 + 1), key=lambda kf: (kf[0].page, kf[0].top))
+        # row headers start left of the month's column (a header cut from its value's line
+        # has an estimated end: its own words' widths are not known)
+        band_keys = sorted(((k, f) for k, f in keys if band(k, m.top - 1) and (k.x1 <= m.x0 + 1 or k.x0 < m.x0 - k.size)), key=lambda kf: (kf[0].page, kf[0].top))
         cells: dict[str, list[Line]] = {"format": [], "members": [], "alliances": []}
         column = [v for v in values if band(v, m.top + 0.5 * m.size) and m.x0 - m.size <= v.x0 < right - 0.5 * m.size]
         # (row headers centred on their rows: only within one page)
@@ -145,7 +147,9 @@ def _transposed(lines: list[Line], labels: dict[str, str], vocab: Vocabulary, pe
             centred = None  # a value in no row: the headers are not centred on rows of cells
         for v in column:
             above = [f for k, f in band_keys if (k.page, k.top) <= (v.page, v.top + 0.5 * v.size)]
-            field = centred.get(id(v)) if centred is not None else (above[-1] if above else None)
+            level = [f for k, f in band_keys if k.page == v.page and abs(k.top - v.top) < 0.25 * v.size]
+            # a value on its row header's line is that row's, wherever others are centred
+            field = level[0] if level else centred.get(id(v)) if centred is not None else (above[-1] if above else None)
             if field in cells:
                 cells[field].append(v)
                 used.add(id(source[id(v)]))
