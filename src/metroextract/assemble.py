@@ -58,17 +58,14 @@ def _compounds_broken(runs: list[list[Line]], printed: set[str], lang: str) -> s
     language's dictionary knows both words and not the two run together: a compound broken
     at its own hyphen ("Bourgmestre-" / "gouverneur de Berlin"), whose hyphen stays; a word
     the layout hyphenated ("métho-" / "dologies") has no such halves."""
-    from .ocr_words import dictionary_words  # tesseract's word lists (empty without them)
+    from .ocr_words import compound_halves  # tesseract's word lists (none: no compound)
 
-    dictionary = dictionary_words(lang)
     out: set[str] = set()
     for lines in runs:
         for a, b in zip(lines, lines[1:]):
             head, tail = _HEAD_RE.search(a.text.rstrip()), _TAIL_RE.match(b.text.strip())
-            if head and tail and tail.group(1)[:1].islower():
-                h, t = head.group(1).lower(), tail.group(1)
-                if h in dictionary and t in dictionary and h + t not in dictionary and h + t not in printed:
-                    out.add(f"{h}-{t}")
+            if head and tail and tail.group(1)[:1].islower() and compound_halves(head.group(1), tail.group(1), lang, printed):
+                out.add(f"{head.group(1).lower()}-{tail.group(1)}")
     return out
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .models import Challenge
-from .ocr_words import dictionary_words
+from .ocr_words import compound_halves, dictionary_words
 from .text import strip_marks
 from .vocab import Vocabulary, hyphenated_words
 
@@ -315,16 +315,7 @@ def _words_apart(left: str, right: str, lexicon: set[str] | None) -> bool:
     """
     head = re.search(r"([^\W\d_]{3,})-$", left)
     tail = re.match(r"[^\W\d_]{3,}", right)
-    if not (head and tail):
-        return False
-    h, t = head.group(1).lower(), tail.group(0).lower()
-    if lexicon and h + t in lexicon:
-        return False
-    # The dictionaries (tesseract's word lists) know a compound's halves as words and not
-    # the two run together; a word the layout hyphenated has no such halves ("dévelop-").
-    # The report's own words stand in without them (they also hold the halves of a break).
-    known = dictionary_words(None) or lexicon or set()
-    return h in known and t in known and h + t not in known
+    return bool(head and tail) and compound_halves(head.group(1), tail.group(0), None, lexicon, fallback=True)
 
 
 def _compound_at_break(left: str, right: str) -> bool:

@@ -157,6 +157,24 @@ def dictionary_words(lang: str | None) -> frozenset[str]:
     return frozenset().union(*(language_words(c) for c in codes))
 
 
+def compound_halves(head: str, tail: str, lang: str | None, printed: set[str] | frozenset[str] | None = None, *, fallback: bool = False) -> bool:
+    """A line-end hyphen between `head` and `tail` is a compound's, and stays: the
+    dictionaries (tesseract's word lists of `lang`, every language's when None) know both
+    halves as words and not the two run together, and the report does not print them
+    joined (`printed`); a word the layout hyphenated has no such halves ("dévelop-" /
+    "pement"). `fallback`: without dictionaries, the report's own words stand in (they
+    hold the halves of a break too, so the rule is weaker then).
+
+    >>> compound_halves("Bourgmestre", "gouverneur", "fr"), compound_halves("métho", "dologies", "fr")
+    (True, False)
+    """
+    h, t = head.lower(), tail.lower()
+    if printed and h + t in printed:
+        return False
+    known = dictionary_words(lang) or (printed if fallback and printed else frozenset())
+    return h in known and t in known and h + t not in known
+
+
 @functools.cache
 def accented_forms(lang: str | None) -> dict[str, frozenset[str]]:
     """The dictionary's words that carry accents, by `letters_key` ("jovenes": {"jóvenes"})."""
