@@ -202,3 +202,14 @@ def test_a_transposed_table_s_value_on_its_row_header_s_line_is_that_row_s(tmp_p
     assert got[:2] == want[:2]  # (the third month's rows go on at the next column's head)
     pdf, t = render(generate(1348), "typst", tmp_path)
     assert [(k.value, k.label) for k in extract_report(pdf).key_figures] == [(k["value"], k["label"]) for k in t["key_figures"]]
+
+
+def test_a_contact_box_level_with_a_table_s_header_is_no_column_of_it(tmp_path):
+    """Seed 1383 (Chromium): the staff table (zebra rows, no rules) has the contact box's
+    heading, in the header's type, level with its header row in the next page column; the
+    box's lines keep their own leading, never level with the table's rows: it is no third
+    column, and the table goes on at the head of that page column, header not repeated."""
+    from metroextract.pipeline import extract_report
+
+    pdf, t = render(generate(1383), "chromium", tmp_path)
+    assert [(s.name, s.position) for s in extract_report(pdf).secretariat] == [(s["name"], s["position"]) for s in t["secretariat"]]

@@ -18,6 +18,7 @@ the next page with its header repeated is one table.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .models import Line
@@ -357,19 +358,29 @@ def _next_page_head(bands: list[list[Line]], k: int, walk: _Walk, source: dict[i
     return None
 
 
-def _own_header_cells(band: list[Line], vocab: Vocabulary, keys: tuple[str, ...]) -> tuple[list[Line], float]:
+def _own_header_cells(band: list[Line], vocab: Vocabulary, keys: tuple[str, ...], below: Sequence[list[Line]] = ()) -> tuple[list[Line], float]:
     """A band's lines that can be header cells, and the table's right edge: beside the
     cells naming columns, a line in another type (a grid of names, a contact box, set
-    level with the table in the next page column) is not one of them, and the table's
+    level with the table in the next page column) is not one of them, nor one in the same
+    type whose lines under it (`below`: the next bands) never stand level with the named
+    columns' (a contact box's heading: its lines keep their own leading), and the table's
     rows stop short of it; a line between two of them is one."""
     named = [ln for ln in band if header_key(ln.text, vocab, keys)]
     if len(named) < 2:
         return band, float("inf")
     styles = {(round(ln.size, 1), ln.bold) for ln in named}
     first, last = min(ln.x0 for ln in named), max(ln.x0 for ln in named)
-    own = [ln for ln in band if first <= ln.x0 <= last or (round(ln.size, 1), ln.bold) in styles]
+    own = [ln for ln in band if first <= ln.x0 <= last or ((round(ln.size, 1), ln.bold) in styles and not _own_leading(ln, named, below))]
     right = min((ln.x0 for ln in band if ln.x0 > last and ln not in own), default=float("inf"))
     return own, right
+
+
+def _own_leading(head: Line, named: list[Line], below: Sequence[list[Line]]) -> bool:
+    """Two lines or more start under `head` and none stands level with a line under the
+    named header cells: a block beside the table, not a column of its rows."""
+    under = [ln for band in below for ln in band if ln.page == head.page and abs(ln.x0 - head.x0) < 0.6 * head.size]
+    cells = [ln for band in below for ln in band if ln.page == head.page and any(abs(ln.x0 - h.x0) < 0.6 * h.size for h in named)]
+    return len(under) >= 2 and bool(cells) and not any(abs(u.top - c.top) < 0.2 * u.size for u in under for c in cells)
 
 
 def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> list[Table]:
@@ -393,7 +404,7 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
     out: list[Table] = []
     k = 0
     while k < len(bands):
-        bands[k], right = _own_header_cells(bands[k], vocab, keys)
+        bands[k], right = _own_header_cells(bands[k], vocab, keys, bands[k + 1 : k + 8])
         band, header, k = _header_band(bands, k, vocab, keys)
         hk = [header_key(ln.text, vocab, keys) for ln in band]
         if len(band) < 2 or sum(h is not None for h in hk) < 2 or len(set(h for h in hk if h)) < 2 or not set(required) <= set(hk):
