@@ -213,3 +213,15 @@ def test_a_contact_box_level_with_a_table_s_header_is_no_column_of_it(tmp_path):
 
     pdf, t = render(generate(1383), "chromium", tmp_path)
     assert [(s.name, s.position) for s in extract_report(pdf).secretariat] == [(s["name"], s["position"]) for s in t["secretariat"]]
+
+
+def test_margin_fields_beside_a_title_first_activity_stay_its_own(tmp_path):
+    """Seed 1409 (WeasyPrint; measured untouched after the margin-column work, where it
+    fell): title first, its date under it, a margin column of fields read before both. A
+    label on the date's line waits for the title's activity: that date is its own, no
+    other activity's start."""
+    from metroextract.pipeline import extract_report
+
+    pdf, t = render(generate(1409), "weasyprint", tmp_path)
+    got = [(a.title, [(c.code, c.label) for c in a.challenges]) for a in extract_report(pdf).activities]
+    assert got == [(a["title"], [(c["code"], c["label"]) for c in a["challenges"]]) for a in t["activities"]]

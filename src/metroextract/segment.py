@@ -1081,7 +1081,9 @@ class Segmenter:
         tg = self.look.tags[i]
         if not (tg.runin or _field_tag(tg)):
             return
-        j = self.look.owner_beside(i, set(self.ahead))
+        # (a title-first activity waits by its title: its date below is no other start)
+        waiting = set(self.ahead) | {d for k in self.ahead if (d := self.look.title_runs.get(k)) is not None}
+        j = self.look.owner_beside(i, waiting)
         if j is None:
             return
         if self.cur is not None and not self.cur.fields and not any(self.cur is b for b in self.ahead.values()):
