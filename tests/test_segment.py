@@ -317,4 +317,3 @@ def test_margin_fields_of_the_next_activity_set_close_under_the_last_ones() -> N
         ("8 mars", {"results": ["L1A3D1"], "alliances": ["ONU-Habitat;", "Cités et gouvernements locaux"]}),
         ("9 avril", {"members": ["Quito; Lima"], "results": ["L2A2D6"]}),
     ]
-
