@@ -325,6 +325,9 @@ def test_pages_kept_on_disk_are_not_read_again_in_the_next_run(tmp_path: Path) -
     assert b == a and b.seconds == a.seconds > 0  # not read again: the time it took then
     files = sorted(kept.rglob("*.pickle"))
     assert len(files) == 2  # by the file's page and by the page's pixels
+    from metroextract.atomic import file_mode
+
+    assert {f.stat().st_mode & 0o777 for f in files} == {file_mode()}  # the umask's, not owner-only
     for f in files:
         f.write_bytes(f.read_bytes()[:20])
     ocr.clear_cache()

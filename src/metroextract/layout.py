@@ -438,13 +438,15 @@ def _vgaps(words: list[Word], col_gap: float, edges: tuple[float, ...] = ()) -> 
     gutter; scaling by the neighbouring font size keeps them in one piece. `edges`: the
     column edges of the block the words are part of (`_column_edges`).
     """
-    gaps = _gaps([(w.x0, w.x1) for w in words], col_gap)
+    spans = [(w.x0, w.x1) for w in words]
+    gaps = _gaps(spans, col_gap)
     # A gutter narrower than the type beside it allows is still one where three rows or
     # more start exactly at its right edge (tiles set close, columns set tight), in these
-    # words or in the block around them (one row of a grid set tight).
-    narrow = [g for g in _gaps([(w.x0, w.x1) for w in words], 0.6 * col_gap) if _aligned_edge(words, g[1])]
-    narrow += [g for g in _gaps([(w.x0, w.x1) for w in words], 0.3 * col_gap) if g not in narrow and _at_column_edge(words, g, edges)]
-    narrow += [g for g in _gaps([(w.x0, w.x1) for w in words], 0.25 * col_gap) if g not in narrow and _sides_off_baseline(words, g, 0.2 if g[1] - g[0] >= 0.6 * col_gap else 0.35)]
+    # words or in the block around them (one row of a grid set tight); or one whose two
+    # sides share no baseline (two columns whose lines fall level by chance).
+    narrow = [g for g in _gaps(spans, 0.6 * col_gap) if _aligned_edge(words, g[1])]
+    narrow += [g for g in _gaps(spans, 0.3 * col_gap) if g not in narrow and _at_column_edge(words, g, edges)]
+    narrow += [g for g in _gaps(spans, 0.25 * col_gap) if g not in narrow and _sides_off_baseline(words, g, 0.2 if g[1] - g[0] >= 0.6 * col_gap else 0.35)]
     if narrow:
         gaps = sorted(set(gaps + narrow))
     if not gaps:

@@ -33,12 +33,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
-import os
 import pickle
 import re
 import shutil
 import subprocess
-import tempfile
 import time
 from collections import Counter, OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -193,13 +191,10 @@ class DiskCache:
             return None
 
     def put(self, key: tuple, value: Any) -> None:
-        path = self._path(key)
+        from .atomic import atomic_write_bytes  # the project's one writer (umask modes, rename)
+
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, path)
+            atomic_write_bytes(self._path(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # a cache that cannot be written costs time, never the extraction
 
