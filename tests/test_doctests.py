@@ -15,6 +15,7 @@ MODULES = [
     "metroextract.repair",
     "metroextract.activity_report",
     "metroextract.segment",
+    "metroextract.section_checks",
 ]
 
 

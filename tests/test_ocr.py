@@ -1,7 +1,8 @@
-"""OCR: scans of every fixture design read like their text editions, typography recovered
-from the pixels, the quality verdict on broken scans, mixed PDFs, robust input.
+"""OCR: scans read like their text editions (two designs here, every design in
+`bench/scans.py --bundled`), typography recovered from the pixels, the quality verdict on
+broken scans, mixed PDFs, robust input.
 
-The slow tests OCR each scanned fixture once per session: reports come from
+The slow tests OCR each scan they read once per session: reports come from
 `_fixtures.extracted` (cached), and `ocr.py` keeps the OCR of a file's pages in memory,
 so the typography test reads them again for free, as do the data package and eval tests
 for the one scan they take (es-2021-01-04-scanned-newsletter).
@@ -47,7 +48,13 @@ TEXT_EDITION = {
     "en-2021-01-04-scanned-wordproc": "en-2021-01-04-wordproc",
 }
 
-# The issue's bar for every scanned fixture.
+# The scans read here: the two short ones (10 and 11 pages, the French and the Spanish
+# design; the typography test and the data package read the same pages). The four long
+# ones (17-31 pages, five minutes of OCR on two cores) are `bench/scans.py --bundled`'s,
+# held to the same bars: the suite trims its distributions to a sample.
+IN_SUITE = ("fr-2021-10-2022-01-scanned", "es-2021-01-04-scanned-newsletter")
+
+# The issue's bar for every scanned fixture (bench/scans.py BUNDLED_BARS: the same).
 MIN_ACTIVITY_F1 = 0.95
 MIN_DATES = 0.95
 MIN_TITLES = 0.90
@@ -60,14 +67,14 @@ MIN_MEMBERS = 0.90
 def test_every_design_has_a_scan() -> None:
     designs = {json.loads((FIXTURES / f"{n}.truth.json").read_text(encoding="utf-8"))["layout"] for n in SCANNED}
     assert {"scanned", "scanned-newsletter", "scanned-brochure", "scanned-variant", "scanned-digest", "scanned-wordproc"} <= designs
-    assert set(SCANNED) == set(TEXT_EDITION)
+    assert set(SCANNED) == set(TEXT_EDITION) >= set(IN_SUITE)
     for name in SCANNED:
         assert (FIXTURES / f"{name}.pdf").stat().st_size < 2_000_000, name
 
 
 @pytest.mark.slow
 @needs_tesseract
-@pytest.mark.parametrize("name", SCANNED)
+@pytest.mark.parametrize("name", IN_SUITE)
 def test_scan_reads_like_its_text_edition(name: str) -> None:
     report = extracted(name)
     score = score_fixture(name, truth(name), report)
@@ -102,7 +109,7 @@ def _matched_lines(scan: DocumentLayout, text: DocumentLayout) -> list[tuple[Lin
 
 @pytest.mark.slow
 @needs_tesseract
-@pytest.mark.parametrize("name", ["es-2021-01-04-scanned-newsletter", "en-2021-01-04-scanned-brochure"])
+@pytest.mark.parametrize("name", ["es-2021-01-04-scanned-newsletter", "fr-2021-10-2022-01-scanned"])
 def test_typography_recovered_from_the_pixels(name: str) -> None:
     """Against the text edition: weight, size and colour of the lines, letter by letter."""
     scan = ocr_layout(FIXTURES / f"{name}.pdf", Settings())

@@ -537,3 +537,55 @@ def test_a_section_missing_from_an_otherwise_complete_report():
     q = sc.section_quality(_report(**parts), {})
     assert (q["table_of_contents"].verdict, _codes(q["table_of_contents"].reasons)) == ("needs_review", ["section_expected"])
     assert sc.section_quality(_report(secretariat=parts["secretariat"]), {})["table_of_contents"].verdict == "absent"  # a report of a few sections
+
+
+def _board_region(name: str, board: list[tuple[str, str, str | None]], focal: list[tuple[str, str]] = ()) -> Region:
+    from metroextract.models import BoardMember, FocalPoint
+
+    return Region(
+        name=name, members=[MemberRef(name="Accra")], honorary_members=[],
+        focal_points=[FocalPoint(role=r, name=n, place=None) for r, n in focal],
+        board=[BoardMember(role=r, name=n, position=p) for r, n, p in board],
+    )  # fmt: skip
+
+
+RIGHT_BOARD = [("Co-president", "Carolina Cosse", "Mayor of Montevideo"), ("Member", "Mario Durán", "Mayor of San Salvador"), ("Member", "Ricardo Nunes", "Mayor of São Paulo")]
+RIGHT_FOCAL = [("Regional Secretary", "Hugo Salomão França"), ("General Secretariat", "Oscar Chamat")]
+
+
+def test_board_roles_the_vocabulary_does_not_know_and_a_board_read_as_focal_points():
+    right = _report(regions=[_board_region("Latin America and the Caribbean", RIGHT_BOARD, RIGHT_FOCAL)])
+    assert sc.check_board_roles(right) == []
+    hyphen_lost = _report(regions=[_board_region("Europe", [("Copresident", "Ada Colau", "Mayor of Barcelona"), *RIGHT_BOARD[1:]])])
+    assert [(r.code, r.message) for r in sc.check_board_roles(hyphen_lost)] == [("unknown_role", "board roles the vocabulary does not know: 'Copresident'")]
+    as_focal = _report(regions=[_board_region("Asia-Pacific", [], [*RIGHT_FOCAL, ("Member", "Liu Xin")])])
+    assert [(r.code, r.message) for r in sc.check_board_roles(as_focal)] == [("board_as_focal_points", "focal points with a board role: Liu Xin (Member)")]
+
+
+def test_board_members_without_the_position_the_others_have():
+    full = [(r, f"{n} {i}", p) for i in range(2) for r, n, p in RIGHT_BOARD]  # six members
+    assert sc.check_board_positions(_report(regions=[_board_region("Africa", full)])) == []
+    one_lost = [*full[:-1], ("Member", "Soham El Wardini", None)]
+    assert [(r.code, r.message) for r in sc.check_board_positions(_report(regions=[_board_region("Africa", one_lost)]))] == [
+        ("incomplete_items", "1 of 6 board members have no position: Soham El Wardini")
+    ]
+    none_printed = [(r, n, None) for r, n, _ in full]  # a report printing no positions at all
+    assert sc.check_board_positions(_report(regions=[_board_region("Africa", none_printed)])) == []
+
+
+def test_a_board_entry_holding_a_second_person():
+    assert sc.check_joined_people(_report(regions=[_board_region("Latin America and the Caribbean", RIGHT_BOARD, RIGHT_FOCAL)])) == []
+    two_positions = [*RIGHT_BOARD[:2], ("Member", "Ricardo Nunes", "Mayor of São Paulo Mayor of Bogotá")]
+    role_in_name = [*RIGHT_BOARD[:2], ("Member", "Ricardo Nunes Member Mayor of São Paulo", None)]
+    staff_in_position = [*RIGHT_BOARD[:2], ("Member", "Ricardo Nunes", "Mayor of São Paulo Octavi de la Varga, Secretary General")]
+    for board, who in ((two_positions, "Ricardo Nunes"), (role_in_name, "Ricardo Nunes Member Mayor of São Paulo"), (staff_in_position, "Ricardo Nunes")):
+        report = _report(regions=[_board_region("Latin America and the Caribbean", board)], secretariat=[StaffMember(name="Octavi de la Varga", position="Secretary General")])
+        assert [(r.code, r.message) for r in sc.check_joined_people(report)] == [("joined_items", f"1 board or focal-point entries hold a second person: {who!r}")]
+
+
+def test_a_region_without_the_board_every_other_region_prints():
+    names = ("Africa", "Asia-Pacific", "Europe", "North America")
+    complete = [_board_region(n, RIGHT_BOARD, RIGHT_FOCAL) for n in names]
+    assert sc.check_region_parts(_report(regions=complete)) == []
+    lost = [*complete[:3], _board_region("North America", [], RIGHT_FOCAL)]
+    assert [(r.code, r.message) for r in sc.check_region_parts(_report(regions=lost))] == [("incomplete_items", "regions without board where the others have them: North America")]

@@ -3,15 +3,17 @@
 Each rule is (name, pattern, replacement), applied in order to every word the layout
 stage reads. Producers map glyphs to the wrong code points in many ways; a rule is added
 here, with a doctest, when a report shows a new one. Rules never guess at meaning: they
-only undo mappings that cannot be right where they stand (a soft hyphen is invisible by
-definition, so one printed between two digits was a hyphen in the design).
+only undo mappings that cannot be right where they stand. A page holds only what was
+painted, so a soft hyphen inside a word on a line was drawn: the design printed a hyphen
+there (Typst maps its hyphen glyph to U+00AD: "Co\u00adpresident"). At a word's end it is
+the mark of a word broken at the line's end, which the line joining handles: dropped.
 
 >>> repair_text("15\u00ad21 février")
 '15-21 février'
 >>> repair_text("COVID\u00ad19 et L1A2\u00adD4")
 'COVID-19 et L1A2-D4'
->>> repair_text("métho\u00addologies")
-'méthodologies'
+>>> repair_text("Co\u00adpresident: Ada Colau"), repair_text("métho\u00ad")
+('Co-president: Ada Colau', 'métho')
 >>> repair_text("ﬁnancement ﬂuide")
 'financement fluide'
 >>> repair_text("\uf0b7 Montevideo")
@@ -30,7 +32,9 @@ RULES: list[tuple[str, re.Pattern[str], str]] = [
     # A soft hyphen between digits ("15\u00ad21 février") or inside a code of capitals and
     # digits ("COVID\u00ad19", "L1A2\u00adD4") stands where the design printed a hyphen.
     ("soft hyphen in a number or code", re.compile(r"(?<=[0-9A-Z])\u00ad(?=[0-9])|(?<=[0-9])\u00ad(?=[0-9A-Z])"), "-"),
-    # Elsewhere a soft hyphen is a break opportunity, never printed text.
+    # Between two letters of a word it was drawn as a hyphen too ("Co\u00adpresident").
+    ("soft hyphen inside a word", re.compile(r"(?<=[^\W\d_])\u00ad(?=[^\W\d_])"), "-"),
+    # At a word's end it marks a word broken at the line's end: dropped.
     ("soft hyphen", re.compile("\u00ad"), ""),
     # Unicode hyphens (U+2010, U+2011 non-breaking, U+2027 hyphenation point as a dash).
     ("unicode hyphens", re.compile("[\u2010\u2011]"), "-"),

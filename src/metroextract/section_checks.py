@@ -75,6 +75,13 @@ MAX_ORDER_BREAKS = 0
 SORTED_SHARE = 0.15
 UNSORTED_SHARE = 0.25
 MIN_MEMBERS_FOR_ORDER = 5
+# Board roles outside the language's vocabulary (data/lang/*.yaml board_roles: an archivist
+# adds a role the reports use); board members without a position are read wrong when at
+# least this share of the others have one; a region lacking a part every other region has
+# (at least this many of them) lost it.
+MAX_UNKNOWN_BOARD_ROLES = 0
+MIN_POSITIONED_SHARE = 0.8
+MIN_REGIONS_FOR_PARTS = 3
 # Meetings with neither members nor alliances (a month header with nothing under it).
 MAX_EMPTY_HEADERS = 0
 # Share of a section's letters on lines no item took (a heading the segmenter missed, a
@@ -510,6 +517,81 @@ def check_board_order(report: Report, page: int | None = None) -> Reasons:
     return []
 
 
+def _board_role_keys(lang: str) -> frozenset[str]:
+    v = all_vocabularies().get(lang)
+    return frozenset(fold(r) for r in (v.board_roles if v else ()))
+
+
+def check_board_roles(report: Report, page: int | None = None) -> Reasons:
+    """Board roles the language's vocabulary does not hold ("Copresident" for
+    "Co-president", a person's name read as the role), and focal points given a board
+    role (a board read as a list of focal points)."""
+    roles = _board_role_keys(report.language)
+    if not roles:
+        return []
+    unknown = sorted({b.role for g in report.regions for b in g.board if fold(b.role) not in roles})
+    as_focal = sorted({f"{p.name} ({p.role})" for g in report.regions for p in g.focal_points if fold(p.role) in roles})
+    out: Reasons = []
+    if len(unknown) > MAX_UNKNOWN_BOARD_ROLES:
+        out.append(_reason("unknown_role", f"board roles the vocabulary does not know: {', '.join(repr(r) for r in unknown[:4])}", page))
+    if as_focal:
+        out.append(_reason("board_as_focal_points", f"focal points with a board role: {', '.join(as_focal[:4])}", page))
+    return out
+
+
+def check_board_positions(report: Report, page: int | None = None) -> Reasons:
+    """Board members without a position where the report gives nearly every other one a
+    position (a card's position read into its neighbour, or lost)."""
+    board = [b for g in report.regions for b in g.board]
+    missing = [b.name for b in board if not b.position]
+    if not board or not missing or len(missing) > (1 - MIN_POSITIONED_SHARE) * len(board):
+        return []
+    return [_reason("incomplete_items", f"{len(missing)} of {len(board)} board members have no position: {', '.join(missing[:4])}", page)]
+
+
+def _opening_repeated(text: str) -> bool:
+    """A position whose two opening words come back later in it: two positions run
+    together ("Maire de San Salvador Maire de Bogotá").
+
+    >>> _opening_repeated("Maire de San Salvador Maire de Bogotá"), _opening_repeated("Mayor of Barcelona and President of the AMB")
+    (True, False)
+    """
+    ws = words(text)
+    return len(ws) >= 4 and any(ws[i : i + 2] == ws[:2] for i in range(2, len(ws) - 1))
+
+
+def check_joined_people(report: Report, page: int | None = None) -> Reasons:
+    """A board member's or focal point's text holding a second person: another listed
+    person's name, a board role inside a name, or a position printed twice."""
+    roles = _board_role_keys(report.language)
+    people = [p for g in report.regions for p in (*g.board, *g.focal_points)]
+    names = {fold(p.name) for p in people} | {fold(m.name) for m in report.secretariat}
+    names = {n for n in names if len(n.split()) >= 2}
+    joined = []
+    for p in people:
+        own = fold(p.name)
+        fields = [fold(p.name), fold(p.role), fold(getattr(p, "position", None) or "")]
+        other = any(f" {n} " in f" {f} " for f in fields for n in names if n != own and n not in own)
+        role_in_name = any(f" {r} " in f" {own} " for r in roles)
+        if other or role_in_name or _opening_repeated(getattr(p, "position", None) or ""):
+            joined.append(p.name)
+    if joined:
+        return [_reason("joined_items", f"{len(joined)} board or focal-point entries hold a second person: {', '.join(repr(n) for n in joined[:3])}", page)]
+    return []
+
+
+def check_region_parts(report: Report, page: int | None = None) -> Reasons:
+    """A region without a part (members, focal points, board) that every other region
+    prints: a card grid or a page of the region read into another."""
+    out: Reasons = []
+    for part in ("members", "focal_points", "board"):
+        having = [g.name for g in report.regions if getattr(g, part)]
+        lacking = [g.name for g in report.regions if not getattr(g, part)]
+        if lacking and len(having) >= MIN_REGIONS_FOR_PARTS:
+            out.append(_reason("incomplete_items", f"regions without {part.replace('_', ' ')} where the others have them: {', '.join(lacking)}", page))
+    return out
+
+
 def _descents(names: list[str]) -> int:
     keys = [" ".join(words(n)) for n in names]
     return sum(1 for a, b in zip(keys, keys[1:]) if a > b)
@@ -915,6 +997,10 @@ def structure_reasons(report: Report, name: str, lines: list[Line], count_names:
     if name == "regions":
         out += check_board_order(report, page)
         out += check_member_order(report, page)
+        out += check_board_roles(report, page)
+        out += check_board_positions(report, page)
+        out += check_joined_people(report, page)
+        out += check_region_parts(report, page)
         out += check_board_lines(report, lines)
     out += check_item_count(report, name, page)
     if name in ("media_mentions", "bilateral_meetings"):
