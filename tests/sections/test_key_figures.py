@@ -68,3 +68,24 @@ def test_number_label_table_with_a_row_read_as_one_line() -> None:
             KeyFigure(text="119", value=119, label="collaborations avec des spécialistes"),
         ],
     )
+
+
+def test_a_label_cell_centred_on_its_row_straddles_the_number() -> None:
+    """A number | label table whose label cell is centred on its row (a word processor's
+    table): the label's two lines sit half a line above and below the number, neither
+    level with it, and both are its label."""
+    lines = [
+        L("From 1 March to 31 May", 45.1, 265.0, 10.5, width=120),
+        L("people engaged in events organised or co-organised by", 93.9, 282.1, 10.5, width=294.5),
+        L("+1,380", 45.1, 289.8, 10.5, width=41.7),
+        L("Metropolis", 93.9, 297.4, 10.5, width=57.7),
+        L("119", 45.1, 319.2, 10.5, width=21.9),
+        L("collaborations with experts", 93.9, 319.2, 10.5, width=145.2),
+    ]
+    assert parse_key_figures(lines, 10.5, EN) == (
+        "From 1 March to 31 May",
+        [
+            KeyFigure(text="+1,380", value=1380, label="people engaged in events organised or co-organised by Metropolis"),
+            KeyFigure(text="119", value=119, label="collaborations with experts"),
+        ],
+    )

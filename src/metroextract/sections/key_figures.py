@@ -109,12 +109,15 @@ def _beside(lines: list[Line], k: int, taken: set[int], nums: list[int]) -> list
     """The label printed right of its number on the same row (a number | label table):
     the nearest line level with it, and the lines wrapping that cell under it."""
     num = lines[k]
-    right = [j for j, ln in enumerate(lines) if j not in taken and level(ln, num) and ln.x0 >= num.x1 - 1]
-    if not right:
+    right = [j for j, ln in enumerate(lines) if j not in taken and ln.page == num.page and ln.x0 >= num.x1 - 1]
+    level_with = [j for j in right if level(lines[j], num)]
+    # none level: a label cell centred on its row, its two lines straddling the number
+    level_with = level_with or [j for j in right if lines[j].top < num.bottom and lines[j].bottom > num.top]
+    if not level_with:
         return []
-    first = min(right, key=lambda j: lines[j].x0)
+    first = min(level_with, key=lambda j: (lines[j].x0, lines[j].top))
     out, prev = [first], lines[first]
-    rows = [lines[n] for n in nums]
+    rows = [lines[n] for n in nums if n != k]  # another figure's row; its own label may wrap level with it
     for j in sorted(range(len(lines)), key=lambda j: (lines[j].page, lines[j].top)):
         ln = lines[j]
         if j in taken or j in out or ln.top <= prev.top or abs(ln.x0 - prev.x0) > 2:
