@@ -489,3 +489,63 @@ def test_a_margin_column_beside_the_text_is_read_apart_though_its_lines_fall_lev
         "Metropolitan challenges —", "1.3 Advancing mobility", "Climate resilience",
         "MEETING ON PUBLIC SPACE", "Dozens of people took part in the webinar", "co-organised by Tehran Municipality",
     ]  # fmt: skip
+
+
+def test_a_margin_column_two_points_from_the_text_is_read_apart_from_its_first_line() -> None:
+    # seed 1440, LibreOffice: a table row whose cells stand 2 pt apart (closer than a word
+    # space), the fields column starting half a line above the date; its lines and the
+    # date's and title's interleave, so no band of lines holds both sides until the text
+    # starts, and the column is read apart from its first line, not from the text's
+    assert read(
+        W("LÍNEA DE ACCIÓN 1 – DIPLOMACIA", 46.0, 245.9, 14.8, True, width=300),
+        W("MIEMBROS PARTICIPANTES Bandar,", 36.0, 271.1, 8.5, True, width=178),
+        W("Chengdu, Fuzhou, Kuala Lumpur, Lisbon,", 36.0, 283.4, 8.5, width=179.8),
+        W("6 de enero", 218.5, 289.3, 8.5, width=45.5),
+        W("Monterrey, Montreal", 36.0, 295.8, 8.5, width=91),
+        W("REUNIÓN SOBRE DERECHOS DIGITALES", 218.5, 304.7, 9.4, True, width=220.5),
+        W("RESULTADOS ASOCIADOS L2A2D5", 36.0, 311.2, 8.5, True, width=166),
+        W("RETOS METROPOLITANOS 1.2 Acceso", 36.0, 326.7, 8.5, True, width=180.4), W("Este evento en línea sirvió para dar a conocer las ciudades", 218.5, 321.4, 8.5, width=586.5),
+        W("a la vivienda", 36.0, 339.1, 8.5, width=52), W("seleccionadas por el Comité Técnico del Premio y la Asociación", 218.5, 333.8, 8.5, width=586.5),
+    ) == [
+        "LÍNEA DE ACCIÓN 1 – DIPLOMACIA",
+        "MIEMBROS PARTICIPANTES Bandar,", "Chengdu, Fuzhou, Kuala Lumpur, Lisbon,", "Monterrey, Montreal", "RESULTADOS ASOCIADOS L2A2D5",
+        "RETOS METROPOLITANOS 1.2 Acceso", "a la vivienda",
+        "6 de enero", "REUNIÓN SOBRE DERECHOS DIGITALES", "Este evento en línea sirvió para dar a conocer las ciudades",
+        "seleccionadas por el Comité Técnico del Premio y la Asociación",
+    ]  # fmt: skip
+
+
+def test_a_label_value_table_whose_values_are_centred_on_their_rows_is_read_row_by_row() -> None:
+    # seed 1424, LibreOffice: a two-line value sits half a line above its label (cells
+    # centred on their rows), 33 pt apart: a table, read row by row; the paragraph's last
+    # line above it stays the paragraph's
+    assert read(
+        W("promote women's full and effective participation in public life", 56.0, 409.7, 10.0, width=483),
+        W("elimination of violence.", 56.0, 423.0, 10.0, width=117),
+        W("Barcelona (city) · Bogotá · Libreville · Montevideo · Montréal ·", 214.0, 439.4, 10.0, width=307),
+        W("MOBILISED MEMBERS", 56.0, 446.6, 10.0, True, width=122),
+        W("Nouakchott", 214.0, 453.9, 10.0, width=58),
+        W("ASSOCIATED RESULTS", 56.0, 471.4, 10.0, True, width=125), W("L1A2D3 · L1A3D3", 214.0, 471.4, 10.0, width=88),
+        W("METROPOLITAN", 56.0, 488.9, 10.0, True, width=89), W("1.1 Tackling inequalities • 3.1 Gender", 214.0, 488.9, 10.0, width=275),
+        W("CHALLENGES", 56.0, 503.5, 10.0, True, width=74), W("mainstreaming", 214.0, 503.5, 10.0, width=76),
+    ) == [
+        "promote women's full and effective participation in public life", "elimination of violence.",
+        "Barcelona (city) · Bogotá · Libreville · Montevideo · Montréal ·", "MOBILISED MEMBERS", "Nouakchott",
+        "ASSOCIATED RESULTS", "L1A2D3 · L1A3D3", "METROPOLITAN", "1.1 Tackling inequalities • 3.1 Gender", "CHALLENGES", "mainstreaming",
+    ]  # fmt: skip
+
+
+def test_a_heading_across_a_margin_column_and_its_text_two_points_apart_stays_whole() -> None:
+    # seed 1409, LibreOffice: the margin column ends a point before the text; the next
+    # action line's heading, in bold on one baseline across both, ends the columns
+    assert read(
+        W("CHALLENGES 1.1 Tackling", 70.0, 372.4, 9.5, width=119), W("The second, held on 20 April under the title", 190.0, 380.9, 9.5, width=352),
+        W("inequalities and segregation", 70.0, 386.0, 9.5, width=118), W("development, explored the importance of", 190.0, 394.5, 9.5, width=351),
+        W("2.1 Social resilience", 70.0, 399.6, 9.5, width=84), W("common problems, especially now.", 190.0, 408.1, 9.5, width=336),
+        W("ACTION LINE 2:", 78.8, 474.0, 12.4, True, width=106.5), W("CAPACITIES TO IMPLEMENT METROPOLITAN", 190.7, 474.0, 12.4, True, width=309.4),
+        W("GOVERNANCE", 79.0, 490.4, 12.4, True, width=98),
+    ) == [
+        "CHALLENGES 1.1 Tackling", "inequalities and segregation", "2.1 Social resilience",
+        "The second, held on 20 April under the title", "development, explored the importance of", "common problems, especially now.",
+        "ACTION LINE 2: CAPACITIES TO IMPLEMENT METROPOLITAN", "GOVERNANCE",
+    ]  # fmt: skip

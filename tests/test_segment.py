@@ -317,3 +317,24 @@ def test_margin_fields_of_the_next_activity_set_close_under_the_last_ones() -> N
         ("8 mars", {"results": ["L1A3D1"], "alliances": ["ONU-Habitat;", "Cités et gouvernements locaux"]}),
         ("9 avril", {"members": ["Quito; Lima"], "results": ["L2A2D6"]}),
     ]
+
+
+def test_a_title_at_body_size_beside_a_margin_column_read_after_its_fields() -> None:
+    # A word processor's two-cell row: the date above, then a margin column of fields
+    # (read first) beside the title and the text (read after). The title is set in bold
+    # capitals at body size: met after the fields, it is the title because it stands
+    # beside them, its top above their last line.
+    lines = [
+        L("ACTIVITÉS", 24, 14, True),
+        L("14 février", 100, x0=190, column=1),
+        L("RÉSULTATS ASSOCIÉS", 130, bold=True, column=2),
+        L("L1A3D1, L2A2D5", 142, column=2),
+        L("ENJEUX MÉTROPOLITAINS", 157, bold=True, column=2),
+        L("3.1 Transversalité de genre", 169, column=2),
+        L("RÉUNION SUR LE LOGEMENT", 115, bold=True, x0=190, column=3),
+        L("Metropolis a organisé la rencontre avec ses membres.", 132, x0=190, column=3),
+    ]
+    (a,) = layout_to_segments(_doc(lines), "fr").activities
+    assert [ln.text for ln in a.title_lines] == ["RÉUNION SUR LE LOGEMENT"]
+    assert [ln.text for ln in a.description_lines] == ["Metropolis a organisé la rencontre avec ses membres."]
+    assert {k: [ln.text for ln in v] for k, v in a.fields.items()} == {"results": ["L1A3D1, L2A2D5"], "challenges": ["3.1 Transversalité de genre"]}

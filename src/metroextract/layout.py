@@ -38,6 +38,10 @@ _CID_RE = re.compile(r"\(cid:\d+\)")
 MARGIN_SHARE = 0.11
 # A text repeated at the same height in the margin of this share of pages is furniture.
 FURNITURE_MIN_SHARE = 0.3
+# Two sides of a gap that share no baseline are two columns however narrow it is: a word
+# processor's table cells padded by a point or two (a margin column of fields beside the
+# description) stand closer than a word space, yet one line keeps its baseline across one.
+MIN_OFF_BASELINE_GUTTER = 1.0
 
 
 @dataclass(slots=True)
@@ -446,7 +450,7 @@ def _vgaps(words: list[Word], col_gap: float, edges: tuple[float, ...] = ()) -> 
     # sides share no baseline (two columns whose lines fall level by chance).
     narrow = [g for g in _gaps(spans, 0.6 * col_gap) if _aligned_edge(words, g[1])]
     narrow += [g for g in _gaps(spans, 0.3 * col_gap) if g not in narrow and _at_column_edge(words, g, edges)]
-    narrow += [g for g in _gaps(spans, 0.25 * col_gap) if g not in narrow and _sides_off_baseline(words, g, 0.2 if g[1] - g[0] >= 0.6 * col_gap else 0.35)]
+    narrow += [g for g in _gaps(spans, min(0.25 * col_gap, MIN_OFF_BASELINE_GUTTER)) if g not in narrow and _sides_off_baseline(words, g, 0.2 if g[1] - g[0] >= 0.6 * col_gap else 0.35)]
     if narrow:
         gaps = sorted(set(gaps + narrow))
     if not gaps:
@@ -949,7 +953,7 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
     # One visual block: columns running its whole height?
     if (rest := _under_heading_across(bands, col_gap)) is not None:
         return [bands[0]] + xy_cut(rest, col_gap, join_gap, depth + 1)
-    gut = _full_gutters(words, col_gap)
+    gut = [g for g in _full_gutters(words, col_gap) if not any(_one_line_across(band, g, col_gap) for band in bands)]
     if gut and (_structure_changes(bands, gut, col_gap) or _heading_under_columns(bands, gut, words)):
         gut = []  # a grid, then text across its columns or under a heading: read band by band below
     if gut:
@@ -968,7 +972,7 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
             plain.extend(group)  # one column here, or wide word spaces of one justified line
             i += 1
             continue
-        plain, group = _clear_lines_above(bands, i, gut, plain, group)
+        plain, group = _interleaved_above(bands, i, gut, *_clear_lines_above(bands, i, gut, plain, group), col_gap)
         if plain:
             out.append(plain)
             plain = []
@@ -983,6 +987,7 @@ def xy_cut(words: list[Word], col_gap: float, join_gap: float | None = None, dep
             common = _compatible(gut, _vgaps(candidate, col_gap, edges))
             if len(common) < len(gut) and (kept := _keeps_column_edges(gut, bands[j], col_gap)) and all(_aligned_edge(candidate, g1) for _, g1 in kept):
                 common = kept  # a long name running close to the next column's edge
+            common = [g for g in common if not _one_line_across(bands[j], g, col_gap)]
             if not common or _line_from_gutter(bands[j], gut, common, col_gap) or _ends_region(bands, i, j, gut, common, group, col_gap):
                 break
             group = candidate
@@ -1017,6 +1022,53 @@ def _clear_lines_above(bands: list[list[Word]], i: int, gut: list[tuple[float, f
         lead = bands[k] + lead
         k -= 1
     if not lead or len(lead) > len(plain) or not all(a is b for a, b in zip(lead, plain[-len(lead) :])):
+        return plain, region
+    return plain[: -len(lead)], lead + region
+
+
+def _one_line_across(band: list[Word], gap: tuple[float, float], col_gap: float) -> bool:
+    """A narrow gutter that a bold band straddles with one line: the words nearest it on
+    either side stand on one baseline a word space apart (a heading across a margin column
+    and its text two points apart, which the gutter would cut in two; a grid's row of
+    names keeps its narrow gutters)."""
+    if gap[1] - gap[0] >= 0.6 * col_gap or not all(is_bold(w.font) for w in band):
+        return False
+    left = [w for w in band if w.x1 <= gap[0] + 0.5]
+    right = [w for w in band if w.x0 >= gap[1] - 0.5]
+    if not left or not right:
+        return False
+    a, b = max(left, key=lambda w: w.x1), min(right, key=lambda w: w.x0)
+    return b.x0 - a.x1 < col_gap and abs(a.bottom - b.bottom) <= 0.1 * min(a.size, b.size)
+
+
+def _interleaved_above(bands: list[list[Word]], i: int, gut: list[tuple[float, float]], plain: list[Word], region: list[Word], col_gap: float) -> tuple[list[Word], list[Word]]:
+    """The bands right above the multi-column region that starts at band i, still unread
+    at the end of `plain`, that keep clear of its gutters and are set tight, go on the
+    region when their lines stand on both sides of a gutter narrower than a column gap
+    and share no baseline: the head of two columns whose lines interleave so that no band
+    holds both (a margin column of fields beside an activity's date and title, two points
+    apart, each line half a line off the other's). Across a wider gap such lines are a
+    table's cells centred on their rows (a label, its value), read row by row as they come;
+    the last line of a paragraph running across the gutter stays that paragraph's.
+    Returns `plain` and `region` so mended."""
+
+    def tight(k: int) -> bool:
+        return _band_gap(bands[k], bands[k + 1]) < 0.8 * max(w.size for w in bands[k])
+
+    def over_column_edge(band: list[Word]) -> bool:  # (the gutter, from one band's short line, may reach too far left)
+        return any(w.x0 < g1 - 0.5 and w.x1 > g1 + 0.5 for w in band for _, g1 in gut)
+
+    k = i - 1
+    while k >= 0 and not over_column_edge(bands[k]) and tight(k):
+        k -= 1
+    first = k + 1
+    if k >= 0 and first < i and tight(k):
+        first += 1
+    lead = [w for band in bands[first:i] for w in band]
+    if not lead or len(lead) > len(plain) or not all(a is b for a, b in zip(lead, plain[-len(lead) :])):
+        return plain, region
+    narrow = [g for g in _compatible(_gaps([(w.x0, w.x1) for w in lead], MIN_OFF_BASELINE_GUTTER), gut) if g[1] - g[0] < 0.6 * col_gap]
+    if not any(_sides_off_baseline(lead, g, 0.35) for g in narrow):
         return plain, region
     return plain[: -len(lead)], lead + region
 

@@ -119,7 +119,7 @@ MIN_SECTION_ITEMS: dict[str, int] = {"key_figures": 2, "secretariat": 3}
 # break ("Mayor of Barcelona and President of"), and the separators of run-in items
 # ("Outlet ·", "Outlet:").
 DANGLING_WORDS = frozenset(
-    "of and the for to in on with by from at de du des et la le les pour par à au aux avec dans sur y del el los las para con por".split()
+    "of and the for to in on with by from at de du des et la le les pour par à au aux avec dans y del el los las para con por".split()
 )  # fmt: skip
 DANGLING_MARKS = ":·,;/–-"
 # Lines under a heading no section is read from (a parent heading: "Active listening")

@@ -1262,12 +1262,22 @@ def _late_title(ln: Line, tg: LineTags, block: ActivityBlock, boxes: dict[int, l
     activity whose date sits apart from it (or the next line of that title)."""
     if tg.whole is not None or tg.runin is not None or _image_text(ln, boxes):
         return False
-    if ln.size < 1.15 * body or not is_heading(ln, body) or ln.size >= 3 * body:
+    if not is_heading(ln, body) or ln.size >= 3 * body:
         return False
     if not block.title_lines:
-        return True
+        return ln.size >= 1.15 * body or _beside_fields(ln, block)
+    if ln.size < 1.15 * body:
+        return False
     last = block.title_lines[-1]
     return _same_look(last, ln) and last.page == ln.page and 0 <= ln.top - last.bottom < 0.8 * ln.size
+
+
+def _beside_fields(ln: Line, block: ActivityBlock) -> bool:
+    """Line ln stands right of the activity's fields, its top above their last line: a
+    title set beside a margin column of fields, read after them (at body size, in bold or
+    capitals, it is a title only there)."""
+    fields = [f for lines in block.fields.values() for f in lines if f.page == ln.page]
+    return bool(fields) and all(f.x1 <= ln.x0 + 1.0 for f in fields) and ln.top < max(f.bottom for f in fields)
 
 
 def _table_row_owner(ln: Line, stack: list[tuple[str, Line]], last: Line | None) -> str | None:
