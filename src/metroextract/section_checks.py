@@ -569,11 +569,10 @@ def check_joined_people(report: Report, page: int | None = None) -> Reasons:
     names = {n for n in names if len(n.split()) >= 2}
     joined = []
     for p in people:
-        own = fold(p.name)
-        fields = [fold(p.name), fold(p.role), fold(getattr(p, "position", None) or "")]
-        other = any(f" {n} " in f" {f} " for f in fields for n in names if n != own and n not in own)
+        own, position = fold(p.name), getattr(p, "position", None) or ""  # (focal points have none)
+        other = any(f" {n} " in f" {f} " for f in (own, fold(p.role), fold(position)) for n in names if n != own and n not in own)
         role_in_name = any(f" {r} " in f" {own} " for r in roles)
-        if other or role_in_name or _opening_repeated(getattr(p, "position", None) or ""):
+        if other or role_in_name or _opening_repeated(position):
             joined.append(p.name)
     if joined:
         return [_reason("joined_items", f"{len(joined)} board or focal-point entries hold a second person: {', '.join(repr(n) for n in joined[:3])}", page)]
