@@ -16,6 +16,7 @@ MODULES = [
     "metroextract.activity_report",
     "metroextract.segment",
     "metroextract.section_checks",
+    "metroextract.blank",
 ]
 
 

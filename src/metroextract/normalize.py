@@ -288,10 +288,11 @@ def _mention_matcher(registry: Registry, lang: str) -> _MentionMatcher:
 
 def _build_mention_matcher(registry: Registry, lang: str) -> _MentionMatcher:
     """PhraseMatchers (attr LOWER) on spacy.blank(lang) for members and alliances."""
-    import spacy
     from spacy.matcher import PhraseMatcher
 
-    nlp = spacy.blank(lang)
+    from .blank import blank
+
+    nlp = blank(lang)
     members = PhraseMatcher(nlp.vocab, attr="LOWER")
     alliances = PhraseMatcher(nlp.vocab, attr="LOWER")
     patterns: dict[int, _Pattern] = {}

@@ -17,6 +17,7 @@ from functools import cache
 import spacy
 from spacy.matcher import Matcher
 
+from .blank import blank
 from .fields import ParsedDates, parse_dates
 from .text import fold
 from .vocab import all_vocabularies
@@ -39,7 +40,7 @@ def _day_regex(suffixes: list[str]) -> str:
 @cache
 def _matcher(lang: str) -> tuple[spacy.language.Language, Matcher]:
     vocab = all_vocabularies()[lang]
-    nlp = spacy.blank(lang)
+    nlp = blank(lang)
     months = [m.lower() for m in vocab.months]
     weekdays = [w.lower() for w in vocab.weekdays]
     joins = [w.lower() for w in (*vocab.date_and, *vocab.date_range, "de", "of", "the")]

@@ -21,6 +21,7 @@ from functools import cache, cached_property
 import spacy
 from pydantic import BaseModel, ConfigDict, Field
 
+from .blank import blank
 from .fields import CHALLENGE_RE, RESULT_LIKE_RE, RUNIN_SEPARATOR, is_date_line, parse_period
 from .layout import is_italic
 from .models import BBox, DocumentLayout, Line
@@ -82,7 +83,7 @@ class SegmentedReport(BaseModel):
 def vocabulary_nlp(lang: str) -> spacy.language.Language:
     """A blank pipeline whose SpanRuler knows the language's headings, labels and kickers."""
     vocab = all_vocabularies()[lang]
-    nlp = spacy.blank(lang)
+    nlp = blank(lang)
     ruler = nlp.add_pipe("span_ruler", config={"phrase_matcher_attr": "LOWER", "spans_key": "vocab"})
     patterns = []
     for name, variants in vocab.sections.items():
