@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from metroextract.layout import pdf_to_layout
 
 
@@ -195,3 +197,71 @@ def test_a_filled_header_row_gives_a_tight_table_its_columns(tmp_path: Path) -> 
     # two rows, a cell empty in each: too few rows to tell the columns by their edges
     cells = ["Date", "Format", "Membres", "Alliances", "Janvier", "Hybride", "Regions4", "Mars", "Présentiel", "Chengdu · Sarajevo"]
     assert sorted(ln.text for ln in layout.pages[0].lines) == sorted(cells)
+
+
+def _carried_over_row_pdf(path: Path, before: str = "") -> Path:
+    """A focal-points table ruled cell by cell whose last row, its cells wrapped on two
+    lines, is carried over to the head of page 2 (a word processor breaks a table between
+    rows). `before`: "heading" sets a heading over that row, "column" a first page column
+    left of it (a single ruled row inside the page, at the head of a second column),
+    "striped" shades the row's cells instead of ruling them (a striped table's row)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    _, h = A4
+    starts, widths = [56, 127, 187], [71, 60, 66]
+
+    def row(top: float, cells: list[list[str]], bold: bool = False) -> None:
+        height = 12 + 12 * max(len(cell) for cell in cells)
+        for x, w, cell in zip(starts, widths, cells):
+            if before == "striped":
+                c.setFillColorRGB(0.87, 0.94, 0.91)
+                c.rect(x, h - top - height, w, height, stroke=0, fill=1)
+                c.setFillColorRGB(0, 0, 0)
+            else:
+                c.rect(x, h - top - height, w, height, stroke=1, fill=0)
+            c.setFont("Helvetica-Bold" if bold else "Helvetica", 8.5)
+            for k, text in enumerate(cell):
+                c.drawString(x + 5, h - top - 14 - 12 * k, text)
+
+    c.setFont("Helvetica-Bold", 8.5)
+    c.drawString(62, h - 700, "POINTS FOCAUX")
+    row(710, [["Rôle"], ["Nom"], ["Ville"]], bold=True)
+    row(734, [["Secrétaire", "régional"], ["Sithole", "Mbanga"], ["Gauteng"]])
+    c.showPage()
+    if before == "heading":
+        c.setFont("Helvetica-Bold", 8.5)
+        c.drawString(62, h - 40, "POINTS FOCAUX")
+    if before == "column":
+        starts = [x + 250 for x in starts]
+        c.setFont("Helvetica", 8.5)
+        for k, text in enumerate(["Les membres de la région", "se réunissent deux fois", "par an."]):
+            c.drawString(56, h - 70 - 12 * k, text)
+    row(56, [["Secrétariat", "général"], ["Hélène", "Jourdan"], ["Agente", "régionale"]])
+    c.setFont("Helvetica-Bold", 8.5)
+    c.drawString(62, h - 110, "CONSEIL D'ADMINISTRATION")
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_a_ruled_row_carried_over_to_the_next_page_is_read_cell_by_cell(tmp_path: Path) -> None:
+    page = pdf_to_layout(_carried_over_row_pdf(tmp_path / "carried.pdf")).pages[1]
+    assert [(ln.text, ln.cell) for ln in page.lines] == [
+        ("Secrétariat", (0, 0, 0)),
+        ("général", (0, 0, 0)),
+        ("Hélène", (0, 0, 1)),
+        ("Jourdan", (0, 0, 1)),
+        ("Agente", (0, 0, 2)),
+        ("régionale", (0, 0, 2)),
+        ("CONSEIL D'ADMINISTRATION", None),
+    ]
+
+
+@pytest.mark.parametrize("before", ["heading", "column", "striped"])
+def test_a_single_ruled_row_inside_a_page_is_no_table(tmp_path: Path, before: str) -> None:
+    # a header or shaded row of a table drawn without rules, or a table's row at the head
+    # of a page column: read with that table (its columns known from its header)
+    page = pdf_to_layout(_carried_over_row_pdf(tmp_path / "inside.pdf", before)).pages[1]
+    assert all(ln.cell is None for ln in page.lines)

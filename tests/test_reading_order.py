@@ -549,3 +549,24 @@ def test_a_heading_across_a_margin_column_and_its_text_two_points_apart_stays_wh
         "The second, held on 20 April under the title", "development, explored the importance of", "common problems, especially now.",
         "ACTION LINE 2: CAPACITIES TO IMPLEMENT METROPOLITAN", "GOVERNANCE",
     ]  # fmt: skip
+
+
+def test_a_part_title_and_a_section_title_level_head_their_own_columns() -> None:
+    # the part's title over the left column, a section's title over a table in the right
+    # one, set level: the title closes the table's gutters, not the page's
+    assert read(
+        W("ESCUCHA ACTIVA", 56, 70.5, 16.4, True, width=169), W("REUNIONES BILATERALES", 315, 76.2, 12.5, True, width=194),
+        W("COMPROMISO DE LOS", 56, 99.5, 12.5, True, width=163),
+        W("Fecha", 319, 99, 9.6, True, width=32), W("Formato", 384, 99, 9.6, True, width=45), W("Miembros", 449, 99, 9.6, True, width=45), W("Alianzas", 514, 99, 9.6, True, width=40),
+        W("MIEMBROS", 56, 114.6, 12.5, True, width=84),
+        W("Diciembre", 319, 118.9, 9.6, width=49), W("Presencial", 384, 118.9, 9.6, width=49), W("Ahvaz, Fuzhou", 449, 118.9, 9.6, width=50), W("UNDP", 514, 118.9, 9.6, width=28),
+        W("Ahvaz | Alejandría | Amman | Bangui | Bogor |", 56, 134.7, 9.6, width=221),
+        W("Brazzaville | Changchun | Dalian | Faisalabad |", 56, 146.3, 9.6, width=222),
+        W("Febrero", 319, 163.5, 9.6, width=36), W("Híbrido", 384, 163.5, 9.6, width=35), W("Medellín", 449, 163.5, 9.6, width=44), W("OCDE", 514, 163.5, 9.6, width=30),
+    ) == [
+        "ESCUCHA ACTIVA", "COMPROMISO DE LOS", "MIEMBROS",
+        "Ahvaz | Alejandría | Amman | Bangui | Bogor |", "Brazzaville | Changchun | Dalian | Faisalabad |",
+        "REUNIONES BILATERALES",
+        "Fecha", "Diciembre", "Formato", "Presencial", "Miembros", "Ahvaz, Fuzhou", "Alianzas", "UNDP",
+        "Febrero", "Híbrido", "Medellín", "OCDE",
+    ]  # fmt: skip

@@ -197,19 +197,50 @@ def page_image_boxes(page: pdfplumber.page.Page) -> list[tuple[float, float, flo
     return boxes + _drawn_pictures(page)
 
 
-def ruled_tables(page: pdfplumber.page.Page) -> list[list[list[tuple[float, float, float, float] | None]]]:
+def ruled_tables(page: pdfplumber.page.Page, words: list[Word]) -> list[list[list[tuple[float, float, float, float] | None]]]:
     """Ruled tables (cells drawn with lines or thin rectangles): rows of cell boxes.
 
     pdfplumber's table finder with its `lines` strategy only: a table without rules is
-    found later from its header row, by the sections that print tables.
+    found later from its header row, by the sections that print tables. A single ruled
+    row is a table only when it carries a table over from the page before
+    (`_carried_over_row`); elsewhere it is a header or a shaded row of a table drawn
+    without rules, read with the rest of that table.
     """
     if not (page.lines or page.rects):
         return []
     out = []
     for table in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
         rows = [list(r.cells) for r in table.rows]
-        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+        if max(len(r) for r in rows) >= 2 and (len(rows) >= 2 or _carried_over_row(page, rows[0], table.bbox, words)):
             out.append(rows)
+    return out
+
+
+def _carried_over_row(page: pdfplumber.page.Page, cells: list, bbox: BBox, words: list[Word]) -> bool:
+    """A ruled row that opens its page (every other word below it, none beside it: not
+    the head of a second page column), its cells parted by drawn rules (not the shaded
+    row of a striped table), holding body text, not a header's bold labels: the last row
+    of a table whose header is on the page before."""
+    x0, top, x1, bottom = bbox
+    inside = [w for w in words if x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom]
+    others = [w for w in words if not (x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom)]
+    if not inside or any(w.top < bottom for w in others) or any(is_bold(w.font) for w in inside):
+        return False
+    rules = _vertical_rules(page)
+    seams = [float(c[0]) for c in cells[1:] if c is not None]
+    return bool(seams) and all(any(abs(x - seam) <= 1.5 and min(b, bottom) - max(t, top) >= 0.5 * (bottom - top) for x, t, b in rules) for seam in seams)
+
+
+def _vertical_rules(page: pdfplumber.page.Page) -> list[tuple[float, float, float]]:
+    """Vertical strokes drawn on the page as (x, top, bottom): lines, hairline rectangles
+    and the sides of outlined ones (the fills of shaded cells are none)."""
+    out = [(float(ln["x0"]), float(ln["top"]), float(ln["bottom"])) for ln in page.lines if abs(float(ln["x1"]) - float(ln["x0"])) < 1]
+    for r in page.rects:
+        x0, x1, top, bottom = float(r["x0"]), float(r["x1"]), float(r["top"]), float(r["bottom"])
+        if x1 - x0 <= 2:
+            out.append(((x0 + x1) / 2, top, bottom))
+        elif r.get("stroke"):
+            out += [(x0, top, bottom), (x1, top, bottom)]
     return out
 
 
@@ -1153,7 +1184,15 @@ def _under_heading_across(bands: list[list[Word]], col_gap: float) -> list[Word]
     if not all(w.size >= 1.3 * size for w in head):
         return None
     gut = _vgaps(rest, col_gap)
-    return rest if gut and _closes_gutter(rest, head, gut, col_gap) else None
+    if not gut or not _closes_gutter(rest, head, gut, col_gap):
+        return None
+    # Display lines on both sides of a gutter that stays open are the heads of the
+    # columns (a part title over the left one, a section title over a table in the right
+    # one, which closes only the table's narrow gutters), not one heading across them.
+    kept = _compatible(gut, _vgaps(rest + head, col_gap))
+    if any(any(w.x1 <= g0 + 0.5 for w in head) and any(w.x0 >= g1 - 0.5 for w in head) for g0, g1 in kept):
+        return None
+    return rest
 
 
 def _keeps_column_edges(gut: list[tuple[float, float]], band: list[Word], col_gap: float) -> list[tuple[float, float]] | None:
@@ -1898,7 +1937,7 @@ def _read_page(page: pdfplumber.page.Page, pno: int, fallback: _FallbackReader) 
         words = page_to_words(page)
         boxes = page_image_boxes(page)
         box_rows = _box_rows(_text_boxes(page))  # (read once: boxed rows and card grids)
-        tables = ruled_tables(page) + boxed_rows(box_rows, words)
+        tables = ruled_tables(page, words) + boxed_rows(box_rows, words)
         assign_cells(words, tables)
         assign_cards(words, card_grids(box_rows, words), len(tables))
         assign_pills(words, page)

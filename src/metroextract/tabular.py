@@ -270,9 +270,9 @@ def _walk_rows(bands: list[list[Line]], k: int, walk: _Walk, vocab: Vocabulary, 
     """Read the table's rows from band k on; returns the first band that is not one."""
     starts, size = walk.starts, walk.size
     while k < len(bands) and (bands[k][0].page == walk.page or _continues_on_next_page(_in_reach(bands[k], starts[0], walk.right), walk.page, starts, source)):
-        row = _in_reach(bands[k], starts[0], walk.right)
+        row = [ln for ln in _in_reach(bands[k], starts[0], walk.right) if not _past_right_edge(ln, walk)]
         if not row:
-            k += 1  # a line of a column left of the table, level with it
+            k += 1  # a line of a page column left or right of the table, level with it
             continue
         turned = row[0].page != walk.page
         walk.page = row[0].page
@@ -294,6 +294,16 @@ def _walk_rows(bands: list[list[Line]], k: int, walk: _Walk, vocab: Vocabulary, 
         walk.prev_bottom = max(ln.bottom for ln in row)
         k += 1
     return k
+
+
+def _past_right_edge(ln: Line, walk: _Walk) -> bool:
+    """A line of the next page column, level with the table's rows: it starts a gutter
+    (2 em) right of everything the table holds so far and further right of its last
+    column's start than its columns stand apart (a contact box beside a staff table)."""
+    starts = walk.starts
+    spacing = max(b - a for a, b in zip(starts, starts[1:])) if len(starts) > 1 else 0.0
+    edge = max((t.x1 for t in walk.taken), default=starts[-1])
+    return ln.x0 > edge + 2 * walk.size and ln.x0 > starts[-1] + spacing
 
 
 def _next_column_head(bands: list[list[Line]], walk: _Walk, order: dict[int, int], source: dict[int, Line]) -> tuple[list[float], float, list[list[Line]]] | None:

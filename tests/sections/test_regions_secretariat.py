@@ -307,3 +307,30 @@ def test_a_grid_sorted_on_names_in_another_language_keeps_its_one_slip() -> None
     lines = [L(name, 58 + 200 * (k % 2), 100 + 18 * (k // 2), 10) for k, name in enumerate(names)]
     read = sorted(lines, key=lambda ln: (ln.x0, ln.top))
     assert [ln.text for ln in grid_order(read)] == names
+
+
+def test_a_staff_table_goes_on_in_the_next_page_column_beside_the_contact_box() -> None:
+    # a Name | Position table, its last rows at the head of the next page column, the
+    # contact box under them there: the box's lines stand level with the table's rows
+    lines = [
+        L("Nom complet", 350, 175.6, 8.5, True, width=72),
+        L("Poste", 458, 175.6, 8.5, True, width=26),
+        L("Octavi de la Varga", 350, 195.1, 8.5, width=69),
+        L("Secrétaire général", 458, 195.1, 8.5, width=70),
+        L("Agnès Bickart", 350, 215.3, 8.5, width=52),
+        L("Responsable senior des relations", 458, 215.3, 8.5, width=128),
+        L("institutionnelles et agente régionale", 458, 225.8, 8.5, width=136),
+        L("Xavier Borrell", 639, 60.8, 8.5, width=51),
+        L("Technicien des services partagés", 747, 60.8, 8.5, width=120),
+        L("Mireia Zapata", 639, 80.3, 8.5, width=50),
+        L("Assistante des services partagés", 747, 80.3, 8.5, width=118),
+        *_contact_box(634, 169.0, 8.5, 14.0),
+    ]
+    staff, contact = parse_secretariat(lines, BODY, FR)
+    assert [(s.name, s.position) for s in staff] == [
+        ("Octavi de la Varga", "Secrétaire général"),
+        ("Agnès Bickart", "Responsable senior des relations institutionnelles et agente régionale"),
+        ("Xavier Borrell", "Technicien des services partagés"),
+        ("Mireia Zapata", "Assistante des services partagés"),
+    ]
+    assert contact == BARCELONA
