@@ -570,3 +570,48 @@ def test_a_part_title_and_a_section_title_level_head_their_own_columns() -> None
         "Fecha", "Diciembre", "Formato", "Presencial", "Miembros", "Ahvaz, Fuzhou", "Alianzas", "UNDP",
         "Febrero", "Híbrido", "Medellín", "OCDE",
     ]  # fmt: skip
+
+
+def test_a_month_under_a_cards_last_label_and_value_follows_them() -> None:
+    # label : value rows, the labels in a column of their own; the next month's name
+    # under the last label, level with no value, is no second line of that label
+    assert read(
+        W("Mars", 70, 319, 9.0, True, width=22), W("Format : Hybride", 70, 333, width=62),
+        W("Membres :", 70, 347, 9.0, True, width=45), W("Aire métropolitaine de Barcelone · Istanbul ·", 130, 347, width=172),
+        W("Alliances :", 70, 361, 9.0, True, width=45), W("ONU-Femmes · Union européenne ·", 130, 361, width=142),
+        W("Avril", 70, 376, 9.0, True, width=20), W("Type : En ligne", 70, 390, width=61),
+        W("Membres :", 70, 404, 9.0, True, width=45), W("Bangui · Changsha · Niamey · Victoria ·", 130, 404, width=150),
+        W("Alliances :", 70, 418, 9.0, True, width=45), W("AL-LAs", 130, 418, width=30),
+        W("Mai", 70, 433, 9.0, True, width=17), W("Type : Présentiel", 70, 447, width=68),
+    ) == [
+        "Mars", "Format : Hybride", "Membres :", "Aire métropolitaine de Barcelone · Istanbul ·", "Alliances :", "ONU-Femmes · Union européenne ·",
+        "Avril", "Type : En ligne", "Membres :", "Bangui · Changsha · Niamey · Victoria ·", "Alliances :", "AL-LAs",
+        "Mai", "Type : Présentiel",
+    ]  # fmt: skip
+
+
+def _on_pills(line: list[Word], boxes: list[tuple[float, float]], first: int) -> list[Word]:
+    """The words of a line printed on pills: the words of each (start, end) box on it."""
+    for w in line:
+        n = next(k for k, (x0, x1) in enumerate(boxes) if x0 <= w.x0 and w.x1 <= x1)
+        w.pill, w.pill_span = first + n, boxes[n]
+    return line
+
+
+def test_names_on_pills_a_gutter_apart_stay_one_line() -> None:
+    # pills 3 pt apart, their names 11 pt apart (the boxes' padding): one list, not columns
+    members, alliances = W("Gujranwala", 406.4, 238.4, width=52.5), W("Union européenne", 443.2, 252.6, width=84.5)
+    assert read(
+        W("Avril", 346, 209.9, 9.0, True, width=23), W("Type : En ligne", 346, 224.1, width=70),
+        W("Membres :", 345.7, 238.4, width=53.5), _on_pills(members, [(402.7, 462.7)], 1), _on_pills(W("Jilin", 469.8, 238.4, width=18), [(465.7, 492.0)], 2),
+        W("Alliances :", 345.7, 252.6, width=52.4), _on_pills(W("CGLU", 405.2, 252.6, width=27.2), [(401.2, 436.5)], 3), _on_pills(alliances, [(439.5, 531.7)], 4),
+    ) == ["Avril", "Type : En ligne", "Membres : Gujranwala · Jilin ·", "Alliances : CGLU · Union européenne ·"]  # fmt: skip
+
+
+def test_the_feet_of_cards_carried_to_a_page_head_stay_apart() -> None:
+    # boxes of one line's height, 6 pt apart, but as wide as the cards: no pills
+    left, right = W("Alcalde de Johannesburgo", 68.6, 58, 11, width=116), W("Alcalde de Rabat", 310.2, 58, 11, width=76)
+    assert read(
+        _on_pills(left, [(61.0, 297.6)], 1), _on_pills(right, [(302.6, 539.3)], 2),
+        W("Asia-Pacífico", 69, 120, 16, True, width=110),
+    ) == ["Alcalde de Johannesburgo", "Alcalde de Rabat", "Asia-Pacífico"]  # fmt: skip

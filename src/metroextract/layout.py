@@ -58,6 +58,7 @@ class Word:
     color: str
     cell: tuple[int, int, int] | None = None  # (table, row, column) inside a ruled table
     pill: int | None = None  # the filled box (a tag, a pill) the word is printed on
+    pill_span: tuple[float, float] | None = None  # that box's left and right edges
     opens_cell: bool = False  # the first word of a filled header cell (not the row's first)
     card: bool = False  # its cell is a card in a grid of boxes, read on its own
 
@@ -394,12 +395,14 @@ def assign_pills(words: list[Word], page: pdfplumber.page.Page) -> None:
     boxes = [b for b in _filled_boxes([*page.rects, *page.curves], 24, 4) if 6 <= b[2] - b[0] <= 400]
     if not boxes:
         return
-    pill_of = {n: run[0] for run in _touching_runs(boxes) for n in run}
+    runs = _touching_runs(boxes)
+    pill_of = {n: run[0] for run in runs for n in run}
+    span_of = {run[0]: (min(boxes[n][0] for n in run), max(boxes[n][2] for n in run)) for run in runs}
     for w in words:
         cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
         for n, (x0, top, x1, bottom) in enumerate(boxes):
             if x0 <= cx <= x1 and top <= cy <= bottom and bottom - top <= 2.2 * w.size:
-                w.pill = pill_of[n]
+                w.pill, w.pill_span = pill_of[n], span_of[pill_of[n]]
                 break
 
 
@@ -493,9 +496,23 @@ def _vgaps(words: list[Word], col_gap: float, edges: tuple[float, ...] = ()) -> 
             continue
         # median, not max: a drop cap at a column's edge must not hide the gutter
         near = sorted(w.size for w in words if abs(w.x1 - a) < 0.5 or abs(w.x0 - b) < 0.5)
-        if b - a >= max(col_gap, 1.2 * (near[len(near) // 2] if near else 0.0)) + 2 * _letter_spacing_at(words, a, b):
+        if b - a >= max(col_gap, 1.2 * (near[len(near) // 2] if near else 0.0)) + 2 * _letter_spacing_at(words, a, b) and not _between_pills(words, (a, b), col_gap):
             out.append((a, b))
     return out
+
+
+def _between_pills(words: list[Word], gap: tuple[float, float], col_gap: float) -> bool:
+    """A list of pills runs across the gap: on one baseline, a pill ends left of it and
+    another starts right of it, their boxes closer than a gutter (the words on them stand
+    further apart than the boxes, by their padding). Pills hug their names: the feet of
+    cards carried over to a page's head are boxes of one line's height too, but wide."""
+    left = [w for w in words if w.pill_span is not None and w.x1 <= gap[0] + 0.5 and w.pill_span[1] - w.x1 <= w.size]
+    right = [w for w in words if w.pill_span is not None and w.x0 >= gap[1] - 0.5 and w.x0 - w.pill_span[0] <= w.size]
+    return any(
+        lw.pill != rw.pill and abs(lw.bottom - rw.bottom) < 0.2 * lw.size and 0 <= rw.pill_span[0] - lw.pill_span[1] < 0.6 * col_gap  # type: ignore[index]
+        for lw in left
+        for rw in right
+    )
 
 
 def _sides_off_baseline(words: list[Word], gap: tuple[float, float], least: float = 0.2) -> bool:
@@ -1350,7 +1367,19 @@ def _rows_beside(left: list[Word], right: list[Word], widest: float = 0.5, key_r
         return False
     rows = _group_rows(right)
     keys = _wrapped_keys(key_rows if key_rows is not None else _group_rows(left), right, rows)
-    return len(keys) <= len(rows) and all(_level_with_row(k, rows) for k in keys)
+    keys = keys[: len(keys) - len(_after_rows(keys, rows))]
+    return bool(keys) and len(keys) <= len(rows) and all(_level_with_row(k, rows) for k in keys)
+
+
+def _after_rows(keys: list[list[Word]], rows: list[list[Word]]) -> list[list[Word]]:
+    """The last entries of a key column, level with no row and under the keyed column's
+    last row: what follows the keyed rows (the next month's name under a card's last
+    label and its value), not keys."""
+    foot = max(max(w.bottom for w in r) for r in rows)
+    n = len(keys)
+    while n > 1 and not _level_with_row(keys[n - 1], rows) and min(w.top for w in keys[n - 1]) >= foot - 0.3 * min(w.size for w in keys[n - 1]):
+        n -= 1
+    return keys[n:]
 
 
 def _level_with_row(key: list[Word], rows: list[list[Word]]) -> bool:
@@ -1366,8 +1395,9 @@ def _wrapped_keys(key_rows: list[list[Word]], right: list[Word], rows: list[list
     text_size = _median_word_size(right)
     keys: list[list[Word]] = []
     for row in key_rows:
-        # (a heading set larger than the text beside it wraps too, but heads it all)
-        if keys and not _level_with_row(row, rows) and max(w.size for w in row) <= 1.1 * text_size:
+        # (a heading set larger than the text beside it wraps too, but heads it all; a
+        # label ending in its colon is whole)
+        if keys and not _level_with_row(row, rows) and max(w.size for w in row) <= 1.1 * text_size and not keys[-1][-1].text.endswith(":"):
             prev = keys[-1]
             size = min(w.size for w in row)
             if 0 <= min(w.top for w in row) - max(w.bottom for w in prev) < 0.8 * size and abs(min(w.x0 for w in row) - min(w.x0 for w in prev)) < 2.0:
@@ -1382,6 +1412,8 @@ def _keyed_rows(left: list[Word], right: list[Word], col_gap: float, join_gap: f
     the next key, as blocks of their own (a key is a label, not the first words of its
     row's text); what stands above the first key is read first."""
     keys = _wrapped_keys(_group_rows(left), right)
+    after = _after_rows(keys, _group_rows(right))
+    keys = keys[: len(keys) - len(after)]
     starts = [min(w.top for w in k) - 1.0 for k in keys]
     head = [w for w in right if (w.top + w.bottom) / 2 < starts[0]]
     out = xy_cut(head, col_gap, join_gap, depth + 1) if head else []
@@ -1391,7 +1423,7 @@ def _keyed_rows(left: list[Word], right: list[Word], col_gap: float, join_gap: f
         row = [w for w in right if starts[n] <= (w.top + w.bottom) / 2 < end]
         if row:
             out.append(row)
-    return out
+    return out + after
 
 
 def _line_from_gutter(band: list[Word], gut: list[tuple[float, float]], common: list[tuple[float, float]], col_gap: float) -> bool:
