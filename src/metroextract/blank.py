@@ -59,11 +59,11 @@ def _warm(lang: str) -> None:
         return
     directory = cache_dir()
     path = directory / f"spacy-{lang}-regex-{_engine_key()}.json" if directory else None
-    entry = _read(path) if path else None
-    if entry is not None:
-        _prime(entry)
+    ready = _read(path) if path else None
+    if ready is not None:
+        _prime(ready)
     imported = __import__(module, fromlist=[attr])
-    if path is None or entry is not None:
+    if path is None or ready is not None:
         return
     pattern = getattr(getattr(imported, attr), "__self__", None)
     if isinstance(pattern, re.Pattern) and isinstance(pattern.pattern, str):
@@ -108,17 +108,16 @@ def compiled(entry: dict[str, Any]) -> re.Pattern[str]:
     return _sre.compile(entry["pattern"], entry["flags"], entry["code"], entry["groups"], entry["groupindex"], tuple(entry["indexgroup"]))
 
 
-def _read(path: Path) -> dict[str, Any] | None:
+def _read(path: Path) -> re.Pattern[str] | None:
+    """The cached pattern object (the engine checks its program once, here)."""
     try:
-        entry = json.loads(path.read_text(encoding="utf-8"))
-        compiled(entry)
-        return entry
+        return compiled(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError, KeyError, RuntimeError):
         return None  # absent, damaged or from another engine: compile as usual
 
 
-def _prime(entry: dict[str, Any]) -> None:
-    """Put a compiled pattern where `re.compile(pattern)` looks first."""
+def _prime(pattern: re.Pattern[str]) -> None:
+    """Put a compiled pattern where `re.compile(pattern.pattern)` looks first."""
     cache_of_re = getattr(re, "_cache", None)
     if isinstance(cache_of_re, dict):
-        cache_of_re[str, entry["pattern"], 0] = compiled(entry)
+        cache_of_re[str, pattern.pattern, 0] = pattern

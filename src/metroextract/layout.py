@@ -223,8 +223,9 @@ def _carried_over_row(page: pdfplumber.page.Page, cells: list, bbox: BBox, words
     row of a striped table), holding body text, not a header's bold labels: the last row
     of a table whose header is on the page before."""
     x0, top, x1, bottom = bbox
-    inside = [w for w in words if x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom]
-    others = [w for w in words if not (x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom)]
+    inside, others = [], []
+    for w in words:
+        (inside if x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom else others).append(w)
     if not inside or any(w.top < bottom for w in others) or any(is_bold(w.font) for w in inside):
         return False
     rules = _vertical_rules(page)
@@ -1201,12 +1202,12 @@ def _under_heading_across(bands: list[list[Word]], col_gap: float) -> list[Word]
     if not all(w.size >= 1.3 * size for w in head):
         return None
     gut = _vgaps(rest, col_gap)
-    if not gut or not _closes_gutter(rest, head, gut, col_gap):
-        return None
+    kept = _compatible(gut, _vgaps(rest + head, col_gap)) if gut else []
+    if len(kept) == len(gut):
+        return None  # the heading closes none of the columns' gutters (`_closes_gutter`)
     # Display lines on both sides of a gutter that stays open are the heads of the
     # columns (a part title over the left one, a section title over a table in the right
     # one, which closes only the table's narrow gutters), not one heading across them.
-    kept = _compatible(gut, _vgaps(rest + head, col_gap))
     if any(any(w.x1 <= g0 + 0.5 for w in head) and any(w.x0 >= g1 - 0.5 for w in head) for g0, g1 in kept):
         return None
     return rest
@@ -1366,20 +1367,20 @@ def _rows_beside(left: list[Word], right: list[Word], widest: float = 0.5, key_r
     if width_l > widest * width_r:
         return False
     rows = _group_rows(right)
-    keys = _wrapped_keys(key_rows if key_rows is not None else _group_rows(left), right, rows)
-    keys = keys[: len(keys) - len(_after_rows(keys, rows))]
+    keys, _ = _keys_and_after(key_rows if key_rows is not None else _group_rows(left), right, rows)
     return bool(keys) and len(keys) <= len(rows) and all(_level_with_row(k, rows) for k in keys)
 
 
-def _after_rows(keys: list[list[Word]], rows: list[list[Word]]) -> list[list[Word]]:
-    """The last entries of a key column, level with no row and under the keyed column's
-    last row: what follows the keyed rows (the next month's name under a card's last
-    label and its value), not keys."""
+def _keys_and_after(key_rows: list[list[Word]], right: list[Word], rows: list[list[Word]]) -> tuple[list[list[Word]], list[list[Word]]]:
+    """A key column's keys (`_wrapped_keys`), and its last entries level with no row and
+    under the keyed column's last row: what follows the keyed rows (the next month's name
+    under a card's last label and its value), not keys."""
+    keys = _wrapped_keys(key_rows, right, rows)
     foot = max(max(w.bottom for w in r) for r in rows)
     n = len(keys)
     while n > 1 and not _level_with_row(keys[n - 1], rows) and min(w.top for w in keys[n - 1]) >= foot - 0.3 * min(w.size for w in keys[n - 1]):
         n -= 1
-    return keys[n:]
+    return keys[:n], keys[n:]
 
 
 def _level_with_row(key: list[Word], rows: list[list[Word]]) -> bool:
@@ -1411,9 +1412,7 @@ def _keyed_rows(left: list[Word], right: list[Word], col_gap: float, join_gap: f
     """A key column and its neighbour as rows: each key, then what its row holds down to
     the next key, as blocks of their own (a key is a label, not the first words of its
     row's text); what stands above the first key is read first."""
-    keys = _wrapped_keys(_group_rows(left), right)
-    after = _after_rows(keys, _group_rows(right))
-    keys = keys[: len(keys) - len(after)]
+    keys, after = _keys_and_after(_group_rows(left), right, _group_rows(right))
     starts = [min(w.top for w in k) - 1.0 for k in keys]
     head = [w for w in right if (w.top + w.bottom) / 2 < starts[0]]
     out = xy_cut(head, col_gap, join_gap, depth + 1) if head else []
