@@ -265,3 +265,49 @@ def test_a_single_ruled_row_inside_a_page_is_no_table(tmp_path: Path, before: st
     # of a page column: read with that table (its columns known from its header)
     page = pdf_to_layout(_carried_over_row_pdf(tmp_path / "inside.pdf", before)).pages[1]
     assert all(ln.cell is None for ln in page.lines)
+
+
+def _wrapped_pills_pdf(path: Path, table: bool = False) -> Path:
+    """A field's names on filled pills, 3 pt apart, wrapping over three lines set tight
+    (the boxes of one line touch those of the next), after a run-in label: one name on the
+    label's line, one broken at its hyphen (a word processor's highlight wraps with the
+    text). `table`: the same boxes as the cells of a shaded table instead (their sides
+    line up row to row)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    _, h = A4
+    rows = [["Antananarivo"], ["Chongqing", "Gauteng", "Gaziantep", "New Delhi-"], ["NIUA", "Quito", "Rosario"]]
+    c.setFont("Helvetica-Bold", 9)
+    c.drawString(60, h - 100, "Membres activés —")
+    for r, names in enumerate(rows):
+        x = 150.0 if r == 0 else 60.0
+        for k, name in enumerate(names):
+            width = 70.0 if table else c.stringWidth(name, "Helvetica", 9)
+            x = 150.0 + 73.0 * k if table else x
+            c.setFillColorRGB(0.95, 0.88, 0.91)
+            c.rect(x, h - 100 - 11 * r - 2.2, width, 11, stroke=0, fill=1)
+            c.setFillColorRGB(0, 0, 0)
+            c.setFont("Helvetica", 9)
+            c.drawString(x, h - 100 - 11 * r, name)
+            x += width + 3
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_names_on_pills_wrapping_over_lines_are_no_table(tmp_path: Path) -> None:
+    # a table finder joins the sides of boxes 3 pt apart into cells: each name's box is as
+    # wide as the name, so no side lines up from row to row as a table's would
+    page = pdf_to_layout(_wrapped_pills_pdf(tmp_path / "pills.pdf")).pages[0]
+    assert [(ln.text, ln.cell) for ln in page.lines] == [
+        ("Membres activés — Antananarivo ·", None),
+        ("Chongqing · Gauteng · Gaziantep · New Delhi-", None),
+        ("NIUA · Quito · Rosario ·", None),
+    ]
+
+
+def test_shaded_cells_lined_up_row_to_row_stay_a_table(tmp_path: Path) -> None:
+    page = pdf_to_layout(_wrapped_pills_pdf(tmp_path / "table.pdf", table=True)).pages[0]
+    assert [ln.text for ln in page.lines if ln.cell is not None][:3] == ["Antananarivo", "Chongqing", "Gauteng"]

@@ -615,3 +615,33 @@ def test_the_feet_of_cards_carried_to_a_page_head_stay_apart() -> None:
         _on_pills(left, [(61.0, 297.6)], 1), _on_pills(right, [(302.6, 539.3)], 2),
         W("Asia-Pacífico", 69, 120, 16, True, width=110),
     ) == ["Alcalde de Johannesburgo", "Alcalde de Rabat", "Asia-Pacífico"]  # fmt: skip
+
+
+def _letter_spaced(text: str, x0: float, top: float, size: float) -> list[Word]:
+    """A bold display line set letter by letter, as a browser prints letter-spacing: each
+    letter a word, 2 pt between letters, 9.5 pt between words."""
+    out, x = [], x0
+    for ch in text:
+        if ch == " ":
+            x += 7.5
+            continue
+        out.append(Word(ch, x, x + 0.65 * size, top, top + size, size, BOLD, "#3d3d8f"))
+        x += 0.65 * size + 2
+    return out
+
+
+def test_a_letter_spaced_heading_s_word_space_on_a_grid_gutter_keeps_the_heading_whole() -> None:
+    # "Engagement des membres", letter-spaced: its word space (9.5 pt, wider than the
+    # column gap) falls on the gutter of the three-column grid of names under it; the page's
+    # right column has a heading level with it
+    heading = _letter_spaced("Engagement des membres", 70, 124, 15.7)
+    second = next(w.x0 for w in heading if w.text == "d") - 0.7  # the grid's second column
+    right = _letter_spaced("Réunions bilatérales", 489, 129, 15.7)
+    names = [("Abidjan", "Buenos Aires", "La Havane"), ("Berlin", "Chengdu", "Niamey"), ("Bruxelles", "Jakarta", "Surabaya")]
+    grid = [W(name, x, 148 + 17.3 * r, 9.0, width=len(name) * 4.6) for r, row in enumerate(names) for name, x in zip(row, (73, second, second + 134))]
+    below = [W("Mars", 501, 163, 9.0, width=22), W("Type : En ligne", 501, 177, 9.0, width=70)]
+    assert read(heading, right, *grid, *below) == [
+        "Engagement des membres",
+        "Abidjan", "Berlin", "Bruxelles", "Buenos Aires", "Chengdu", "Jakarta", "La Havane", "Niamey", "Surabaya",
+        "Réunions bilatérales", "Mars", "Type : En ligne",
+    ]  # fmt: skip

@@ -338,3 +338,26 @@ def test_a_title_at_body_size_beside_a_margin_column_read_after_its_fields() -> 
     assert [ln.text for ln in a.title_lines] == ["RÉUNION SUR LE LOGEMENT"]
     assert [ln.text for ln in a.description_lines] == ["Metropolis a organisé la rencontre avec ses membres."]
     assert {k: [ln.text for ln in v] for k, v in a.fields.items()} == {"results": ["L1A3D1, L2A2D5"], "challenges": ["3.1 Transversalité de genre"]}
+
+
+def test_fields_in_a_margin_column_right_of_the_text_go_to_the_activity_level_with_them() -> None:
+    # A landscape page: two activities down the text column, each one's fields in a margin
+    # column on its right, level with its date. The reading order gives the whole text
+    # column first, then the margin column: the first activity's fields are read while the
+    # second is open, and the second's after them.
+    lines = [L("ACTIVITÉS", 60, 24, True)]
+    text, margin = [], []
+    for top, date, title, fields in [
+        (100.0, "1-2 juillet", "RÉUNION SUR L'ESPACE PUBLIC", [("Membres activés — Gaziantep · Lisbonne", 1), ("Résultats liés — L3A1D2", 2)]),
+        (240.0, "2 et 8 août", "PRIX DE GUANGZHOU", [("Membres activés — Berlin · Quito", 3), ("Partenaires — ICLEI", 4)]),
+    ]:
+        text += [L(date, top, 9, x0=56, column=1), L(title, top + 14, 10, True, x0=56, column=1)]
+        text += [L("Metropolis a organisé la rencontre avec ses membres.", top + 34 + 11 * k, x0=62, column=1) for k in range(3)]
+        margin += [L(label, top + 34 + 14 * k, x0=520, column=2) for label, k in fields]
+    lines += text + margin
+    seg = layout_to_segments(_doc(lines), "fr")
+    got = [(a.date_line.text, {k: [ln.text for ln in v] for k, v in a.fields.items()}) for a in seg.activities]
+    assert got == [
+        ("1-2 juillet", {"members": ["Gaziantep · Lisbonne"], "results": ["L3A1D2"]}),
+        ("2 et 8 août", {"members": ["Berlin · Quito"], "alliances": ["ICLEI"]}),
+    ]

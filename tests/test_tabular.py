@@ -151,6 +151,22 @@ def test_header_cell_wrapped_over_two_lines_beside_centred_cells():
     assert len(table.lines) == len(lines)
 
 
+def test_header_cell_wrapped_under_a_header_that_names_its_column_already():
+    # "Nombre" / "completo": "Nombre" names the column, "Nombre completo" too; the second
+    # line is header, not a first row
+    lines = [
+        L("Rol", 40, 100, bold=True),
+        L("Nombre", 160, 100, bold=True),
+        L("Cargo", 300, 100, bold=True),
+        L("completo", 160, 112, bold=True),
+        L("Copresidencia", 40, 132),
+        L("Ada Colau", 160, 132),
+        L("Alcaldesa de Barcelona", 300, 132),
+    ]
+    (table,) = find_tables(lines, load_vocabulary("es"), ("role", "name", "position", "place"), required=("role", "name"))
+    assert cells(table) == [{"role": "Copresidencia", "name": "Ada Colau", "position": "Alcaldesa de Barcelona"}]
+
+
 def test_unruled_header_at_a_page_foot_heads_the_ruled_rows_on_the_next_page():
     # rules between the body's rows only: the header row stands alone at the foot of the
     # page, the rows are a ruled grid at the head of the next one; "Member" in the first
@@ -175,6 +191,31 @@ def test_unruled_header_at_a_page_foot_heads_the_ruled_rows_on_the_next_page():
         {"role": "Co-president", "name": "Ada Colau", "position": "Mayor of Barcelona"},
         {"role": "Member", "name": "Patrick Ollier", "position": "President of Greater Paris"},
         {"role": "Member", "name": "Laura Pérez", "position": "Deputy Mayor"},
+    ]
+
+
+def test_header_at_the_foot_of_a_third_column_heads_the_ruled_rows_overleaf():
+    # the header ends the page's third column; the second column's list runs on below its
+    # foot; the rows are a ruled grid at the head of the next page's first column
+    lines = [
+        L("• Harbin", 303, 780),
+        L("Role", 574, 780, bold=True),
+        L("Name", 652, 780, bold=True),
+        L("Place", 731, 780, bold=True),
+        L("• Hyderabad", 303, 792),
+        L("• Incheon", 303, 804),
+        L("Regional Secretary", 40, 40, page=2, cell=(0, 0, 0)),
+        L("Decun Zhan", 118, 40, page=2, cell=(0, 0, 1)),
+        L("Guangzhou", 197, 40, page=2, cell=(0, 0, 2)),
+        L("General Secretariat", 40, 67, page=2, cell=(0, 1, 0)),
+        L("Agnès Bickart", 118, 67, page=2, cell=(0, 1, 1)),
+        L("Regional Officer", 197, 67, page=2, cell=(0, 1, 2)),
+    ]
+    (table,) = find_tables(lines, EN, ("role", "name", "position", "place"), required=("role", "name"))
+    assert table.keys == ["role", "name", "place"]
+    assert cells(table) == [
+        {"role": "Regional Secretary", "name": "Decun Zhan", "place": "Guangzhou"},
+        {"role": "General Secretariat", "name": "Agnès Bickart", "place": "Regional Officer"},
     ]
 
 

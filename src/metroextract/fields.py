@@ -5,6 +5,7 @@ Pure functions with doctests; vocabularies come from `vocab.py` data files.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +13,7 @@ from datetime import date
 from .models import Challenge
 from .ocr_words import compound_halves, dictionary_words
 from .text import strip_marks
-from .vocab import Vocabulary, hyphenated_words
+from .vocab import Vocabulary, all_vocabularies, hyphenated_words
 
 # What sets a run-in label apart from its values: a colon, or a dash or bar between spaces
 # ("Miembros — A, B"); a hyphen inside a word is none. One rule for activities' fields and
@@ -290,18 +291,28 @@ def join_lines(lines: list[str], lexicon: set[str] | None = None) -> str:
 
 def _word_broken(line: str, nxt: str) -> bool:
     """A line of one word the dictionaries do not know, over a line opening in lower case
-    with the rest of a word they do know: a narrow cell broke the word where it ran out
-    of room, without a hyphen ("Hybri" / "de", "Avr" / "il"; "Santiago" / "de Chile" is two
-    words).
+    with the rest of a word they do know (the last part of a compound, a board role of the
+    language files): a narrow cell broke the word where it ran out of room, without a
+    hyphen ("Hybri" / "de", "Avr" / "il"; "Santiago" / "de Chile" is two words).
 
     >>> _word_broken("Hybri", "de"), _word_broken("Santiago", "de Chile"), _word_broken("Vice", "president")
     (True, False, False)
+    >>> _word_broken("Bourgmestre-gouvern", "eur de Berlin"), _word_broken("Copresidenc", "ia")
+    (True, True)
     """
     tail = re.match(r"[^\W\d_]+", nxt)
-    if " " in line or not line[-1:].isalpha() or not tail or not nxt[:1].islower():
+    head = re.search(r"[^\W\d_]+$", line)  # (the last part of "Bourgmestre-gouvern")
+    if " " in line or not head or not tail or not nxt[:1].islower():
         return False
-    known = dictionary_words(None)
-    return line.lower() not in known and (line + tail.group(0)).lower() in known
+    known = dictionary_words(None) | _vocabulary_words()
+    return head.group(0).lower() not in known and (head.group(0) + tail.group(0)).lower() in known
+
+
+@functools.cache
+def _vocabulary_words() -> frozenset[str]:
+    """The words of the language files' board roles (a report's own terms, "Copresidencia",
+    that no general dictionary holds)."""
+    return frozenset(w.lower() for v in all_vocabularies().values() for role in v.board_roles for w in re.findall(r"[^\W\d_]+", role))
 
 
 def _words_apart(left: str, right: str, lexicon: set[str] | None) -> bool:

@@ -14,6 +14,7 @@ import statistics
 import threading
 import zlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -210,10 +211,30 @@ def ruled_tables(page: pdfplumber.page.Page, words: list[Word]) -> list[list[lis
     if not (page.lines or page.rects):
         return []
     out = []
+    pills = set(_pill_boxes(page, words))
+    if pills:  # their sides are no rules: names on pills wrapping over lines are no table
+        page = page.filter(lambda o: o.get("object_type") not in ("rect", "curve") or _box_of(o) not in pills)
     for table in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
         rows = [list(r.cells) for r in table.rows]
         if max(len(r) for r in rows) >= 2 and (len(rows) >= 2 or _carried_over_row(page, rows[0], table.bbox, words)):
             out.append(rows)
+    return out
+
+
+def _box_of(o: dict) -> BBox:
+    return (float(o["x0"]), float(o["top"]), float(o["x1"]), float(o["bottom"]))
+
+
+def _pill_boxes(page: pdfplumber.page.Page, words: list[Word]) -> list[BBox]:
+    """Filled boxes of about one line's height that hug the words printed on them (a
+    pill, a tag, a highlighted name: no wider than those words and a line's height of
+    padding on either side), unlike a table's shaded cells and rows."""
+    out = []
+    for b in _filled_boxes([*page.rects, *page.curves], 24, 4):
+        on = [w for w in words if b[0] <= (w.x0 + w.x1) / 2 <= b[2] and b[1] <= (w.top + w.bottom) / 2 <= b[3]]
+        height = b[3] - b[1]
+        if on and height <= 2.2 * max(w.size for w in on) and b[0] >= min(w.x0 for w in on) - height and b[2] <= max(w.x1 for w in on) + height:
+            out.append(b)
     return out
 
 
@@ -578,11 +599,7 @@ def _column_edges(words: list[Word]) -> tuple[float, ...]:
     of a grid, however tight its gutters (words of justified lines that happen to line
     up have far more lines running across them)."""
     left = min((w.x0 for w in words), default=0.0)
-    rows: dict[float, set[int]] = {}
-    for w in words:
-        if w.x0 > left + 0.5:
-            key = next((x for x in rows if abs(x - w.x0) < 0.5), w.x0)
-            rows.setdefault(key, set()).add(round(w.top))
+    rows = _rows_starting_at(w for w in words if w.x0 > left + 0.5)
     spans: dict[int, tuple[float, float]] = {}  # each printed row: where it starts and ends
     for w in words:
         lo, hi = spans.get(round(w.top), (w.x0, w.x1))
@@ -590,7 +607,7 @@ def _column_edges(words: list[Word]) -> tuple[float, ...]:
     # a filled header row's cells open columns, however few rows the table has
     edges = sorted({round(w.x0, 2) for w in words if w.opens_cell and w.x0 > left + 0.5})
     for x, tops in rows.items():
-        if any(abs(x - e) < 0.5 for e in edges):
+        if len(tops) < 3 or any(abs(x - e) < 0.5 for e in edges):
             continue
         # rows of another edge within an em of x are the same column set a little off
         # (another activity's sidebar indented 3 pt more), not rows running across it
@@ -600,9 +617,25 @@ def _column_edges(words: list[Word]) -> tuple[float, ...]:
         # runs across its columns without making them any less columns), and few of them:
         # words of a justified paragraph that line up by chance have lines across between
         across = [top for top, (lo, hi) in spans.items() if lo < x - 0.5 and hi > x + 0.5 and top not in tops | near and min(tops) <= top <= max(tops)]
-        if len(tops) >= 3 and len(across) <= len(tops) // 3 and (_short_cells_at(words, x, tops) or _text_column_left_of(words, x, tops)):
+        if len(across) <= len(tops) // 3 and (_short_cells_at(words, x, tops) or _text_column_left_of(words, x, tops)):
             edges.append(x)
     return tuple(edges)
+
+
+def _rows_starting_at(words: Iterable[Word]) -> dict[float, set[int]]:
+    """The printed rows (rounded tops) that start a word at each x: words within half a
+    point of an x met before count there. (Buckets by whole points keep this linear:
+    a page of prose has thousands of distinct word starts.)"""
+    rows: dict[float, set[int]] = {}
+    buckets: dict[int, list[float]] = {}
+    for w in words:
+        near = [x for b in (int(w.x0) - 1, int(w.x0), int(w.x0) + 1) for x in buckets.get(b, ()) if abs(x - w.x0) < 0.5]
+        key = min(near, key=list(rows).index) if len(near) > 1 else (near[0] if near else w.x0)
+        if key not in rows:
+            rows[key] = set()
+            buckets.setdefault(int(key), []).append(key)
+        rows[key].add(round(w.top))
+    return rows
 
 
 def _short_cells_at(words: list[Word], x: float, tops: set[int]) -> bool:
@@ -1079,15 +1112,19 @@ def _one_line_across(band: list[Word], gap: tuple[float, float], col_gap: float)
     """A narrow gutter that a bold band straddles with one line: the words nearest it on
     either side stand on one baseline a word space apart (a heading across a margin column
     and its text two points apart, which the gutter would cut in two; a grid's row of
-    names keeps its narrow gutters)."""
-    if gap[1] - gap[0] >= 0.6 * col_gap or not all(is_bold(w.font) for w in band):
+    names keeps its narrow gutters; a display line's word space, letter-spaced and wider
+    than a column gap, over a grid's gutter, is one too)."""
+    if not all(is_bold(w.font) for w in band):
         return False
     left = [w for w in band if w.x1 <= gap[0] + 0.5]
     right = [w for w in band if w.x0 >= gap[1] - 0.5]
     if not left or not right:
         return False
     a, b = max(left, key=lambda w: w.x1), min(right, key=lambda w: w.x0)
-    return b.x0 - a.x1 < col_gap and abs(a.bottom - b.bottom) <= 0.1 * min(a.size, b.size)
+    if abs(a.bottom - b.bottom) > 0.1 * min(a.size, b.size):
+        return False
+    space = b.x0 - a.x1
+    return (gap[1] - gap[0] < 0.6 * col_gap and space < col_gap) or (a.size == b.size and space < 0.75 * a.size)
 
 
 def _interleaved_above(bands: list[list[Word]], i: int, gut: list[tuple[float, float]], plain: list[Word], region: list[Word], col_gap: float) -> tuple[list[Word], list[Word]]:
@@ -1648,8 +1685,17 @@ def _join_row(row: list[Word]) -> tuple[str, float]:
             pills += 1
             continue
         out += ("" if b.x0 - a.x1 < 0.12 * b.size else " ") + b.text
-    # a row of pills that wraps: its last pill is parted from the next row's first
-    return out + (" ·" if pills else ""), 0.0
+    # a row of pills that wraps: its last pill is parted from the next row's first (also a
+    # label's one pill: "Members — [Accra]", more pills on the next row)
+    # (a name broken at its own hyphen runs on: "New Delhi-" / "NIUA")
+    return out + (" ·" if (pills or _label_then_pill(row)) and not out.endswith("-") else ""), 0.0
+
+
+def _label_then_pill(row: list[Word]) -> bool:
+    """The row ends on one pill set after a label and its dash or colon."""
+    last = row[-1].pill
+    first = next((n for n, w in enumerate(row) if w.pill == last), 0)
+    return last is not None and first > 0 and row[first - 1].pill is None and row[first - 1].text[-1:] in ":—–-"
 
 
 def _row_to_line(row: list[Word], page: int, block: int, edges: list[float] | None = None) -> Line:

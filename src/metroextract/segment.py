@@ -817,6 +817,7 @@ class Segmenter:
 
     def activity_line(self, i: int) -> None:
         """Inside activities: a date opens one; then its header, fields and text."""
+        self.fields_behind(i)
         self.fields_ahead(i)
         for step in (self.date_line, self.before_first_activity, self.header_line, self.field_label, self.runin_field, self.table_row, self.field_value, self.dangling_value, self.late_title):
             if step(i):
@@ -877,8 +878,9 @@ class Segmenter:
         self.state, self.field, self.last_field_line = next_state, None, None
 
     def close_activity(self) -> None:
-        if self.cur is not None and not any(self.cur is b for b in self.ahead.values()):
-            self.activities.append(self.cur)
+        cur = self.cur
+        if cur is not None and not any(cur is b for b in self.ahead.values()) and not any(cur is a for a in self.activities):
+            self.activities.append(cur)
         self.cur, self.field = None, None
 
     def enter_activities(self) -> None:
@@ -1096,6 +1098,45 @@ class Segmenter:
         self.cur = self.ahead[j] = ActivityBlock(action_line=self.action, date_line=self.look.lines[j])
         self.state, self.field, self.last_field_line, self.dangling = "body", None, None, None
         self.label_stack.clear()
+
+    def fields_behind(self, i: int) -> None:
+        """A field label in a margin column right of the text, read after the whole text
+        column: its fields belong to the activity printed level with it, which may be one
+        read before the current one. That activity takes them back."""
+        tg = self.look.tags[i]
+        if self.cur is None or not (tg.runin or _field_tag(tg)) or self.look.owner_beside(i) is not None:
+            return  # (a label with a date right of it is in the left margin of that activity)
+        ln = self.look.lines[i]
+        if any(self.cur is b for b in self.ahead.values()):
+            return  # a left margin column's fields, read ahead of their activity
+        cur = self.cur
+        if any(x.page == ln.page and x.x0 <= ln.x0 + 2 < x.x1 and x.top < ln.top for x in (cur.date_line, *cur.description_lines)):
+            return  # under the current activity's date or text, in its column: its fields
+        owner = self.owner_left_of(ln)
+        if owner is None or owner is self.cur:
+            return
+        self.close_action_label()
+        self.close_activity()
+        self.cur = owner
+        self.state, self.field, self.last_field_line, self.dangling = "body", None, None, None
+        self.label_stack.clear()
+
+    def owner_left_of(self, ln: Line) -> ActivityBlock | None:
+        """The activity on ln's page whose date and text end left of ln and which starts
+        lowest above (or level with) ln, when it has no fields yet: the activity that a
+        field label in a right margin column is printed beside."""
+        best, best_top = None, -1.0
+        for a in (*self.activities[-8:], self.cur):
+            if a is None or a.date_line.page != ln.page:
+                continue
+            # (a title may run across above the margin column: the date and text may not)
+            own = [x for x in (a.date_line, *a.description_lines) if x.page == ln.page]
+            top = min(x.top for x in own)
+            if max(x.x1 for x in own) <= ln.x0 + 1.0 and top <= ln.top + 2.5 * ln.size and top > best_top:
+                best, best_top = a, top
+        if best is None or (best.fields and best is not self.cur):
+            return None
+        return best
 
     def continues_fields(self, i: int, tag: str | None) -> bool:
         """Line i, a label, continues the current activity's group of fields: set close

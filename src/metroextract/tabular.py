@@ -182,8 +182,9 @@ def _rejoin_pieces(row: list[Line], cols: list[int], source: dict[int, Line]) ->
 
 def _header_band(bands: list[list[Line]], k: int, vocab: Vocabulary, keys: tuple[str, ...]) -> tuple[list[Line], list[Line], int]:
     """Band k, or band k with the bands right under it in its style when they make a header
-    row that names more columns: a header cell wrapped over two lines ("Function in the" /
-    "board") beside one-line cells centred on it. Returns the header cells, the lines they
+    row that names more columns, or names the same ones (each cell a known header): a
+    header cell wrapped over two lines ("Function in the" / "board", "Full" / "name")
+    beside one-line cells centred on it. Returns the header cells, the lines they
     are made of and the index of the last band taken."""
     band = bands[k]
     size, style = band[0].size, (band[0].size, band[0].bold)
@@ -208,7 +209,9 @@ def _header_band(bands: list[list[Line]], k: int, vocab: Vocabulary, keys: tuple
     def named(row: list[Line]) -> int:
         return len({h for ln in row if (h := header_key(ln.text, vocab, keys))})
 
-    return (merged, taken, last) if named(merged) > named(band) and named(merged) == len(merged) else (band, band, k)
+    # (a cell wrapped under one that already names its column, "Full" / "name", is
+    # header too when every merged cell still names one)
+    return (merged, taken, last) if named(merged) >= named(band) and named(merged) == len(merged) else (band, band, k)
 
 
 def _column_of(ln: Line, starts: list[float]) -> int:
@@ -422,8 +425,12 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
             continue
         walk = _Walk(starts=[ln.x0 for ln in band], size=band[0].size, page=band[0].page, prev_bottom=band[0].bottom, right=right, taken=list(header))
         k += 1
-        if k < len(bands) and bands[k][0].page != walk.page and (moved := _moved_to_next_page(bands[k], walk.page, walk.starts, source)) is not None:
+        # (past lines of other page columns level with the header's foot)
+        nxt = next((j for j in range(k, len(bands)) if bands[j][0].page != walk.page or _in_reach(bands[j], walk.starts[0], walk.right)), len(bands))
+        at_foot = nxt >= len(bands) or bands[nxt][0].page != walk.page  # nothing under it on its page
+        if nxt < len(bands) and bands[nxt][0].page != walk.page and (moved := _moved_to_next_page(bands[nxt], walk.page, walk.starts, source)) is not None:
             walk.starts, walk.right = moved
+            k = nxt
         k = _walk_rows(bands, k, walk, vocab, keys, source)
         if (head := _next_column_head(bands, walk, order, source)) is not None:
             walk.starts, walk.right, column = head
@@ -434,8 +441,8 @@ def unruled_tables(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...], 
         elif (turn := _next_page_head(bands, k, walk, source)) is not None:
             k = _walk_rows(bands, turn, walk, vocab, keys, source)
             walk.rows = [r for r in walk.rows if any(r)]
-        if not walk.rows:
-            continue
+        if not walk.rows and not at_foot:
+            continue  # (a header at a page's foot stays a table: its rows may be a ruled grid overleaf)
         rows = walk.rows
         table_keys = [h or "" for h in hk]
         cut_from = list({id(o): o for ln in [*header, *(x for row in rows for cell in row for x in cell)] if (o := source.get(id(ln))) is not None}.values())
@@ -606,7 +613,7 @@ def _continue_in_grids(tables: list[Table], loose: list[Line], lines: list[Line]
         if _oriented(grid, vocab, keys) is not None:
             continue
         first = min(order[id(ln)] for ln in body)
-        before = [(max((order.get(id(ln), -1) for ln in t.lines), default=-1), t) for t in tables if t.rows and len(t.keys) == len(grid[0])]
+        before = [(max((order.get(id(ln), -1) for ln in t.lines), default=-1), t) for t in tables if (t.rows or t.header) and len(t.keys) == len(grid[0])]
         before = [(n, t) for n, t in before if n < first]
         if not before:
             continue
@@ -618,8 +625,8 @@ def _continue_in_grids(tables: list[Table], loose: list[Line], lines: list[Line]
         # lines read between, over the grid in its columns: the rest of the last row, cut
         # at the column's foot and set above the rules
         over = all((ln.page, ln.top) < top and ln.x0 >= min(starts) - 0.6 * ln.size for ln in between)
-        if turned and over:
-            for ln in between:
+        if turned and (over or not table.rows):  # (a header alone has no row to end)
+            for ln in between if table.rows else []:
                 table.rows[-1][_column_of(ln, starts)].append(ln)
             _append_rows(table, grid)
 

@@ -206,6 +206,16 @@ def test_joined_headers_reads_a_header_cell_wrapped_over_two_lines() -> None:
     assert out[0].bottom == b.bottom
 
 
+def test_joined_headers_reads_a_longer_header_of_the_same_column_wrapped() -> None:
+    # "Nombre" names the column already; "Nombre completo" names it too: "completo" is
+    # no board member's name
+    a, b, c = L("Nombre", 150, 91.6, 10, True), L("completo", 150, 103.8, 10, True), L("Rol", 75, 91.6, 10, True)
+    assert texts(joined_headers([c, a, b], ES, ("role", "name", "position"))) == ["Rol", "Nombre completo"]
+    # a cell under a header that names another column stays apart
+    d = L("Persona", 150, 103.8, 10, True)
+    assert texts(joined_headers([c, a, d], ES, ("role", "name", "position"))) == ["Rol", "Nombre", "Persona"]
+
+
 def test_regions_focal_points_as_a_table_and_a_wrapped_region_heading() -> None:
     lines = [
         L("Amérique latine et", 45, 547.8, 18.3, True),

@@ -157,16 +157,18 @@ def join_wrapped(texts: list[str], lexicon: set[str] | None = None) -> str:
 def joined_headers(lines: list[Line], vocab: Vocabulary, keys: tuple[str, ...]) -> list[Line]:
     """A table's header cell wrapped over two lines ("Función en la" / "junta") as one
     line, when only the two together name a column of `keys`: bold, in one style, the
-    second right under the first on its left edge."""
+    second right under the first on its left edge. (Or when the first names a column and
+    the two together are a longer header of that column: "Nombre" / "completo".)"""
     out = list(lines)
     for a in lines:
-        if not a.bold or header_key(squash(a.text), vocab, keys) is not None:
+        if not a.bold:
             continue
+        own = header_key(squash(a.text), vocab, keys)
         b = next((o for o in out if o is not a and o.bold and style_of(o) == style_of(a) and abs(o.x0 - a.x0) < 1 and attached(a, o, 0.6)), None)
         if b is None or a not in out:
             continue
         text = f"{squash(a.text)} {squash(b.text)}"
-        if header_key(text, vocab, keys) is not None:
+        if (key := header_key(text, vocab, keys)) is not None and own in (None, key):
             k = out.index(a)
             out[k] = a.model_copy(update={"text": text, "bottom": b.bottom, "x1": max(a.x1, b.x1)})
             out.remove(b)
