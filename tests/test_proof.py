@@ -309,7 +309,8 @@ def test_browser_screenshot_is_not_blank(browser, tmp_path) -> None:
 
 
 @pytest.mark.slow
-def test_a_fifty_page_proof_is_written_in_under_five_seconds_and_ten_megabytes(tmp_path) -> None:
+def test_a_fifty_page_proof_is_written_under_ten_megabytes(tmp_path) -> None:
+    # (its time, under 5 s, is the bench's `proof` section: no timed tests)
     import pypdfium2 as pdfium
 
     from metroextract.pipeline import extract
@@ -324,10 +325,7 @@ def test_a_fifty_page_proof_is_written_in_under_five_seconds_and_ten_megabytes(t
     joined.close()
     ex = extract(pdf)
     assert ex.report.source.pages == 53
-    t0 = time.perf_counter()
     out = write_proof(pdf, ex.report, tmp_path / "fifty.html", ex.review)
-    seconds = time.perf_counter() - t0
-    assert seconds < 5.0, seconds
     assert out.stat().st_size < 10_000_000
 
 

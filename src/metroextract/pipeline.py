@@ -67,10 +67,19 @@ def report_marks(layout: DocumentLayout, seg: SegmentedReport, settings: Setting
     """The marks of a Metropolis report a file carries: the organisation's name, the
     report title (`title_markers`), a period, section headings of the language files,
     registry member names."""
+    text = "\n".join(ln.text for p in layout.pages for ln in [*p.lines, *p.furniture])[:200_000]
+    found = text_marks(text, settings, [seg.language])
+    names = [m for m in found if m == "registry names"]
+    return [m for m in found if m not in names] + ["period"] * bool(seg.period_text) + ["section headings"] * bool(seg.sections) + names
+
+
+def text_marks(text: str, settings: Settings, languages: list[str]) -> list[str]:
+    """The marks of a Metropolis report in plain text: the organisation's name, a report
+    title of the language files, `MIN_REGISTRY_NAMES` registry members named (in the
+    first of `languages` that names them)."""
     from .text import fold
     from .vocab import all_vocabularies
 
-    text = "\n".join(ln.text for p in layout.pages for ln in [*p.lines, *p.furniture])[:200_000]
     folded = f" {fold(text)} "
     marks = []
     if _ORGANISATION_RE.search(text):
@@ -78,17 +87,53 @@ def report_marks(layout: DocumentLayout, seg: SegmentedReport, settings: Setting
     vocabs = all_vocabularies()
     if any(f" {fold(t)} " in folded for v in vocabs.values() for t in v.title_markers):
         marks.append("report title")
-    if seg.period_text:
-        marks.append("period")
-    if seg.sections:
-        marks.append("section headings")
-    if settings.resolve_names and seg.language in vocabs:
+    if settings.resolve_names:
         from .normalize import find_mentions
         from .registry import load_registry
 
-        if len({r.member_id for r in find_mentions(text, load_registry(settings.registry), seg.language)}) >= MIN_REGISTRY_NAMES:
+        registry = load_registry(settings.registry)
+        if any(len({r.member_id for r in find_mentions(text, registry, lang)}) >= MIN_REGISTRY_NAMES for lang in languages if lang in vocabs):
             marks.append("registry names")
     return marks
+
+
+# A long file that shows none of a report's marks in its first pages is no report: their
+# text (PDFium's, read in a moment) says so before every page is laid out (a 65-page
+# paper took half a minute to refuse, now under 2 s). Files with little text there
+# (scans, pictures: OCR may read them) are read in full, as are short ones.
+FIRST_LOOK_PAGES = 8
+FIRST_LOOK_MIN_PAGES = 12
+FIRST_LOOK_MIN_CHARS = 1000
+
+
+def marks_at_first_look(path: Path, settings: Settings) -> list[str] | None:
+    """The marks of a Metropolis report (`text_marks`) in the text of a long file's first
+    pages; None when that says nothing (a short file, too little text there, a file
+    PDFium cannot read, more pages than the limit: the layout stage decides then)."""
+    try:
+        import pypdfium2
+
+        doc = pypdfium2.PdfDocument(str(path))
+    except Exception:  # noqa: BLE001 - encrypted, damaged: pdfplumber says what it is
+        return None
+    try:
+        if not FIRST_LOOK_MIN_PAGES <= len(doc) <= settings.max_pages:
+            return None
+        texts = []
+        for i in range(FIRST_LOOK_PAGES):
+            page = doc[i]
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+    except Exception:  # noqa: BLE001
+        return None
+    finally:
+        doc.close()
+    text = "\n".join(texts)
+    if len("".join(text.split())) < FIRST_LOOK_MIN_CHARS:
+        return None
+    return text_marks(text, settings, ["fr", "en", "es"])
 
 
 def _section_quality(seg: Any, report: Report, layout: DocumentLayout, settings: Settings) -> dict[str, SectionQuality]:
@@ -131,6 +176,10 @@ def extract(path: Path | str, settings: Settings | None = None) -> Extraction:
     if size > settings.max_bytes:
         raise LimitExceeded(f"file is {size} bytes, over the {settings.max_bytes}-byte limit", code=QuarantineCode.TOO_LARGE)
     sha = file_sha256(path)
+    if marks_at_first_look(path, settings) == []:
+        raise NotAProgressReport(
+            f"no mark of a Metropolis report (its name, a report title, {MIN_REGISTRY_NAMES} registry members) in the text of its first {FIRST_LOOK_PAGES} pages: not a Metropolis report"
+        )
     layout = pdf_to_layout(path, max_pages=settings.max_pages, min_readable_share=settings.min_readable_page_share)
     if layout.page_count == 0:
         from .errors import CorruptPdf
