@@ -317,6 +317,9 @@ def test_values_no_right_row_holds():
     assert _codes(sc.check_values(toc, "en")) == ["joined_items"]
     assert sc.check_values([StaffMember(name="Octavi de la Varga", position="Secretary General")], "en") == []
     assert sc.check_values([MemberRef(name="Paradiplomacia.org")], "en") == []  # an organisation named like a web address
+    # the board's sub-heading wrapped into a focal-points row's two cells
+    wrapped = Region(name="Europe", members=[], honorary_members=[], focal_points=[FocalPoint(role="Membres du Conseil", name="d'administration", place=None)], board=[])
+    assert [(r.code, r.message) for r in sc.check_values([wrapped], "fr")] == [("header_as_value", '1 headings or table headers read as values: "Membres du Conseil d\'administration"')]
 
 
 def test_contact_printed_but_not_read():

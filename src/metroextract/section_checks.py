@@ -344,7 +344,8 @@ def _header_words(lang: str) -> tuple[frozenset[str], frozenset[str]]:
         return frozenset(), frozenset()
     words_ = frozenset(w for variants in v.table_headers.values() for t in variants for w in words(t))
     whole = frozenset(fold(t) for group in (v.sections, v.labels, v.table_headers) for variants in group.values() for t in variants)
-    return words_, whole
+    subheads = frozenset(fold(t) for group in (v.focal_points, v.board, v.region_members, v.honorary) for t in group)
+    return words_, whole | subheads
 
 
 def _value_problem(key: str, value: str, headers: tuple[frozenset[str], frozenset[str]]) -> str | None:
@@ -385,6 +386,11 @@ def check_values(items: list[Any], lang: str, page: int | None = None) -> Reason
     found: dict[str, list[str]] = {}
     for item in items:
         for rec in _people(item):
+            # a sub-heading wrapped into a row's two cells ("Membres du Conseil" /
+            # "d'administration"): role and name together are a heading
+            split = " ".join(v for k in ("role", "name") if isinstance(v := rec.get(k), str) and v)
+            if rec.get("role") and rec.get("name") and fold(split) in headers[1]:
+                found.setdefault("header_as_value", []).append(split)
             for key in _VALUE_KEYS:
                 for value in rec.get(key) if isinstance(rec.get(key), list) else [rec.get(key)]:
                     if isinstance(value, str) and (code := _value_problem(key, value, headers)):
