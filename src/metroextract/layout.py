@@ -296,7 +296,7 @@ def _drawn_boxes(page: pdfplumber.page.Page) -> list[BBox]:
 
 def _boxes_of(objects: list[dict], outlined: bool = False) -> list[BBox]:
     """The filled shapes (and with `outlined` the outlined ones) as (x0, top, x1, bottom)."""
-    return [tuple(float(o[k]) for k in ("x0", "top", "x1", "bottom")) for o in objects if o.get("fill") or (outlined and o.get("stroke"))]
+    return [_box_of(o) for o in objects if o.get("fill") or (outlined and o.get("stroke"))]
 
 
 def _box_rows(boxes: list[BBox]) -> list[list[BBox]]:

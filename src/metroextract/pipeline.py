@@ -87,14 +87,20 @@ def text_marks(text: str, settings: Settings, languages: list[str]) -> list[str]
     vocabs = all_vocabularies()
     if any(f" {fold(t)} " in folded for v in vocabs.values() for t in v.title_markers):
         marks.append("report title")
-    if settings.resolve_names:
-        from .normalize import find_mentions
-        from .registry import load_registry
-
-        registry = load_registry(settings.registry)
-        if any(len({r.member_id for r in find_mentions(text, registry, lang)}) >= MIN_REGISTRY_NAMES for lang in languages if lang in vocabs):
-            marks.append("registry names")
+    if _names_registry_members(text, settings, [lang for lang in languages if lang in vocabs]):
+        marks.append("registry names")
     return marks
+
+
+def _names_registry_members(text: str, settings: Settings, languages: list[str]) -> bool:
+    """`MIN_REGISTRY_NAMES` registry members named in `text`, in one of `languages`."""
+    if not settings.resolve_names or not languages:
+        return False
+    from .normalize import find_mentions
+    from .registry import load_registry
+
+    registry = load_registry(settings.registry)
+    return any(len({r.member_id for r in find_mentions(text, registry, lang)}) >= MIN_REGISTRY_NAMES for lang in languages)
 
 
 # A long file that shows none of a report's marks in its first pages is no report: their
@@ -133,7 +139,10 @@ def marks_at_first_look(path: Path, settings: Settings) -> list[str] | None:
     text = "\n".join(texts)
     if len("".join(text.split())) < FIRST_LOOK_MIN_CHARS:
         return None
-    return text_marks(text, settings, ["fr", "en", "es"])
+    # (the registry's names are looked for only when nothing else shows: a report names
+    # Metropolis on its cover, and the look must stay quick)
+    marks = text_marks(text, settings, [])
+    return marks or (["registry names"] if _names_registry_members(text, settings, ["fr", "en", "es"]) else [])
 
 
 def _section_quality(seg: Any, report: Report, layout: DocumentLayout, settings: Settings) -> dict[str, SectionQuality]:

@@ -388,9 +388,9 @@ def check_values(items: list[Any], lang: str, page: int | None = None) -> Reason
         for rec in _people(item):
             # a sub-heading wrapped into a row's two cells ("Membres du Conseil" /
             # "d'administration"): role and name together are a heading
-            split = " ".join(v for k in ("role", "name") if isinstance(v := rec.get(k), str) and v)
-            if rec.get("role") and rec.get("name") and fold(split) in headers[1]:
-                found.setdefault("header_as_value", []).append(split)
+            role, name = rec.get("role"), rec.get("name")
+            if isinstance(role, str) and role and isinstance(name, str) and name and fold(f"{role} {name}") in headers[1]:
+                found.setdefault("header_as_value", []).append(f"{role} {name}")
             for key in _VALUE_KEYS:
                 for value in rec.get(key) if isinstance(rec.get(key), list) else [rec.get(key)]:
                     if isinstance(value, str) and (code := _value_problem(key, value, headers)):

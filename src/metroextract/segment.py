@@ -1093,11 +1093,8 @@ class Segmenter:
             return  # the current activity's own fields
         if self.cur is not None and self.continues_fields(i, _field_tag(tg) or tg.runin) and not self.look.level_with(i, j):
             return  # set close under the group's last field, and not on the line of j's date
-        self.close_action_label()
-        self.close_activity()
-        self.cur = self.ahead[j] = ActivityBlock(action_line=self.action, date_line=self.look.lines[j])
-        self.state, self.field, self.last_field_line, self.dangling = "body", None, None, None
-        self.label_stack.clear()
+        self.ahead[j] = ActivityBlock(action_line=self.action, date_line=self.look.lines[j])
+        self.fields_go_to(self.ahead[j])
 
     def fields_behind(self, i: int) -> None:
         """A field label in a margin column right of the text, read after the whole text
@@ -1113,11 +1110,15 @@ class Segmenter:
         if any(x.page == ln.page and x.x0 <= ln.x0 + 2 < x.x1 and x.top < ln.top for x in (cur.date_line, *cur.description_lines)):
             return  # under the current activity's date or text, in its column: its fields
         owner = self.owner_left_of(ln)
-        if owner is None or owner is self.cur:
-            return
+        if owner is not None and owner is not self.cur:
+            self.fields_go_to(owner)
+
+    def fields_go_to(self, block: ActivityBlock) -> None:
+        """The fields read next are `block`'s (one waiting for its activity to open, or an
+        activity read before): the current one is closed, no field is open."""
         self.close_action_label()
         self.close_activity()
-        self.cur = owner
+        self.cur = block
         self.state, self.field, self.last_field_line, self.dangling = "body", None, None, None
         self.label_stack.clear()
 
