@@ -109,3 +109,12 @@ def test_a_compound_hyphen_at_a_line_end_is_kept_when_the_report_prints_both_wor
     assert join_lines(["Bourgmestre-", "gouverneur de Berlin"]) == "Bourgmestre-gouverneur de Berlin"
     assert join_lines(["Chargée de dévelop-", "pement"]) == "Chargée de développement"
     assert join_lines(["Chargée de dévelop-", "pement"], lexicon) == "Chargée de développement"
+
+
+def test_a_meeting_format_a_narrow_cell_broke_is_read_whole() -> None:
+    # "présentiel" is in no general word list: the language files' meeting formats are
+    assert join_lines(["Présenti", "el"]) == "Présentiel"
+    assert join_lines(["Presenci", "al"]) == "Presencial"
+    assert join_lines(["En", "ligne"]) == "En ligne"
+    # "hybrid" is an English word; with the "e" the narrow cell put under it, French's format
+    assert join_lines(["Hybrid", "e"]) == "Hybride"

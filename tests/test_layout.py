@@ -311,3 +311,35 @@ def test_names_on_pills_wrapping_over_lines_are_no_table(tmp_path: Path) -> None
 def test_shaded_cells_lined_up_row_to_row_stay_a_table(tmp_path: Path) -> None:
     page = pdf_to_layout(_wrapped_pills_pdf(tmp_path / "table.pdf", table=True)).pages[0]
     assert [ln.text for ln in page.lines if ln.cell is not None][:3] == ["Antananarivo", "Chongqing", "Gauteng"]
+
+
+def _tight_row_with_pills_pdf(path: Path) -> Path:
+    """A word processor's table row set tight: a format cell in plain text, then the members
+    on highlights that hug their words, 6 pt (two thirds of an em) after it, 3 pt apart."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    _, h = A4
+    c.setFont("Helvetica", 9)
+    c.drawString(98, h - 100, "In person")
+    x = 98 + c.stringWidth("In person", "Helvetica", 9) + 6
+    for name in ["Gauteng", "Kaohsiung"]:
+        width = c.stringWidth(name, "Helvetica", 9)
+        c.setFillColorRGB(0.98, 0.91, 0.84)
+        c.rect(x, h - 102.2, width, 10.5, stroke=0, fill=1)
+        c.setFillColorRGB(0, 0, 0)
+        c.drawString(x, h - 100, name)
+        x += width + 3
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_a_pill_standing_off_plain_words_opens_a_cell(tmp_path: Path) -> None:
+    # a word space before a tag run in a sentence is a third of an em: two thirds between a
+    # word and a box part two cells, however close the words themselves are
+    (line,) = pdf_to_layout(_tight_row_with_pills_pdf(tmp_path / "row.pdf")).pages[0].lines
+    assert line.text == "In person Gauteng · Kaohsiung ·"
+    assert [line.text[offset:] for offset, _, _ in line.breaks] == ["Gauteng · Kaohsiung ·"]
+    assert [line.text[offset:].split()[0] for offset, _, _ in line.gaps] == ["person", "Gauteng", "Kaohsiung"]

@@ -7,6 +7,8 @@ from metroextract.models import Line
 from metroextract.tabular import find_tables
 from metroextract.vocab import load_vocabulary
 
+from .sections._lines import tight
+
 FR = load_vocabulary("fr")
 EN = load_vocabulary("en")
 
@@ -416,3 +418,18 @@ def test_a_contact_box_level_with_the_header_in_the_next_page_column_stays_out_o
     ]
     (t,) = find_tables(sorted(table + contact, key=lambda ln: (ln.top, ln.x0)), FR, ("name", "position"), required=("name",))
     assert cells(t) == [{"name": "Octavi de la Varga", "position": "Secrétaire général"}, {"name": "Xavier Bermejo", "position": "Responsable"}]
+
+
+def test_a_row_set_tight_is_cut_at_the_header_columns_overleaf():
+    # the header ends its page; the one row overleaf is read as one line, its cells 6 pt
+    # apart: each word starting where a header cell does opens that column's cell
+    lines = [
+        L("Mois", 45, 760, bold=True),
+        L("Type", 71, 760, bold=True),
+        L("Membres", 110, 760, bold=True),
+        L("Alliances", 242, 760, bold=True),
+        tight([("Août", 45), ("En ligne", 71), ("Belo Horizonte, Durban", 110), ("CGLU ASPAC", 242)], 60, page=2),
+    ]
+    (table,) = find_tables(lines, FR, ("month", "format", "members", "alliances"), required=("month",))
+    assert cells(table) == [{"month": "Août", "format": "En ligne", "members": "Belo Horizonte, Durban", "alliances": "CGLU ASPAC"}]
+    assert id(lines[-1]) in {id(ln) for ln in table.lines}  # the cut line counts as used

@@ -305,14 +305,17 @@ def _word_broken(line: str, nxt: str) -> bool:
     if " " in line or not head or not tail or not nxt[:1].islower():
         return False
     known = dictionary_words(None) | _vocabulary_words()
-    return head.group(0).lower() not in known and (head.group(0) + tail.group(0)).lower() in known
+    whole = (head.group(0) + tail.group(0)).lower()
+    # (a head that is a word of another language, "Hybrid" / "e", joins into a term of the
+    # language files: the report's own word)
+    return whole in known and (head.group(0).lower() not in known or whole in _vocabulary_words())
 
 
 @functools.cache
 def _vocabulary_words() -> frozenset[str]:
-    """The words of the language files' board roles (a report's own terms, "Copresidencia",
-    that no general dictionary holds)."""
-    return frozenset(w.lower() for v in all_vocabularies().values() for role in v.board_roles for w in re.findall(r"[^\W\d_]+", role))
+    """The words of the language files' board roles and meeting formats (a report's own
+    terms, "Copresidencia", "Présentiel", that no general dictionary holds)."""
+    return frozenset(w.lower() for v in all_vocabularies().values() for term in [*v.board_roles, *v.meeting_formats] for w in re.findall(r"[^\W\d_]+", term))
 
 
 def _words_apart(left: str, right: str, lexicon: set[str] | None) -> bool:

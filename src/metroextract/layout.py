@@ -1705,6 +1705,7 @@ def _row_to_line(row: list[Word], page: int, block: int, edges: list[float] | No
         weights[(w.size, w.font, w.color)] += len(w.text)
     (size, font, color), _ = weights.most_common(1)[0]
     letters = cased_letters(text)
+    gaps = [] if spacing else _word_gaps(row, text)
     runs: list[tuple[str, bool]] = []
     if len({is_bold(w.font) for w in row}) > 1:  # mixed weights: keep where each starts
         for w in row:
@@ -1729,13 +1730,17 @@ def _row_to_line(row: list[Word], page: int, block: int, edges: list[float] | No
         column=block,
         runs=runs,
         cell=row[0].cell,
-        breaks=[] if spacing else _wide_gaps(row, text, edges or []),
+        breaks=[] if spacing else _wide_gaps(row, gaps, edges or []),
+        gaps=gaps,
     )
 
 
 # A word space stretches (justified text) to about half an em; cells set side by side
 # without rules stand further apart.
 CELL_GAP_EM = 0.7
+# A tag run in a sentence stands a word space (a third of an em) from its neighbours; half
+# an em or more between a word and a pill's box parts two cells.
+PILL_CELL_GAP_EM = 0.5
 
 
 def _left_edges(rows: list[list[Word]]) -> list[list[float]]:
@@ -1759,10 +1764,10 @@ def _left_edges(rows: list[list[Word]]) -> list[list[float]]:
 EDGE_REACH_EM = 12.0
 
 
-def _wide_gaps(row: list[Word], text: str, edges: list[float]) -> list[tuple[int, float, float]]:
-    """Where the words of a row stand wider apart than a word space, or a word starts at a
-    left edge other rows start at (a cell filled to its column's end): (offset in `text` of
-    the word after the gap, x where the word before it ends, x where that word starts)."""
+def _word_gaps(row: list[Word], text: str) -> list[tuple[int, float, float]]:
+    """Each gap between two words of a row: (offset in `text` of the word after it, x where
+    the word before it ends, x where that word starts); none when the words cannot be found
+    in the text."""
     out: list[tuple[int, float, float]] = []
     pos = 0
     for a, b in zip(row, row[1:]):
@@ -1770,13 +1775,34 @@ def _wide_gaps(row: list[Word], text: str, edges: list[float]) -> list[tuple[int
         if pos < 0:
             return []
         pos += len(a.text)
-        gap, size = b.x0 - a.x1, max(a.size, b.size)
-        if gap >= CELL_GAP_EM * size or (gap >= 0.2 * size and any(abs(b.x0 - e) <= 1.0 for e in edges)):
-            nxt = text.find(b.text, pos)
-            if nxt < 0:
-                return []
-            out.append((nxt, round(a.x1, 2), round(b.x0, 2)))
+        nxt = text.find(b.text, pos)
+        if nxt < 0:
+            return []
+        out.append((nxt, round(a.x1, 2), round(b.x0, 2)))
     return out
+
+
+def _wide_gaps(row: list[Word], gaps: list[tuple[int, float, float]], edges: list[float]) -> list[tuple[int, float, float]]:
+    """The gaps (`_word_gaps`) where the words of a row stand wider apart than a word space,
+    a word starts at a left edge other rows start at (a cell filled to its column's end),
+    or a pill's box stands off from its neighbour."""
+    out = []
+    for (a, b), gap_at in zip(zip(row, row[1:]), gaps):
+        gap, size = b.x0 - a.x1, max(a.size, b.size)
+        if gap >= CELL_GAP_EM * size or (gap >= 0.2 * size and any(abs(b.x0 - e) <= 1.0 for e in edges)) or _apart_from_box(a, b) >= PILL_CELL_GAP_EM * size:
+            out.append(gap_at)
+    return out
+
+
+def _apart_from_box(a: Word, b: Word) -> float:
+    """The room between a word and the pill next to it (or between two pills), box edge to
+    box edge: a word space before a tag run in its sentence, more between cells of a table
+    set tight (a word processor's pills hug their words; 0 when no pill stands there)."""
+    if a.pill == b.pill or (a.pill is None and b.pill is None):
+        return 0.0
+    right = a.pill_span[1] if a.pill_span is not None else a.x1
+    left = b.pill_span[0] if b.pill_span is not None else b.x0
+    return left - right
 
 
 def _merge_drop_caps(lines: list[Line], body: float) -> list[Line]:

@@ -63,6 +63,9 @@ class Line(_Frozen):
     # the x where the piece after it starts. Cells of an unruled table set close together
     # share one line; these are their seams.
     breaks: list[tuple[int, float, float]] = Field(default_factory=list)
+    # Every gap between two words, in the same form: where a table's columns are known
+    # (its header row), a row set tighter than `breaks` tell is cut at them.
+    gaps: list[tuple[int, float, float]] = Field(default_factory=list)
 
     @property
     def bbox(self) -> BBox:

@@ -146,15 +146,37 @@ def _rows_by_baseline(lines: list[Line]) -> list[list[Line]]:
 def cell_pieces(ln: Line) -> list[Line]:
     """A line cut at its wide gaps (`Line.breaks`): the cells of an unruled table row that
     the layout read as one line. A line without wide gaps is itself."""
-    if not ln.breaks:
+    return cut_line(ln, ln.breaks)
+
+
+def cut_at_columns(ln: Line, starts: list[float]) -> list[Line]:
+    """A line cut where a word starts at a column's start (`starts`, a table's header cells)
+    after more than a tight word space: cells of a row set closer than `cell_pieces` tells,
+    in a table whose columns are known. One such word after a plain word space is chance
+    (a sentence under the table): it takes two, or a gap wider than a word space stretches.
+    A line no column starts inside is itself."""
+    inside = [x for x in starts if ln.x0 + 0.5 * ln.size < x < ln.x1]
+    at_columns = [g for g in ln.gaps if g[2] - g[1] >= 0.15 * ln.size and any(abs(g[2] - x) <= COLUMN_START_SLACK for x in inside)]
+    cuts = at_columns if len(at_columns) >= 2 else [g for g in at_columns if g[2] - g[1] >= 0.45 * ln.size]
+    return cut_line(ln, cuts) if cuts else [ln]
+
+
+# how far a cell's first word may stand from its column header's start (the same padding)
+COLUMN_START_SLACK = 1.5
+
+
+def cut_line(ln: Line, gaps: list[tuple[int, float, float]]) -> list[Line]:
+    """The pieces of a line between the given gaps (offset, end before, start after)."""
+    if not gaps or any(not 0 < offset <= len(ln.text) for offset, _, _ in gaps):
         return [ln]
-    cuts = [(0, ln.x0), *((offset, start) for offset, _, start in ln.breaks)]
-    ends = [end for _, end, _ in ln.breaks] + [ln.x1]
+    cuts = [(0, ln.x0), *((offset, start) for offset, _, start in gaps)]
+    ends = [end for _, end, _ in gaps] + [ln.x1]
     out = []
-    for (offset, x0), x1, nxt in zip(cuts, ends, [*(offset for offset, _, _ in ln.breaks), len(ln.text)]):
+    for (offset, x0), x1, nxt in zip(cuts, ends, [*(offset for offset, _, _ in gaps), len(ln.text)]):
         text = ln.text[offset:nxt].strip()
         if text:
-            out.append(ln.model_copy(update={"text": text, "x0": x0, "x1": x1, "breaks": [], "runs": []}))
+            inner = [(o - offset, a, b) for o, a, b in ln.gaps if offset < o < nxt]
+            out.append(ln.model_copy(update={"text": text, "x0": x0, "x1": x1, "breaks": [], "gaps": inner, "runs": []}))
     return out
 
 
@@ -223,9 +245,22 @@ def _column_of(ln: Line, starts: list[float]) -> int:
 
 def _cells_at(row: list[Line], starts: list[float], source: dict[int, Line]) -> bool:
     """Two cells or more, each starting where a column of the table does. Pieces cut from
-    one line count as one cell (a name cut at a seam that other rows' words made)."""
-    firsts = list({id(source.get(id(ln), ln)): ln for ln in reversed(row)}.values())
+    one line count as one cell (a name cut at a seam that other rows' words made); a line
+    holding words that start at the columns is cut there first (cells set tight)."""
+    row = [piece for ln in row for piece in (cut_at_columns(ln, starts) if id(ln) not in source else [ln])]
+    # (unless the pieces of the line are the row's cells: the first at the first column,
+    # each at a column of its own, on the dot)
+    if not _cells_on_the_dot(row, starts):
+        row = list({id(source.get(id(ln), ln)): ln for ln in reversed(row)}.values())
+    firsts = row
     return len(firsts) >= 2 and all(any(abs(ln.x0 - x) < 0.6 * ln.size for x in starts) for ln in firsts)
+
+
+def _cells_on_the_dot(row: list[Line], starts: list[float]) -> bool:
+    """Every line of a row starts within `COLUMN_START_SLACK` of a column's start, a column of
+    its own, the first line at the first column."""
+    at = [next((j for j, x in enumerate(starts) if abs(ln.x0 - x) <= COLUMN_START_SLACK), None) for ln in row]
+    return len(row) >= 2 and at[0] == 0 and None not in at and len(set(at)) == len(at)
 
 
 def _continues_on_next_page(row: list[Line], page: int, starts: list[float], source: dict[int, Line]) -> bool:
@@ -274,6 +309,7 @@ def _walk_rows(bands: list[list[Line]], k: int, walk: _Walk, vocab: Vocabulary, 
     starts, size = walk.starts, walk.size
     while k < len(bands) and (bands[k][0].page == walk.page or _continues_on_next_page(_in_reach(bands[k], starts[0], walk.right), walk.page, starts, source)):
         row = [ln for ln in _in_reach(bands[k], starts[0], walk.right) if not _past_right_edge(ln, walk)]
+        row = _cut_at(row, starts, source)
         if not row:
             k += 1  # a line of a page column left or right of the table, level with it
             continue
@@ -297,6 +333,18 @@ def _walk_rows(bands: list[list[Line]], k: int, walk: _Walk, vocab: Vocabulary, 
         walk.prev_bottom = max(ln.bottom for ln in row)
         k += 1
     return k
+
+
+def _cut_at(row: list[Line], starts: list[float], source: dict[int, Line]) -> list[Line]:
+    """A row's lines cut at the table's column starts (`cut_at_columns`), each piece
+    remembered as cut from its line."""
+    out = []
+    for ln in row:
+        pieces = cut_at_columns(ln, starts)
+        if len(pieces) > 1:
+            source.update((id(p), source.get(id(ln), ln)) for p in pieces)
+        out.extend(pieces)
+    return out
 
 
 def _past_right_edge(ln: Line, walk: _Walk) -> bool:

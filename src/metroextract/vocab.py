@@ -41,6 +41,7 @@ class Vocabulary(BaseModel):
     table_headers: dict[str, list[str]] = {}
     date_deadline: list[str] = []
     link_labels: list[str] = []
+    meeting_formats: list[str] = []
 
 
 def _data_dir() -> Path:

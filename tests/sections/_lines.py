@@ -34,3 +34,19 @@ def L(
 
 def texts(lines: list[Line]) -> list[str]:
     return [ln.text for ln in lines]
+
+
+def tight(cells_at: list[tuple[str, float]], top: float, *, page: int = 1, bold: bool = False, size: float = 10.0) -> Line:
+    """Cells set closer than the layout's seams tell, read as one line (no `breaks`): only
+    the gaps between its words (`gaps`) say where each word starts (5 pt a letter, 2.5 pt
+    a word space, each cell's first word at its x)."""
+    text, gaps, x = "", [], cells_at[0][1]
+    for cell, x0 in cells_at:
+        for k, word in enumerate(cell.split()):
+            start = x0 if k == 0 else x + 2.5
+            if text:
+                gaps.append((len(text) + 1, x, start))
+                text += " "
+            text += word
+            x = start + 5 * len(word)
+    return L(text, cells_at[0][1], top, size, bold, page).model_copy(update={"x1": x, "gaps": gaps})

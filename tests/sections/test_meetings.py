@@ -7,7 +7,7 @@ from metroextract.sections import (
     parse_meetings,
 )
 
-from ._lines import BODY, EN, ES, FR, P2021, L
+from ._lines import BODY, EN, ES, FR, P2021, L, tight
 
 
 def test_meetings_transposed_table_with_row_headers_centred_on_their_rows() -> None:
@@ -144,3 +144,26 @@ def test_words_a_narrow_ruled_cell_broke_without_a_hyphen_are_read_whole() -> No
     ]  # fmt: skip
     got = parse_meetings(lines, BODY, FR, P2021.model_copy(update={"start": "2021-06", "end": "2021-08", "text": "Juin —> août 2021"}))
     assert [(m.month, m.format, [x.name for x in m.members]) for m in got] == [("2021-06", "Hybride", ["Wuxi"])]
+
+
+def test_a_transposed_table_set_tight_is_read_cell_by_cell() -> None:
+    # a word processor's table with narrow columns: two month headers read as one line, a
+    # month broken inside its word ("Septemb" / "re"), a format cell on two lines centred
+    # on its row header (neither line level with it), a row header and its cells read as
+    # one line on the next page
+    lines = [
+        tight([("Juillet", 98), ("Août", 228)], 100, bold=True),
+        L("Septemb", 358, 100, 10, True, width=40), L("re", 358, 111, 10, True, width=10),
+        L("Format", 45, 130, 10, True, width=32),
+        L("En", 98, 124, 10, width=12), L("ligne", 98, 136, 10, width=25),
+        tight([("Hybride", 228), ("Présentiel", 358)], 130),
+        L("Membres", 45, 162, 10, True, width=40), tight([("Daegu", 98), ("Quito", 228), ("Wuxi", 358)], 162),
+        tight([("Alliances", 45), ("PNUD", 98), ("ICLEI", 228), ("CGLU", 358)], 40, page=2),
+    ]  # fmt: skip
+    period = P2021.model_copy(update={"start": "2021-07", "end": "2021-09", "text": "Juillet —> septembre 2021"})
+    got = parse_meetings(lines, BODY, FR, period)
+    assert [(m.month, m.format, [x.name for x in m.members], [x.name for x in m.alliances]) for m in got] == [
+        ("2021-07", "En ligne", ["Daegu"], ["PNUD"]),
+        ("2021-08", "Hybride", ["Quito"], ["ICLEI"]),
+        ("2021-09", "Présentiel", ["Wuxi"], ["CGLU"]),
+    ]

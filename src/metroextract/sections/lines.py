@@ -13,7 +13,7 @@ from ..models import (
     Period,
 )
 from ..tabular import Table, header_key
-from ..text import join_hyphenated
+from ..text import fold, join_hyphenated
 from ..typography import is_heading as is_heading_by_type
 from ..vocab import Vocabulary
 
@@ -104,13 +104,17 @@ def clean_name(name: str) -> str:
     return _DOUBLED_INITIAL_RE.sub(r"\1", squash(name))
 
 
-def names_of(lines: list[Line]) -> list[str]:
+def names_of(lines: list[Line], keys: set[str] | None = None) -> list[str]:
     """Names listed one per line or comma-separated; a line opening with "(" or a
-    lower-case letter continues the name above it ("Barcelona" / "(metropolitan area)")."""
+    lower-case letter continues the name above it ("Barcelona" / "(metropolitan area)"),
+    without a space when only that makes it a registered name (`keys`, folded): a narrow
+    cell broke the name where it ran out of room ("Guadalajar" / "a")."""
     texts: list[str] = []
     for ln in lines:
         t = ln.text.strip()
-        if texts and (t.startswith("(") or t[:1].islower()):
+        if texts and keys and t[:1].islower() and fold(texts[-1] + t) in keys and fold(texts[-1]) not in keys:
+            texts[-1] += t
+        elif texts and (t.startswith("(") or t[:1].islower()):
             texts[-1] = f"{texts[-1]} {t}"
         else:
             texts.append(t)

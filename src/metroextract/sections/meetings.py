@@ -3,6 +3,7 @@ table with the months as rows or as columns."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,7 @@ from ..models import (
     Period,
 )
 from ..registry import load_registry
-from ..tabular import cell_pieces, centred_rows, find_tables
+from ..tabular import cell_pieces, centred_rows, cut_at_columns, cut_line, find_tables
 from ..text import fold
 from ..vocab import Vocabulary
 from .lines import cell_text, is_heading, month_heading, names_of, squash, without_tables
@@ -58,7 +59,8 @@ def split_known(name: str, keys: set[str] | None = None) -> list[str]:
 
 def meeting_names(lines: list[Line], keys: set[str] | None = None) -> list[str]:
     """Names listed by separators or one per line, pills split by the registry."""
-    return [piece for n in names_of(lines) for piece in split_known(n, keys)]
+    keys = _registry_keys() if keys is None else keys
+    return [piece for n in names_of(lines, keys) for piece in split_known(n, keys)]
 
 
 def _runin(text: str, labels: dict[str, str]) -> tuple[str, str] | None:
@@ -103,10 +105,15 @@ def _transposed(lines: list[Line], labels: dict[str, str], vocab: Vocabulary, pe
     """A table with the months across its header row and Format / Members / Alliances as row
     headers down a left column, ruled or not, one or several months per band: each value
     belongs to the month over its column and to the row header level with it or above it."""
+    lines, broken = _broken_months(lines, vocab, period)
+    lines, side_by_side = _months_apart(lines, vocab, period)
+    months = [(ln, mh) for ln in lines if (mh := month_heading(ln, vocab, period)) is not None and len(squash(ln.text)) <= 24]
+    lines, cut_from = _cut_at_months(lines, [m for m, _ in months])
+    cut_from.update(side_by_side)
+    cut_from.update(broken)
     keyed = _key_lines(lines, labels, vocab)
     keys = [(ln, f) for ln, f in keyed if f]
     extra = [ln for ln, f in keyed if not f]
-    months = [(ln, mh) for ln in lines if (mh := month_heading(ln, vocab, period)) is not None and len(squash(ln.text)) <= 24]
     values_at = [ln for ln in [*lines, *extra] if not any(ln is k for k, _ in keys)]
 
     def row_header_of(m: Line) -> bool:
@@ -120,7 +127,9 @@ def _transposed(lines: list[Line], labels: dict[str, str], vocab: Vocabulary, pe
         def under(k: Line) -> bool:
             return (k.page == m.page and k.top >= m.top - 1) or (last_on_page and k.page == m.page + 1 and k.top < next_top)
 
-        return any(under(k) and k.x1 <= left + 1 and any(v.page == k.page and abs(v.top - k.top) < 0.5 * k.size and v.x0 >= m.x0 - k.size for v in values_at) for k, _ in keys)
+        # (level: the value's line overlaps the header's; a word processor centres a header
+        # on a two-line cell, each of its lines half a line off the header's)
+        return any(under(k) and k.x1 <= left + 1 and any(v.page == k.page and v.top < k.bottom and v.bottom > k.top and v.x0 >= m.x0 - k.size for v in values_at) for k, _ in keys)
 
     heads = [(m, mh) for m, mh in months if row_header_of(m)]
     if not heads or not keys:
@@ -141,10 +150,7 @@ def _transposed(lines: list[Line], labels: dict[str, str], vocab: Vocabulary, pe
         band_keys = sorted(((k, f) for k, f in keys if band(k, m.top - 1) and (k.x1 <= m.x0 + 1 or k.x0 < m.x0 - k.size)), key=lambda kf: (kf[0].page, kf[0].top))
         cells: dict[str, list[Line]] = {"format": [], "members": [], "alliances": []}
         column = [v for v in values if band(v, m.top + 0.5 * m.size) and m.x0 - m.size <= v.x0 < right - 0.5 * m.size]
-        # (row headers centred on their rows: only within one page)
-        centred = centred_cells(band_keys, column, m.size) if len({k.page for k, _ in band_keys}) == 1 else None
-        if centred is not None and any(id(v) not in centred for v in column):
-            centred = None  # a value in no row: the headers are not centred on rows of cells
+        centred = _centred_by_page(band_keys, column, m.size)
         for v in column:
             above = [f for k, f in band_keys if (k.page, k.top) <= (v.page, v.top + 0.5 * v.size)]
             level = [f for k, f in band_keys if k.page == v.page and abs(k.top - v.top) < 0.25 * v.size]
@@ -159,7 +165,75 @@ def _transposed(lines: list[Line], labels: dict[str, str], vocab: Vocabulary, pe
                 month=mh, format=fmt, members=[MemberRef(name=n) for n in meeting_names(cells["members"], names)], alliances=[AllianceRef(name=n) for n in meeting_names(cells["alliances"], names)]
             )
         )
-    return out, used | key_ids
+    return out, _with_sources(used | key_ids, cut_from)
+
+
+def _with_sources(taken: set[int], made_of: dict[int, list[Line]]) -> set[int]:
+    """The lines taken, and the lines each was cut or joined from, and theirs in turn."""
+    out, todo = set(taken), list(taken)
+    while todo:
+        for o in made_of.get(todo.pop(), []):
+            if id(o) not in out:
+                out.add(id(o))
+                todo.append(id(o))
+    return out
+
+
+def _broken_months(lines: list[Line], vocab: Vocabulary, period: Period) -> tuple[list[Line], dict[int, list[Line]]]:
+    """A month header broken inside its word by a narrow column ("Septembe" / "r"), read
+    whole again: two lines of one style at one left edge, the second right under the
+    first, that are a month only together. Returns the lines, and each joined line's two."""
+    out: list[Line] = []
+    made_of: dict[int, list[Line]] = {}
+    k = 0
+    while k < len(lines):
+        ln, nxt = lines[k], lines[k + 1] if k + 1 < len(lines) else None
+        if nxt is not None and nxt.page == ln.page and ln.bold == nxt.bold and abs(nxt.x0 - ln.x0) < 1 and 0 <= nxt.top - ln.bottom < ln.size:
+            whole = ln.model_copy(update={"text": squash(ln.text) + squash(nxt.text), "x1": max(ln.x1, nxt.x1), "bottom": nxt.bottom, "breaks": [], "gaps": [], "runs": []})
+            if month_heading(ln, vocab, period) is None and month_heading(whole, vocab, period) is not None:
+                out.append(whole)
+                made_of[id(whole)] = [ln, nxt]
+                k += 2
+                continue
+        out.append(ln)
+        k += 1
+    return out, made_of
+
+
+def _months_apart(lines: list[Line], vocab: Vocabulary, period: Period) -> tuple[list[Line], dict[int, list[Line]]]:
+    """Month headers of a table set so close that the layout read them as one line
+    ("August September"): cut before each month name. Returns the lines and pieces, and
+    the line each piece was cut from."""
+    out: list[Line] = []
+    cut_from: dict[int, list[Line]] = {}
+    for ln in lines:
+        words = cut_line(ln, ln.gaps)
+        is_month = [month_heading(w, vocab, period) is not None for w in words]
+        if sum(is_month) < 2 or not is_month[0] or not all(m or re.fullmatch(r"(19|20)\d\d", w.text) for m, w in zip(is_month, words)):
+            out.append(ln)
+            continue
+        pieces = cut_line(ln, [g for g, m in zip(ln.gaps, is_month[1:]) if m])
+        cut_from.update((id(p), [ln]) for p in pieces)
+        out.extend(pieces)
+    return out, cut_from
+
+
+def _cut_at_months(lines: list[Line], months: list[Line]) -> tuple[list[Line], dict[int, list[Line]]]:
+    """Lines cut where a word starts at a month's column (`cut_at_columns`): a row header
+    and its cells, or cells side by side, set closer than a table's gaps usually are. On a
+    page without months the columns are the page before's (a table going on overleaf).
+    Returns the lines and pieces, and each piece's line."""
+    starts: dict[int, list[float]] = {}
+    for m in months:
+        starts.setdefault(m.page, []).append(m.x0)
+    out: list[Line] = []
+    cut_from: dict[int, list[Line]] = {}
+    for ln in lines:
+        pieces = cut_at_columns(ln, starts.get(ln.page) or starts.get(ln.page - 1, []))
+        if len(pieces) > 1:
+            cut_from.update((id(p), [ln]) for p in pieces)
+        out.extend(pieces)
+    return out, cut_from
 
 
 def _band_of(m: Line, heads: list[Line], lines: list[Line]) -> Callable[[Line, float], bool]:
@@ -178,6 +252,19 @@ def _band_of(m: Line, heads: list[Line], lines: list[Line]) -> Callable[[Line, f
         return ln.page == next_page and ln.top < next_bottom
 
     return inside
+
+
+def _centred_by_page(keys: list[tuple[Line, str]], column: list[Line], size: float) -> dict[int, str] | None:
+    """Each value's row when the row headers are centred on their rows, page by page (a
+    table going on overleaf); None when on some page a value falls in no row."""
+    out: dict[int, str] = {}
+    for page in sorted({k.page for k, _ in keys}):
+        values = [v for v in column if v.page == page]
+        centred = centred_cells([kf for kf in keys if kf[0].page == page], values, size) if values else {}
+        if centred is None or any(id(v) not in centred for v in values):
+            return None  # a value in no row: the headers are not centred on rows of cells
+        out.update(centred)
+    return out
 
 
 def centred_cells(keys: list[tuple[Line, str]], column: list[Line], size: float) -> dict[int, str] | None:
