@@ -43,7 +43,7 @@ def test_doctests() -> None:
     import metroextract.text
 
     result = doctest.testmod(metroextract.text)  # the resolver's PROCESSOR is text.fold: its examples live there
-    assert (result.failed, result.attempted) == (0, 15)
+    assert (result.failed, result.attempted) == (0, 17)
 
 
 def _member(name: str) -> tuple[str | None, str | None, float | None]:
@@ -649,3 +649,12 @@ def test_a_name_rejoined_keeps_its_printed_spelling() -> None:
 
     refs = [MemberRef(name="Rio de Janeiro"), MemberRef(name="Valle de"), MemberRef(name="Aburra")]
     assert [r.name for r in rejoin_split_names(refs, load_registry(), "member")] == ["Rio de Janeiro", "Valle de Aburra"]
+
+
+def test_a_separator_put_inside_a_name_is_taken_out_again() -> None:
+    # a pill wrapping over two lines: "National" ends one line as an item of its own, the
+    # rest of the name runs into the next item; neither resolves, together they are two names
+    split = [MemberRef(name="Nanjing"), MemberRef(name="National"), MemberRef(name="Institute of Urban Affairs Quito"), MemberRef(name="Doula")]
+    assert [r.name for r in normalize.rejoin_split_names(split, REGISTRY, "member")] == ["Nanjing", "National Institute of Urban Affairs", "Quito", "Doula"]
+    rejoined = normalize.rejoin_split_names(split, REGISTRY, "member")
+    assert [normalize.resolve_member(r.name, REGISTRY).member_id for r in rejoined] == ["nanjing", "new-delhi-niua", "quito", "douala"]

@@ -645,3 +645,94 @@ def test_a_letter_spaced_heading_s_word_space_on_a_grid_gutter_keeps_the_heading
         "Abidjan", "Berlin", "Bruxelles", "Buenos Aires", "Chengdu", "Jakarta", "La Havane", "Niamey", "Surabaya",
         "Réunions bilatérales", "Mars", "Type : En ligne",
     ]  # fmt: skip
+
+
+def _at(*words: tuple[str, float, float], top: float, size: float = 8.5, bold: bool = False) -> list[Word]:
+    """One printed line of words set where the page puts them: (text, x0, x1)."""
+    return [Word(text, x0, x1, top, top + size, size, BOLD if bold else PLAIN, "#000000") for text, x0, x1 in words]
+
+
+def test_a_heading_at_the_foot_of_a_table_s_block_follows_its_last_column() -> None:
+    # a media table (month, outlet, title), then the next section's heading under its first
+    # two columns with nothing under it in the block: read after the table's last column,
+    # not between its columns (a word processor's page, its words where pdfplumber reads them)
+    lines = [
+        _at(("Mes", 70.1, 86.6), ("Medio", 137.7, 162.2), ("Título", 264.5, 287.6), top=421.9, bold=True),
+        _at(
+            ("Julio", 70.1, 87.5),
+            ("2019", 89.9, 108.8),
+            ("LA", 137.7, 148.1),
+            ("Network", 150.4, 181.6),
+            ("Cities", 264.5, 285.7),
+            ("for", 288.1, 298.0),
+            ("Global", 300.3, 324.8),
+            ("Health", 327.2, 351.7),
+            top=437.1,
+        ),
+        _at(("DeLoG", 137.7, 164.6), ("Plan", 264.5, 281.5), ("de", 283.8, 293.3), ("acción", 295.7, 320.2), ("estratégico/Plataforma", 322.6, 407.5), ("use", 409.9, 423.5), top=452.3),
+        _at(
+            ("Agosto", 70.1, 96.5),
+            ("2019", 98.9, 117.8),
+            ("Ciudad", 137.7, 164.6),
+            ("Sostenible", 167.0, 206.6),
+            ("Webinario", 264.5, 302.7),
+            ("sobre", 305.1, 326.3),
+            ("desigualdades", 328.7, 383.5),
+            ("urbanas", 385.8, 416.5),
+            top=467.5,
+        ),
+        _at(("Septiembre", 70.1, 113.5), ("2019", 115.9, 134.8), ("PNUD", 137.7, 161.7), ("Learning", 264.5, 297.5), ("from", 299.9, 316.9), ("cities", 319.2, 338.6), top=482.7),
+        _at(("Chicago", 137.7, 168.8), ("Council", 171.2, 199.6), ("on", 201.9, 211.4), ("Global", 213.7, 238.2), top=497.9),
+        _at(("MetroTalks", 264.5, 306.5), top=504.0),
+        _at(("Affairs", 137.7, 161.7), top=510.2),
+        _at(
+            ("Cities", 137.7, 158.9),
+            ("Today", 161.3, 184.9),
+            ("Entrevista", 264.5, 302.2),
+            ("con", 304.6, 318.3),
+            ("la", 320.7, 327.3),
+            ("alcaldesa", 329.6, 365.5),
+            ("Valérie", 367.8, 394.3),
+            ("Plante", 396.6, 420.7),
+            top=525.4,
+        ),
+        _at(("ciestobe", 137.7, 169.3), ("Ciudades", 264.5, 300.3), ("e", 302.7, 307.4), ("internacionalización", 309.8, 384.5), top=540.6),
+        _at(("PNUD", 137.7, 161.7), ("Webinario", 264.5, 302.7), ("sobre", 305.1, 326.3), ("urbanismo", 328.7, 368.4), ("táctico", 370.7, 395.2), top=555.8),
+        _at(("AMB", 137.7, 156.1), ("Plan", 264.5, 281.5), ("de", 283.8, 293.3), ("internacionalización", 295.7, 370.3), ("del", 372.6, 383.9), ("AMB", 386.3, 404.7), top=571.0),
+        _at(("Agencia", 137.7, 168.4), ("Shahr", 170.7, 193.4), top=586.2),
+        _at(("Escucha", 80.3, 153.8), ("activa", 160.8, 214.2), top=611.1, size=14.6, bold=True),
+    ]
+    blocks = reading_blocks([w for ln in lines for w in ln], [], 612.0, 792.0, 9.35)
+    read = [_row_to_line(row, 1, 0).text for block in blocks for row in block_rows(block)]
+    assert read[-1] == "Escucha activa" and read.index("Título") < read.index("Escucha activa")
+
+
+def test_words_lined_up_a_word_space_apart_open_no_column() -> None:
+    # "Secretaría" twice, under "Puntos focales": the words after it start where the
+    # heading's second word does (within half a point), each a plain word space after the
+    # word before it; no cell starts there, and the heading is read whole (a word
+    # processor's page, its words where pdfplumber reads them)
+    lines = [
+        _at(("•", 64.8325, 67.85), ("Rabat", 72.1, 94.7525), top=69.5),
+        _at(("•", 64.8325, 67.85), ("Túnez", 72.1, 95.645), top=88.8),
+        _at(("•", 64.8325, 67.85), ("Victoria", 72.1, 100.405), top=108.1),
+        _at(("•", 64.8325, 67.85), ("Yaundé", 72.1, 101.323), top=127.4),
+        _at(("Puntos", 76.0, 109.0565), ("focales", 112.0655, 145.428), top=150.6, bold=True),
+        _at(
+            ("Función", 70.1, 103.063), ("en", 105.46, 115.3455), ("la", 117.7425, 124.772), ("junta", 127.135, 147.433), ("Nombre", 152.7, 184.8045), ("Miembro", 215.7, 251.06), top=165.1, bold=True
+        ),
+        _at(("Secretaría", 70.1, 109.2935), ("regional", 111.5715, 141.84), ("Sithole", 152.7, 178.608), ("Mbanga", 180.9795, 211.69), ("Gauteng", 215.7, 248.2125), top=183.8),
+        _at(
+            ("Secretaría", 70.1, 109.2935),
+            ("general", 111.5715, 139.9445),
+            ("Hélène", 152.7, 179.6195),
+            ("Jourdan", 181.9825, 212.693),
+            ("Oficial", 215.7, 239.2705),
+            ("regional", 241.6675, 271.8425),
+            top=202.5,
+        ),
+    ]
+    blocks = reading_blocks([w for ln in lines for w in ln], [], 612.0, 792.0, 9.35)
+    assert [_row_to_line(row, 1, 0).text for block in blocks for row in block_rows(block)][:6] == [
+        "• Rabat", "• Túnez", "• Victoria", "• Yaundé", "Puntos focales", "Función en la junta",
+    ]  # fmt: skip

@@ -617,7 +617,7 @@ def _column_edges(words: list[Word]) -> tuple[float, ...]:
         # runs across its columns without making them any less columns), and few of them:
         # words of a justified paragraph that line up by chance have lines across between
         across = [top for top, (lo, hi) in spans.items() if lo < x - 0.5 and hi > x + 0.5 and top not in tops | near and min(tops) <= top <= max(tops)]
-        if len(across) <= len(tops) // 3 and (_short_cells_at(words, x, tops) or _text_column_left_of(words, x, tops)):
+        if len(across) <= len(tops) // 3 and not _word_spaced_at(words, x, tops) and (_short_cells_at(words, x, tops) or _text_column_left_of(words, x, tops)):
             edges.append(x)
     return tuple(edges)
 
@@ -636,6 +636,18 @@ def _rows_starting_at(words: Iterable[Word]) -> dict[float, set[int]]:
             buckets.setdefault(int(key), []).append(key)
         rows[key].add(round(w.top))
     return rows
+
+
+def _word_spaced_at(words: list[Word], x: float, tops: set[int]) -> bool:
+    """Every row starting a word at x has a word a plain word space before it (under half
+    an em): words that line up by chance ("Secretaría regional" over "Secretaría
+    general"), not cells, however many rows they take."""
+    for top in tops:
+        at = [w for w in words if round(w.top) == top and abs(w.x0 - x) < 0.5]
+        before = [w.x1 for w in words if round(w.top) == top and w.x1 <= x + 0.5 and w.x0 < x - 0.5]
+        if not at or not before or x - max(before) >= 0.5 * at[0].size:
+            return False
+    return True
 
 
 def _short_cells_at(words: list[Word], x: float, tops: set[int]) -> bool:
@@ -861,14 +873,15 @@ def _structure_changes(bands: list[list[Word]], full: list[tuple[float, float]],
 
 
 def _heading_under_columns(bands: list[list[Word]], gut: list[tuple[float, float]], words: list[Word]) -> bool:
-    """Columns that end above a display heading with text under it (two key figures side
-    by side, then "Metropolitan challenges" and a list): the gutter left of the list is no
-    column gutter, the heading opens a block of its own."""
+    """Columns that end above a display heading (two key figures side by side, then
+    "Metropolitan challenges" and a list; a table's columns, then the next section's
+    heading at the block's foot): the gutter left of the list is no column gutter, the
+    heading opens a block of its own."""
     right = [w for w in words if w.x0 >= gut[0][1] - 0.5]
     if not right:
         return False
     right_end = max(w.bottom for w in right)
-    return any(min(w.top for w in band) > right_end and _display_band(band, words) and j + 1 < len(bands) and not _left_column_flows_on(band, bands, gut) for j, band in enumerate(bands))
+    return any(min(w.top for w in band) > right_end and _display_band(band, words) and not _left_column_flows_on(band, bands, gut) for band in bands)
 
 
 def _row_cut(words: list[Word], gut: list[tuple[float, float]], join_gap: float) -> float | None:

@@ -42,7 +42,7 @@ from metroextract.models import (
     Report,
     ReviewItem,
 )
-from metroextract.text import fold, strip_accents
+from metroextract.text import fold, names_run, strip_accents
 
 if TYPE_CHECKING:
     from metroextract.registry import Entity, Kind, Registry
@@ -492,8 +492,20 @@ def rejoin_split_names(refs: list[Ref], registry: Registry, kind: Kind) -> list[
             name = next((s for s in spelled if [c for c in s if c.isalnum()] == [c for c in printed if c.isalnum()]), spelled[0] if spelled else printed)
             out[-1] = out[-1].model_copy(update={"name": name})
             continue
+        if out and (pieces := _names_across(out[-1], ref, registry, kind)) is not None:
+            out[-1:] = [ref.model_copy(update={"name": p}) for p in pieces]
+            continue
         out.append(ref)
     return out
+
+
+def _names_across(left: Ref, right: Ref, registry: Registry, kind: Kind) -> list[str] | None:
+    """Two neighbours that are no registry names, read together as a run of them: a
+    separator put inside a name ("National" · "Institute of Urban Affairs Quito", a pill
+    wrapping over two lines)."""
+    if registry.lookup(kind, PROCESSOR(left.name)) is not None or registry.lookup(kind, PROCESSOR(right.name)) is not None:
+        return None
+    return names_run(f"{left.name} {right.name}", lambda piece: registry.lookup(kind, PROCESSOR(piece)) is not None)
 
 
 def normalize_report(report: Report, registry: Registry) -> tuple[Report, list[ReviewItem]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 __all__ = ["alnum_key", "cased_letters", "fold", "fold_with_positions", "join_hyphenated", "paragraph_text", "plain", "strip_accents", "strip_marks"]
@@ -158,3 +158,23 @@ def paragraph_text(lines: Iterable[_HasText], lexicon: set[str]) -> str:
         else:
             text += " " + t
     return " ".join(text.split())
+
+
+def names_run(text: str, is_name: Callable[[str], bool]) -> list[str] | None:
+    """`text` read as a run of two names or more set side by side (the fewest), each one
+    `is_name` accepts; None when it is no such run.
+
+    >>> names_run("Haikou Moscú", {"Haikou", "Moscú", "Mos"}.__contains__)
+    ['Haikou', 'Moscú']
+    >>> names_run("Santiago de Chile", {"Santiago"}.__contains__) is None
+    True
+    """
+    words = text.split()
+    best: list[list[str] | None] = [[]] + [None] * len(words)
+    for j in range(1, len(words) + 1):
+        for i in range(j):
+            prev, piece = best[i], " ".join(words[i:j])
+            if prev is not None and (best[j] is None or len(prev) + 1 < len(best[j])) and is_name(piece):  # type: ignore[arg-type]
+                best[j] = [*prev, piece]
+    found = best[-1]
+    return found if found is not None and len(found) >= 2 else None

@@ -17,7 +17,7 @@ from ..models import (
 )
 from ..registry import load_registry
 from ..tabular import cell_pieces, centred_rows, cut_at_columns, cut_line, find_tables
-from ..text import fold
+from ..text import fold, names_run
 from ..vocab import Vocabulary
 from .lines import cell_text, is_heading, month_heading, names_of, squash, without_tables
 
@@ -43,18 +43,9 @@ def split_known(name: str, keys: set[str] | None = None) -> list[str]:
     as a run of registered names (the fewest pieces) is those names; anything else stays
     whole."""
     keys = _registry_keys() if keys is None else keys
-    words = name.split()
-    if len(words) < 2 or fold(name) in keys:
+    if len(name.split()) < 2 or fold(name) in keys:
         return [name]
-    best: list[list[str] | None] = [[]] + [None] * len(words)
-    for j in range(1, len(words) + 1):
-        for i in range(j):
-            prev = best[i]
-            piece = " ".join(words[i:j])
-            if prev is not None and fold(piece) in keys and (best[j] is None or len(prev) + 1 < len(best[j])):  # type: ignore[arg-type]
-                best[j] = [*prev, piece]
-    found = best[-1]
-    return found if found and len(found) >= 2 else [name]
+    return names_run(name, lambda piece: fold(piece) in keys) or [name]
 
 
 def meeting_names(lines: list[Line], keys: set[str] | None = None) -> list[str]:
