@@ -448,12 +448,15 @@ def test_activity_fields_read_into_another_section():
 def test_activity_titles_that_are_another_field():
     report = _report(activities=[_activity(1), _activity(2, title="L2A2D5 · L3A3D3 ·")])
     (r,) = sc.check_activity_titles(report)
-    assert (r.code, r.message) == ("title_misread", "1 activity titles hold codes, end at a separator or are a month: 'L2A2D5 · L3A3D3 ·'")
+    assert (r.code, r.message) == ("title_misread", "1 activity titles hold codes, end at a separator, or are a month or a field label: 'L2A2D5 · L3A3D3 ·'")
     assert sc.check_activity_titles(_report()) == []
     # a month heading of the media list read as a title
     (r,) = sc.check_activity_titles(_report(activities=[_activity(1), _activity(2, title="August")]))
-    assert r.message == "1 activity titles hold codes, end at a separator or are a month: 'August'"
+    assert r.message == "1 activity titles hold codes, end at a separator, or are a month or a field label: 'August'"
     assert sc.check_activity_titles(_report(activities=[_activity(1, title="August meeting of the board")])) == []
+    # a margin column's label read where the title goes (the date set level with it)
+    (r,) = sc.check_activity_titles(_report(activities=[_activity(1), _activity(2, title="Mobilised members")]))
+    assert r.message == "1 activity titles hold codes, end at a separator, or are a month or a field label: 'Mobilised members'"
 
 
 def test_staff_lines_no_staff_member_holds():

@@ -886,15 +886,18 @@ def check_activities(report: Report) -> Reasons:
 
 def check_activity_titles(report: Report) -> Reasons:
     """Activity titles that are another field: deliverable codes, a line cut at a
-    separator ("L2A2D5 · L3A3D3 ·"), or a month name alone (another section's month
-    heading read as the title)."""
-    months = {fold(m) for m in all_vocabularies()[report.language].months} if report.language in all_vocabularies() else set()
-    bad = [a for a in report.activities if a.title and (_DELIVERABLE_RE.search(a.title) or dangling_end(a.title) or fold(a.title.strip(" .:")) in months)]
+    separator ("L2A2D5 · L3A3D3 ·"), a month name alone (another section's month
+    heading read as the title), or a field label ("Membres impliqués": a margin column's
+    label read where the title goes)."""
+    vocab = all_vocabularies().get(report.language)
+    months = {fold(m) for m in vocab.months} if vocab is not None else set()
+    labels = {fold(x) for xs in vocab.labels.values() for x in xs} if vocab is not None else set()
+    bad = [a for a in report.activities if a.title and (_DELIVERABLE_RE.search(a.title) or dangling_end(a.title) or fold(a.title.strip(" .:–—-")) in months | labels)]
     if bad:
         return [
             _reason(
                 "title_misread",
-                f"{len(bad)} activity titles hold codes, end at a separator or are a month: {', '.join(repr(a.title[:60]) for a in bad[:3])}",
+                f"{len(bad)} activity titles hold codes, end at a separator, or are a month or a field label: {', '.join(repr(a.title[:60]) for a in bad[:3])}",
                 bad[0].provenance.pages[0] if bad[0].provenance.pages else None,
             )
         ]
