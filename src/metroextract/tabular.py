@@ -18,7 +18,7 @@ the next page with its header repeated is one table.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .models import Line
@@ -248,12 +248,9 @@ def _cells_at(row: list[Line], starts: list[float], source: dict[int, Line]) -> 
     one line count as one cell (a name cut at a seam that other rows' words made); a line
     holding words that start at the columns is cut there first (cells set tight)."""
     row = [piece for ln in row for piece in (cut_at_columns(ln, starts) if id(ln) not in source else [ln])]
-    # (unless the pieces of the line are the row's cells: the first at the first column,
-    # each at a column of its own, on the dot)
-    if not _cells_on_the_dot(row, starts):
+    if not _cells_on_the_dot(row, starts):  # (pieces on the dot are the row's cells)
         row = list({id(source.get(id(ln), ln)): ln for ln in reversed(row)}.values())
-    firsts = row
-    return len(firsts) >= 2 and all(any(abs(ln.x0 - x) < 0.6 * ln.size for x in starts) for ln in firsts)
+    return len(row) >= 2 and all(any(abs(ln.x0 - x) < 0.6 * ln.size for x in starts) for ln in row)
 
 
 def _cells_on_the_dot(row: list[Line], starts: list[float]) -> bool:
@@ -336,15 +333,24 @@ def _walk_rows(bands: list[list[Line]], k: int, walk: _Walk, vocab: Vocabulary, 
 
 
 def _cut_at(row: list[Line], starts: list[float], source: dict[int, Line]) -> list[Line]:
-    """A row's lines cut at the table's column starts (`cut_at_columns`), each piece
-    remembered as cut from its line."""
-    out = []
-    for ln in row:
-        pieces = cut_at_columns(ln, starts)
+    """A row's lines cut at the table's column starts, each piece remembered as cut from
+    the line its line was cut from."""
+    pieces, cut_from = cut_lines_at_columns(row, lambda _: starts)
+    source.update((i, source.get(id(ln), ln)) for i, ln in cut_from.items())
+    return pieces
+
+
+def cut_lines_at_columns(lines: list[Line], starts_of: Callable[[Line], list[float]]) -> tuple[list[Line], dict[int, Line]]:
+    """Each line cut at the column starts `starts_of` gives for it (`cut_at_columns`):
+    the lines and pieces in order, and each piece's line (by the piece's id)."""
+    out: list[Line] = []
+    cut_from: dict[int, Line] = {}
+    for ln in lines:
+        pieces = cut_at_columns(ln, starts_of(ln))
         if len(pieces) > 1:
-            source.update((id(p), source.get(id(ln), ln)) for p in pieces)
+            cut_from.update((id(p), ln) for p in pieces)
         out.extend(pieces)
-    return out
+    return out, cut_from
 
 
 def _past_right_edge(ln: Line, walk: _Walk) -> bool:

@@ -16,7 +16,7 @@ from ..models import (
     Period,
 )
 from ..registry import load_registry
-from ..tabular import cell_pieces, centred_rows, cut_at_columns, cut_line, find_tables
+from ..tabular import cell_pieces, centred_rows, cut_line, cut_lines_at_columns, find_tables
 from ..text import fold, names_run
 from ..vocab import Vocabulary
 from .lines import cell_text, is_heading, month_heading, names_of, squash, without_tables
@@ -96,12 +96,7 @@ def _transposed(lines: list[Line], labels: dict[str, str], vocab: Vocabulary, pe
     """A table with the months across its header row and Format / Members / Alliances as row
     headers down a left column, ruled or not, one or several months per band: each value
     belongs to the month over its column and to the row header level with it or above it."""
-    lines, broken = _broken_months(lines, vocab, period)
-    lines, side_by_side = _months_apart(lines, vocab, period)
-    months = [(ln, mh) for ln in lines if (mh := month_heading(ln, vocab, period)) is not None and len(squash(ln.text)) <= 24]
-    lines, cut_from = _cut_at_months(lines, [m for m, _ in months])
-    cut_from.update(side_by_side)
-    cut_from.update(broken)
+    lines, months, made_of = _month_columns(lines, vocab, period)
     keyed = _key_lines(lines, labels, vocab)
     keys = [(ln, f) for ln, f in keyed if f]
     extra = [ln for ln, f in keyed if not f]
@@ -156,7 +151,7 @@ def _transposed(lines: list[Line], labels: dict[str, str], vocab: Vocabulary, pe
                 month=mh, format=fmt, members=[MemberRef(name=n) for n in meeting_names(cells["members"], names)], alliances=[AllianceRef(name=n) for n in meeting_names(cells["alliances"], names)]
             )
         )
-    return out, _with_sources(used | key_ids, cut_from)
+    return out, _with_sources(used | key_ids, made_of)
 
 
 def _with_sources(taken: set[int], made_of: dict[int, list[Line]]) -> set[int]:
@@ -209,22 +204,23 @@ def _months_apart(lines: list[Line], vocab: Vocabulary, period: Period) -> tuple
     return out, cut_from
 
 
-def _cut_at_months(lines: list[Line], months: list[Line]) -> tuple[list[Line], dict[int, list[Line]]]:
-    """Lines cut where a word starts at a month's column (`cut_at_columns`): a row header
-    and its cells, or cells side by side, set closer than a table's gaps usually are. On a
-    page without months the columns are the page before's (a table going on overleaf).
-    Returns the lines and pieces, and each piece's line."""
+def _month_columns(lines: list[Line], vocab: Vocabulary, period: Period) -> tuple[list[Line], list[tuple[Line, str]], dict[int, list[Line]]]:
+    """The month headers of a transposed table read as a word processor set them (broken
+    inside their word, side by side on one line), and the lines cut where a word starts
+    at a month's column (a row header and its cells set closer than a table's gaps
+    usually are; on a page without months, the columns of the page before: a table going
+    on overleaf). Returns the lines, the months (line, "YYYY-MM"), and the lines each new
+    line was joined or cut from."""
+    lines, made_of = _broken_months(lines, vocab, period)
+    lines, side_by_side = _months_apart(lines, vocab, period)
+    months = [(ln, mh) for ln in lines if (mh := month_heading(ln, vocab, period)) is not None and len(squash(ln.text)) <= 24]
     starts: dict[int, list[float]] = {}
-    for m in months:
+    for m, _ in months:
         starts.setdefault(m.page, []).append(m.x0)
-    out: list[Line] = []
-    cut_from: dict[int, list[Line]] = {}
-    for ln in lines:
-        pieces = cut_at_columns(ln, starts.get(ln.page) or starts.get(ln.page - 1, []))
-        if len(pieces) > 1:
-            cut_from.update((id(p), [ln]) for p in pieces)
-        out.extend(pieces)
-    return out, cut_from
+    lines, cut_from = cut_lines_at_columns(lines, lambda ln: starts.get(ln.page) or starts.get(ln.page - 1, []))
+    made_of.update(side_by_side)
+    made_of.update((i, [ln]) for i, ln in cut_from.items())
+    return lines, months, made_of
 
 
 def _band_of(m: Line, heads: list[Line], lines: list[Line]) -> Callable[[Line, float], bool]:
